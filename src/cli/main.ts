@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The `purser` command. Each command group lives in `commands/<name>/index.ts`, declares its
+ * options there and lazy-imports its implementation, so `purser --help` stays fast.
+ * Failures reach process.exit only here.
+ */
+import { Command, CommanderError } from 'commander';
+import { reportFailure } from './output.ts';
+import { COMMAND_GROUPS } from './commands/index.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('purser')
+    .description('Registry access authority and credential broker.\n\nA Docker token-auth server for private registries (users, groups, apps,\nservices, robots), and an encrypted vault that writes registry credentials\nfor every container runtime.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
+    .option('--server <url>', 'talk to a running Purser server instead of the local data directory (also PURSER_URL)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: true });
+  for (const register of COMMAND_GROUPS) register(program);
+  program.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are exits with code 0; usage errors are 2.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportFailure(error);
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /[\\/]cli[\\/]main\.[jt]s$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = reportFailure(error);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * AES-256-GCM sealing of secrets at rest. A sealed value names the key that sealed it, so a
+ * keyring (current key first, older keys after) can open values sealed before a rotation.
+ *
+ * Format: `v1.<keyId>.<iv b64url>.<tag b64url>.<ciphertext b64url>`; `aad` binds a value to
+ * its place (e.g. `vault:credential:42`) so a sealed value cannot be moved to another row.
+ */
+import crypto from 'node:crypto';
+import { AuthorityError } from '../domain/errors.ts';
+
+export class SecretBox {
+  readonly #keys: ReadonlyMap<string, Buffer>;
+  readonly currentKeyId: string;
+
+  constructor(keys: readonly Buffer[]) {
+    if (keys.length === 0) throw new TypeError('SecretBox needs at least one key');
+    const map = new Map<string, Buffer>();
+    for (const key of keys) {
+      if (key.length !== 32) throw new TypeError('SecretBox keys must be 32 bytes');
+      map.set(keyId(key), key);
+    }
+    this.#keys = map;
+    this.currentKeyId = keyId(keys[0]!);
+  }
+
+  seal(plaintext: string, aad = ''): string {
+    const key = this.#keys.get(this.currentKeyId)!;
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return ['v1', this.currentKeyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+  }
+
+  open(sealed: string, aad = ''): string {
+    const parts = sealed.split('.');
+    if (parts.length !== 5 || parts[0] !== 'v1') throw new AuthorityError('INTERNAL', 'sealed value has an unknown format');
+    const key = this.#keys.get(parts[1]!);
+    if (!key) {
+      throw new AuthorityError('INTERNAL', `sealed value needs master key ${parts[1]}, which is not loaded`);
+    }
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString('utf8');
+    } catch (error) {
+      throw new AuthorityError('INTERNAL', 'sealed value failed authentication (wrong master key or tampered data)', { cause: error });
+    }
+  }
+
+  /** The id of the key that sealed a value, to find values a rotation must re-seal. */
+  static keyIdOf(sealed: string): string | undefined {
+    return sealed.split('.')[1];
+  }
+}
+
+export function keyId(key: Buffer): string {
+  return crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
+}

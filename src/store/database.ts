@@ -1,0 +1,93 @@
+/**
+ * Opens the store: SQLite (better-sqlite3, WAL) in the data directory by default, PostgreSQL
+ * when the configuration names a `postgres://` URL. Dialect differences live in StoreAdapter
+ * as capability values, never as scattered `if (sqlite)` checks.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import { Unavailable } from '../domain/errors.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface StoreAdapter {
+  readonly dialect: DialectName;
+  /** Column type for an auto-incrementing integer primary key. */
+  readonly serialType: 'integer' | 'bigserial';
+  /** Whether `autoIncrement()` must be applied to the serial column (SQLite only). */
+  readonly needsAutoIncrement: boolean;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly adapter: StoreAdapter;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Data directory; the SQLite file lives here as purser.db. */
+  dataDir: string;
+  /** A postgres:// URL, or undefined for SQLite. */
+  url?: string | undefined;
+  /** Open read-only and skip migrations (fast paths such as the credential helper). */
+  readonly?: boolean;
+}
+
+export const SQLITE_ADAPTER: StoreAdapter = Object.freeze({ dialect: 'sqlite', serialType: 'integer', needsAutoIncrement: true });
+export const POSTGRES_ADAPTER: StoreAdapter = Object.freeze({ dialect: 'postgres', serialType: 'bigserial', needsAutoIncrement: false });
+
+export function sqlitePath(dataDir: string): string {
+  return path.join(dataDir, 'purser.db');
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = options.url ? await openPostgres(options.url) : await openSqlite(options.dataDir, options.readonly ?? false);
+  if (!options.readonly) {
+    try {
+      await migrateToLatest(handle.db, handle.adapter);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+  return handle;
+}
+
+async function openSqlite(dataDir: string, readonly: boolean): Promise<DatabaseHandle> {
+  const { default: SQLite } = await import('better-sqlite3');
+  if (!readonly) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = sqlitePath(dataDir);
+  const database = new SQLite(file, { readonly, fileMustExist: readonly });
+  if (!readonly) {
+    database.pragma('journal_mode = WAL');
+    fs.chmodSync(file, 0o600);
+  }
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, adapter: SQLITE_ADAPTER, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const pg = await import('pg');
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      // int8 (bigint/bigserial) as a JS number: our ids and epoch values fit in 2^53.
+      if (oid === 20) return (value: string) => Number(value);
+      return pg.default.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.default.Pool({ connectionString: url, max: 10, types });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new Unavailable(`cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, adapter: POSTGRES_ADAPTER, close: () => db.destroy() };
+}

@@ -1,0 +1,52 @@
+/**
+ * One ordered list of migrations for both dialects. Each migration is a module of its own
+ * (`NNN-name.ts`) exporting `up(db, adapter)`. Applied names are recorded in `purser_migrations`;
+ * several replicas starting at once serialize on the table's primary key.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { StoreAdapter } from '../database.ts';
+import type { Database } from '../schema.ts';
+import * as core from './001-core.ts';
+import * as vault from './002-vault.ts';
+import * as catalog from './003-catalog.ts';
+
+export type MigrationDb = Kysely<Database>;
+
+export interface Migration {
+  readonly name: string;
+  up(db: MigrationDb, adapter: StoreAdapter): Promise<void>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { name: '001-core', up: core.up },
+  { name: '002-vault', up: vault.up },
+  { name: '003-catalog', up: catalog.up },
+];
+
+export async function migrateToLatest(db: MigrationDb, adapter: StoreAdapter): Promise<void> {
+  await db.schema
+    .createTable('purser_migrations')
+    .ifNotExists()
+    .addColumn('name', 'varchar(100)', (c) => c.primaryKey())
+    .addColumn('applied_at', 'bigint', (c) => c.notNull())
+    .execute();
+  if (adapter.dialect === 'postgres') {
+    // Serialize concurrent replicas: one applies, the others wait, then see it applied.
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(74201)`.execute(trx);
+      await applyPending(trx, adapter);
+    });
+  } else {
+    await db.transaction().execute((trx) => applyPending(trx, adapter));
+  }
+}
+
+async function applyPending(db: MigrationDb, adapter: StoreAdapter): Promise<void> {
+  const rows = await db.selectFrom('purser_migrations').select('name').execute();
+  const applied = new Set(rows.map((r) => r.name));
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.name)) continue;
+    await migration.up(db, adapter);
+    await db.insertInto('purser_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Table types of the store, one interface per aggregate file, joined here for Kysely.
+ * Conventions for both dialects: booleans are 0/1 integers, times are epoch milliseconds in
+ * bigint columns, lists are JSON text.
+ */
+import type { CoreTables } from './core-tables.ts';
+import type { VaultTables } from './vault-tables.ts';
+import type { CatalogTables } from './catalog-tables.ts';
+
+export interface MigrationTable {
+  name: string;
+  applied_at: number;
+}
+
+export interface Database extends CoreTables, VaultTables, CatalogTables {
+  purser_migrations: MigrationTable;
+}
