@@ -50,7 +50,7 @@ export interface Robot {
   /** Repository names or glob patterns (`*` within a path component, `**` across `/`). */
   readonly repositories: readonly string[];
   readonly permission: RobotPermission;
-  /** Epoch seconds; null = never expires. */
+  /** Epoch milliseconds; null = never expires. */
   readonly expiresAt: number | null;
   readonly disabled: boolean;
 }

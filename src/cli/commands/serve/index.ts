@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the token server, management API and registry integration')
+    .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
+    .addHelpText(
+      'after',
+      `
+Defaults: listen 127.0.0.1:5001, data directory ./purser-data (SQLite), issuer "purser",
+token lifetime 300 s. The first start creates the data directory (0700), the database, an
+ES256 signing key with a 10-year self-signed certificate, and the administrator "admin"
+(password from PURSER_ADMIN_PASSWORD, or generated and printed once).
+
+An invalid configuration is reported as "path: message" lines and exits with code 2.
+
+Examples:
+  purser serve
+  purser serve --config /etc/purser/purser.yaml
+  PURSER_ADMIN_PASSWORD=change-me purser serve`,
+    )
+    .action(async (options: { config?: string }, command: Command) => {
+      const { runServe } = await import('./run.ts');
+      const globals = command.optsWithGlobals<{ config?: string }>();
+      await runServe(options.config ?? globals.config ?? process.env.PURSER_CONFIG);
+    });
+}

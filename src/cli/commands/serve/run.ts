@@ -1,0 +1,16 @@
+import { loadConfigFile } from '../../../config/load.ts';
+import { startServer } from '../../../server/serve.ts';
+
+export async function runServe(configFile: string | undefined): Promise<void> {
+  const config = loadConfigFile(configFile);
+  const server = await startServer(config);
+  process.stdout.write(`purser listening on ${server.url} (data: ${config.dataDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stdout.write(`purser: ${signal} received, shutting down\n`);
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Creates or updates, at start, the objects the configuration declares. Objects created
+ * through the API or CLI are left alone. Passwords and secrets are re-hashed only when they
+ * changed, so a restart does not invalidate refresh tokens.
+ */
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Privilege } from '../domain/model.ts';
+import { generateSecret, hashPassword, hashSecret, verifyPassword, verifySecret } from '../identity/password.ts';
+import { ModelWriter } from '../store/model-writer.ts';
+import type { Database } from '../store/schema.ts';
+import { type Config, normalizePrivilege, parseExpiry } from './load.ts';
+
+export interface ApplyResult {
+  /** Set when the bootstrap administrator was created with a generated password. */
+  readonly generatedAdminPassword?: string;
+  readonly changes: number;
+}
+
+export async function applyDeclared(db: Kysely<Database>, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ApplyResult> {
+  const writer = new ModelWriter(db);
+  const c = config.declared;
+  let changes = 0;
+  for (const group of c.groups ?? []) {
+    if ((await writer.upsertGroup(group.name, group.id)) === 'created') changes++;
+  }
+  for (const app of c.apps ?? []) {
+    await writer.upsertApp({ name: app.name, id: app.id, publications: app.publications ?? [], responsibles: app.responsibles ?? [] });
+    changes++;
+  }
+  for (const user of c.users ?? []) {
+    const stored = await db.selectFrom('users').select('password_hash').where('name', '=', user.name).executeTakeFirst();
+    let passwordHash: string | undefined;
+    if (user.password_hash !== undefined) passwordHash = user.password_hash;
+    else if (user.password !== undefined) {
+      const same = stored?.password_hash ? (await verifyPassword(stored.password_hash, user.password)).ok : false;
+      passwordHash = same ? undefined : await hashPassword(user.password);
+    }
+    await writer.upsertUser({
+      name: user.name,
+      id: user.id,
+      passwordHash,
+      groups: user.groups ?? [],
+      privileges: (user.privileges ?? []).map((p) => normalizePrivilege(p) as Privilege),
+      admin: user.admin ?? false,
+      disabled: user.disabled ?? false,
+    });
+    changes++;
+  }
+  for (const service of c.services ?? []) {
+    const stored = await db.selectFrom('services').select('secret_hash').where('name', '=', service.name).executeTakeFirst();
+    const same = stored ? verifySecret(stored.secret_hash, service.secret) : false;
+    await writer.upsertService({ name: service.name, app: service.app ?? null, secretHash: same ? undefined : hashSecret(service.secret), disabled: service.disabled ?? false });
+    changes++;
+  }
+  for (const robot of c.robots ?? []) {
+    const stored = await db.selectFrom('robots').select('secret_hash').where('name', '=', robot.name).executeTakeFirst();
+    const same = stored ? verifySecret(stored.secret_hash, robot.secret) : false;
+    await writer.upsertRobot({
+      name: robot.name,
+      secretHash: same ? undefined : hashSecret(robot.secret),
+      repositories: robot.repositories,
+      permission: robot.permission,
+      expiresAt: robot.expires ? (parseExpiry(robot.expires) ?? null) : null,
+      disabled: robot.disabled ?? false,
+    });
+    changes++;
+  }
+  for (const registry of c.registries ?? []) {
+    await writer.upsertRegistry({
+      service: registry.service,
+      url: registry.url,
+      insecure: registry.insecure ?? false,
+      restricted: registry.restricted ?? false,
+      publications: registry.publications ?? [],
+      responsibles: registry.responsibles ?? [],
+      syncInterval: registry.sync_interval ?? null,
+    });
+    changes++;
+  }
+  if (c.rules !== undefined) {
+    await writer.replaceRules(c.rules);
+    changes++;
+  }
+  const bootstrap = await ensureBootstrapAdmin(db, writer, env);
+  return { changes, ...(bootstrap ? { generatedAdminPassword: bootstrap } : {}) };
+}
+
+/**
+ * The first start creates `admin` (administrator) unless an administrator exists. Its password
+ * comes from PURSER_ADMIN_PASSWORD, or is generated and returned so the caller prints it once.
+ */
+async function ensureBootstrapAdmin(db: Kysely<Database>, writer: ModelWriter, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const anyAdmin = await db.selectFrom('users').select('id').where('admin', '=', 1).executeTakeFirst();
+  const done = await db.selectFrom('meta').select('value').where('key', '=', 'bootstrap_admin').executeTakeFirst();
+  if (anyAdmin || done) return undefined;
+  const generated = env.PURSER_ADMIN_PASSWORD ? undefined : crypto.randomBytes(18).toString('base64url');
+  const password = env.PURSER_ADMIN_PASSWORD ?? generated!;
+  await writer.upsertUser({ name: 'admin', passwordHash: await hashPassword(password), admin: true, groups: [], privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'] });
+  await db.insertInto('meta').values({ key: 'bootstrap_admin', value: String(Date.now()) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return generated;
+}
+
+export { generateSecret };

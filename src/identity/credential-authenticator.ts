@@ -1,0 +1,115 @@
+/**
+ * Checks a name and secret against users, services and robots (one login namespace).
+ *
+ * - Successful checks are cached for a short time, keyed by an HMAC of name and secret under a
+ *   per-process key (never the secret itself), and only while the principal's credential
+ *   version is unchanged: clients send the same Basic credentials several times per push.
+ * - Failed attempts are throttled per account and per source address.
+ * - Unknown accounts cost the same password check as known ones and get the same reply.
+ */
+import crypto from 'node:crypto';
+import { TooManyRequests, Unauthorized } from '../domain/errors.ts';
+import type { Principal } from '../domain/model.ts';
+import type { CredentialRecord } from '../store/access-store.ts';
+import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
+import { FailureThrottle } from './failure-throttle.ts';
+
+export interface PrincipalDirectory {
+  credential(name: string): CredentialRecord | undefined;
+  /** The current principal for a credential record, or undefined when it is gone. */
+  principal(record: CredentialRecord): Principal | undefined;
+}
+
+export interface AuthenticatorOptions {
+  /** Milliseconds a successful check is remembered. */
+  readonly cacheTtl?: number;
+  readonly cacheSize?: number;
+  readonly now?: () => number;
+  /** Called after a successful check of an outdated hash (bcrypt) so it can be upgraded. */
+  readonly onRehash?: (name: string, password: string) => void;
+}
+
+interface CacheEntry {
+  readonly name: string;
+  readonly credentialVersion: number;
+  readonly expires: number;
+}
+
+export class CredentialAuthenticator {
+  readonly #cacheKey = crypto.randomBytes(32);
+  readonly #cache = new Map<string, CacheEntry>();
+  readonly #throttle: FailureThrottle;
+  readonly #ttl: number;
+  readonly #size: number;
+  readonly #now: () => number;
+
+  constructor(
+    private readonly directory: PrincipalDirectory,
+    private readonly options: AuthenticatorOptions = {},
+  ) {
+    this.#ttl = options.cacheTtl ?? 60_000;
+    this.#size = options.cacheSize ?? 10_000;
+    this.#now = options.now ?? Date.now;
+    this.#throttle = new FailureThrottle({ now: this.#now });
+  }
+
+  async authenticate(name: string, secret: string, sourceAddress = ''): Promise<Principal> {
+    const now = this.#now();
+    const key = crypto.createHmac('sha256', this.#cacheKey).update(name).update('\u0000').update(secret).digest('base64url');
+    const cached = this.#cache.get(key);
+    if (cached && cached.expires > now) {
+      const record = this.directory.credential(cached.name);
+      if (record && record.credentialVersion === cached.credentialVersion) {
+        const principal = this.directory.principal(record);
+        if (principal && isEnabled(principal, now)) return principal;
+      }
+      this.#cache.delete(key);
+    }
+
+    if (this.#throttle.blocked(name, sourceAddress)) {
+      throw new TooManyRequests('too many failed login attempts; try again later');
+    }
+
+    const record = this.directory.credential(name);
+    let ok = false;
+    if (!record || record.hash === null) {
+      await verifyDummy(secret);
+    } else if (record.kind === 'user') {
+      const check = await verifyPassword(record.hash, secret);
+      ok = check.ok;
+      if (ok && check.needsRehash) this.options.onRehash?.(name, secret);
+    } else {
+      ok = verifySecret(record.hash, secret);
+    }
+    const principal = ok && record ? this.directory.principal(record) : undefined;
+    if (!principal || !isEnabled(principal, now)) {
+      this.#throttle.fail(name, sourceAddress);
+      throw new Unauthorized('bad credentials');
+    }
+    this.#throttle.succeed(name);
+    if (this.#cache.size >= this.#size) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    this.#cache.set(key, { name, credentialVersion: record!.credentialVersion, expires: now + this.#ttl });
+    return principal;
+  }
+
+  /** Forget every cached check (after a bulk change). */
+  clear(): void {
+    this.#cache.clear();
+  }
+}
+
+function isEnabled(principal: Principal, now: number): boolean {
+  switch (principal.kind) {
+    case 'user':
+      return !principal.user.disabled;
+    case 'service':
+      return !principal.service.disabled;
+    case 'robot':
+      return !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > now);
+    case 'anonymous':
+      return true;
+  }
+}

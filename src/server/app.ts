@@ -1,0 +1,52 @@
+/**
+ * Builds the HTTP application: error surfaces, authentication, /token, keys, health, the
+ * management API and the registry-integration routes. Used by `purser serve` and, with
+ * `localAdmin`, in-process by the CLI (which then speaks the same API without a server).
+ */
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Authority } from './authority.ts';
+import type { AppContext } from './context.ts';
+import { installAuthentication } from './plugins/authenticate.ts';
+import { installErrorHandler } from './plugins/errors.ts';
+import { apiRoutes } from './routes/api/index.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { tokenRoutes } from './routes/token.ts';
+import { RefreshTokenStore } from '../store/refresh-token-store.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
+
+export interface BuildAppOptions {
+  readonly ctx: AppContext;
+  readonly authority: Authority;
+  readonly issuer: string;
+  readonly logger?: Logger | false;
+  /** CLI mode: every request is the local administrator. */
+  readonly localAdmin?: boolean;
+  readonly trustProxy?: boolean;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
+    logger: options.logger === false || options.logger === undefined ? false : undefined,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 1024 * 1024,
+    // Per-request lines would cost more than the token itself; errors are logged by the handler.
+    logController: new LogController({ disableRequestLogging: true }),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  await app.register(formbody);
+  installAuthentication(app, { authority: options.authority, issuer: options.issuer, localAdmin: options.localAdmin ?? false });
+  await metaRoutes(app, options.authority);
+  await tokenRoutes(app, {
+    authority: options.authority,
+    refreshTokens: new RefreshTokenStore(options.ctx.db),
+    audit: options.ctx.audit,
+    realm: options.issuer,
+    apiAudience: options.issuer,
+  });
+  await apiRoutes(app, options.ctx, options.authority);
+  await registerIntegrationRoutes(app, options.ctx, options.authority);
+  return app;
+}

@@ -1,0 +1,155 @@
+/**
+ * The authority at run time: the current access snapshot and policy, the credential
+ * authenticator, and the signing key ring. Decisions and credential lookups are in memory;
+ * `refresh()` reloads from the store when another process (CLI, API, replica) changed it.
+ */
+import type { Kysely } from 'kysely';
+import type { ResourceActions } from '../domain/access.ts';
+import type { AccessMode, Principal, Registry } from '../domain/model.ts';
+import { CredentialAuthenticator, type PrincipalDirectory } from '../identity/credential-authenticator.ts';
+import { hashPassword } from '../identity/password.ts';
+import { AccessController, AccessModel, type AccessRule, type Explanation } from '../policy/index.ts';
+import { type AccessSnapshot, type CredentialRecord, readModelVersion, readSnapshot } from '../store/access-store.ts';
+import { ModelWriter } from '../store/model-writer.ts';
+import type { Database } from '../store/schema.ts';
+import { TokenIssuer } from '../token/issuer.ts';
+import { type KeyRing, KeyStore } from '../token/key-store.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+
+export interface AuthorityOptions {
+  readonly db: Kysely<Database>;
+  readonly box: SecretBox;
+  readonly dataDir: string;
+  readonly mode: AccessMode;
+  readonly issuer: string;
+  readonly lifetime: number;
+}
+
+export class Authority implements PrincipalDirectory {
+  #snapshot: AccessSnapshot;
+  #model: AccessModel;
+  #controller: AccessController;
+  #ring: KeyRing;
+  #keysVersion = '';
+  readonly #users = new Map<string, Principal>();
+  readonly #services = new Map<string, Principal>();
+  readonly #robots = new Map<string, Principal>();
+  readonly #registries = new Map<string, Registry>();
+  readonly authenticator: CredentialAuthenticator;
+  readonly issuer: TokenIssuer;
+  readonly keys: KeyStore;
+
+  private constructor(
+    private readonly options: AuthorityOptions,
+    snapshot: AccessSnapshot,
+    keys: KeyStore,
+    ring: KeyRing,
+  ) {
+    this.#snapshot = snapshot;
+    this.#model = new AccessModel({});
+    this.#controller = new AccessController(this.#model);
+    this.keys = keys;
+    this.#ring = ring;
+    this.issuer = new TokenIssuer(ring.signer, { issuer: options.issuer, lifetime: options.lifetime });
+    this.#install(snapshot);
+    this.#keysVersion = ringVersion(ring);
+    const writer = new ModelWriter(options.db);
+    this.authenticator = new CredentialAuthenticator(this, {
+      onRehash: (name, password) => {
+        // Imported bcrypt hashes become argon2id after the first successful login.
+        void hashPassword(password)
+          .then((passwordHash) => writer.upsertUser({ name, passwordHash }))
+          .then(() => this.refresh())
+          .catch(() => {});
+      },
+    });
+  }
+
+  static async open(options: AuthorityOptions): Promise<Authority> {
+    const keys = new KeyStore(options.db, options.box, options.dataDir);
+    const ring = await keys.ring();
+    const snapshot = await readSnapshot(options.db, options.mode);
+    return new Authority(options, snapshot, keys, ring);
+  }
+
+  get snapshot(): AccessSnapshot {
+    return this.#snapshot;
+  }
+
+  get model(): AccessModel {
+    return this.#model;
+  }
+
+  get ring(): KeyRing {
+    return this.#ring;
+  }
+
+  /** Reloads the model when its version moved, and the key ring when keys changed. */
+  async refresh(): Promise<void> {
+    const version = await readModelVersion(this.options.db);
+    if (version !== this.#snapshot.version) this.#install(await readSnapshot(this.options.db, this.options.mode));
+    await this.refreshKeys();
+  }
+
+  async refreshKeys(): Promise<void> {
+    const ring = await this.keys.ring();
+    const version = ringVersion(ring);
+    if (version === this.#keysVersion) return;
+    this.#ring = ring;
+    this.#keysVersion = version;
+    this.issuer.useKey(ring.signer);
+  }
+
+  registry(service: string): Registry | undefined {
+    return this.#registries.get(service);
+  }
+
+  credential(name: string): CredentialRecord | undefined {
+    return this.#snapshot.credentials.get(name);
+  }
+
+  principal(record: CredentialRecord): Principal | undefined {
+    const table = record.kind === 'user' ? this.#users : record.kind === 'service' ? this.#services : this.#robots;
+    return table.get(record.name);
+  }
+
+  principalByName(kind: 'user' | 'service' | 'robot', name: string): Principal | undefined {
+    const record = this.credential(name);
+    return record && record.kind === kind ? this.principal(record) : undefined;
+  }
+
+  authorize(principal: Principal, registry: Registry, accesses: readonly ResourceActions[], sourceAddress?: string): ResourceActions[] {
+    return this.#controller.authorize(principal, registry, accesses, sourceAddress);
+  }
+
+  explain(principal: Principal, registry: Registry, access: ResourceActions, sourceAddress?: string): Explanation {
+    return this.#controller.explain({ principal, registry, resource: access, ...(sourceAddress ? { sourceAddress } : {}) });
+  }
+
+  #install(snapshot: AccessSnapshot): void {
+    this.#snapshot = snapshot;
+    this.#users.clear();
+    this.#services.clear();
+    this.#robots.clear();
+    this.#registries.clear();
+    for (const user of snapshot.users) this.#users.set(user.name, { kind: 'user', user });
+    for (const service of snapshot.services) this.#services.set(service.name, { kind: 'service', service });
+    for (const robot of snapshot.robots) this.#robots.set(robot.name, { kind: 'robot', robot });
+    for (const registry of snapshot.registries) this.#registries.set(registry.service, registry);
+    this.#model = new AccessModel({
+      users: snapshot.users,
+      groups: snapshot.groups,
+      apps: snapshot.apps,
+      services: snapshot.services,
+      robots: snapshot.robots,
+      registries: snapshot.registries,
+      rules: snapshot.rules as AccessRule[],
+      mode: snapshot.mode,
+    });
+    this.#controller = new AccessController(this.#model);
+  }
+}
+
+function ringVersion(ring: KeyRing): string {
+  return ring.all.map((k) => `${k.key.kid}:${k.state}`).join(',');
+}

@@ -1,0 +1,49 @@
+/**
+ * Keeps audit writes off the request path: entries are queued and written in batches by the
+ * underlying sink. `flush()` on shutdown writes what is left, so nothing queued is lost on a
+ * graceful stop. The queue is bounded; on overflow the oldest entries are dropped and counted.
+ */
+import type { AuditEntry, AuditSink } from '../domain/audit.ts';
+
+export interface BatchAuditSink extends AuditSink {
+  recordMany?(entries: readonly AuditEntry[]): Promise<void>;
+}
+
+export class BufferedAudit implements AuditSink {
+  #queue: AuditEntry[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  dropped = 0;
+
+  constructor(
+    private readonly sink: BatchAuditSink,
+    private readonly options: { intervalMs?: number; maxQueue?: number; onError?: (error: unknown) => void } = {},
+  ) {}
+
+  record(entry: AuditEntry): void {
+    const stamped = entry.time === undefined ? { ...entry, time: Date.now() } : entry;
+    this.#queue.push(stamped);
+    if (this.#queue.length > (this.options.maxQueue ?? 50_000)) {
+      this.#queue.shift();
+      this.dropped++;
+    }
+    this.#timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 200);
+  }
+
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#flushing = this.#flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        if (this.sink.recordMany) await this.sink.recordMany(batch);
+        else for (const entry of batch) await this.sink.record(entry);
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    });
+    return this.#flushing;
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * Every change to the access model goes through here: one transaction per change, which also
+ * bumps `model_version` so that every replica rebuilds its snapshot. Upserts take patches:
+ * fields left undefined keep their stored value.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
+import { isAllDigits, type Privilege, type RobotPermission } from '../domain/model.ts';
+import { bumpModelVersion } from './access-store.ts';
+import type { Database } from './schema.ts';
+
+type Tx = Transaction<Database>;
+
+export interface UserPatch {
+  name: string;
+  id?: number | undefined;
+  passwordHash?: string | null | undefined;
+  groups?: readonly string[] | undefined;
+  privileges?: readonly Privilege[] | undefined;
+  admin?: boolean | undefined;
+  disabled?: boolean | undefined;
+}
+export interface AppPatch {
+  name: string;
+  id?: number | undefined;
+  publications?: readonly string[] | undefined;
+  responsibles?: readonly string[] | undefined;
+}
+export interface ServicePatch {
+  name: string;
+  app?: string | null | undefined;
+  secretHash?: string | undefined;
+  disabled?: boolean | undefined;
+}
+export interface RobotPatch {
+  name: string;
+  secretHash?: string | undefined;
+  repositories?: readonly string[] | undefined;
+  permission?: RobotPermission | undefined;
+  expiresAt?: number | null | undefined;
+  disabled?: boolean | undefined;
+}
+export interface RegistryPatch {
+  service: string;
+  url?: string | undefined;
+  insecure?: boolean | undefined;
+  restricted?: boolean | undefined;
+  publications?: readonly string[] | undefined;
+  responsibles?: readonly string[] | undefined;
+  syncInterval?: number | null | undefined;
+}
+
+export type Created = 'created' | 'updated';
+
+export class ModelWriter {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private change<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await work(trx);
+      await bumpModelVersion(trx);
+      return result;
+    });
+  }
+
+  upsertGroup(name: string, id?: number): Promise<Created> {
+    refuseDigits('group', name);
+    return this.change(async (trx) => {
+      const existing = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
+      if (existing) {
+        if (id !== undefined && id !== existing.id) throw new Conflict(`group "${name}" already has id ${existing.id}`);
+        return 'updated';
+      }
+      await insertGroup(trx, name, id);
+      return 'created';
+    });
+  }
+
+  deleteGroup(name: string): Promise<void> {
+    return this.change(async (trx) => {
+      const result = await trx.deleteFrom('groups').where('name', '=', name).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no group named "${name}"`);
+    });
+  }
+
+  upsertUser(patch: UserPatch): Promise<Created> {
+    refuseDigits('user', patch.name);
+    return this.change(async (trx) => {
+      await refuseNameTaken(trx, patch.name, 'users');
+      const now = Date.now();
+      let user = await trx.selectFrom('users').select(['id', 'password_hash']).where('name', '=', patch.name).executeTakeFirst();
+      const created = !user;
+      if (!user) {
+        const id = patch.id ?? (await nextId(trx, 'users'));
+        if (await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) {
+          throw new Conflict(`user id ${id} is already taken`);
+        }
+        await trx
+          .insertInto('users')
+          .values({ id, name: patch.name, password_hash: patch.passwordHash ?? null, privileges: JSON.stringify(patch.privileges ?? []), admin: patch.admin ? 1 : 0, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now })
+          .execute();
+        user = { id, password_hash: patch.passwordHash ?? null };
+      } else {
+        if (patch.id !== undefined && patch.id !== user.id) throw new Conflict(`user "${patch.name}" already has id ${user.id}`);
+        const credentialChanged = (patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) || patch.disabled === true;
+        await trx
+          .updateTable('users')
+          .set((eb) => ({
+            updated_at: now,
+            ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash } : {}),
+            ...(patch.privileges !== undefined ? { privileges: JSON.stringify(patch.privileges) } : {}),
+            ...(patch.admin !== undefined ? { admin: patch.admin ? 1 : 0 } : {}),
+            ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+            ...(credentialChanged ? { credential_version: eb('credential_version', '+', 1) } : {}),
+          }))
+          .where('id', '=', user.id)
+          .execute();
+      }
+      if (patch.groups !== undefined) {
+        const ids = await ensureGroups(trx, patch.groups);
+        await trx.deleteFrom('user_groups').where('user_id', '=', user.id).execute();
+        if (ids.length > 0) {
+          await trx.insertInto('user_groups').values(ids.map((group_id, position) => ({ user_id: user.id, group_id, position }))).execute();
+        }
+      }
+      if (!created && patch.disabled === true) await revokeRefreshTokens(trx, 'user', patch.name);
+      if (!created && patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) await revokeRefreshTokens(trx, 'user', patch.name);
+      return created ? 'created' : 'updated';
+    });
+  }
+
+  deleteUser(name: string): Promise<void> {
+    return this.deleteNamed('users', 'user', name);
+  }
+
+  upsertApp(patch: AppPatch): Promise<Created> {
+    refuseDigits('app', patch.name);
+    return this.change(async (trx) => {
+      let app = await trx.selectFrom('apps').select('id').where('name', '=', patch.name).executeTakeFirst();
+      const created = !app;
+      if (!app) {
+        const id = patch.id ?? (await nextId(trx, 'apps'));
+        if (await trx.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst()) throw new Conflict(`app id ${id} is already taken`);
+        await trx.insertInto('apps').values({ id, name: patch.name, created_at: Date.now() }).execute();
+        app = { id };
+      } else if (patch.id !== undefined && patch.id !== app.id) {
+        throw new Conflict(`app "${patch.name}" already has id ${app.id}`);
+      }
+      await setRoleGroups(trx, 'app_groups', 'app_id', app.id, 'publication', patch.publications);
+      await setRoleGroups(trx, 'app_groups', 'app_id', app.id, 'responsible', patch.responsibles);
+      return created ? 'created' : 'updated';
+    });
+  }
+
+  deleteApp(name: string): Promise<void> {
+    return this.change(async (trx) => {
+      const result = await trx.deleteFrom('apps').where('name', '=', name).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no app named "${name}"`);
+    });
+  }
+
+  upsertService(patch: ServicePatch): Promise<Created> {
+    return this.change(async (trx) => {
+      await refuseNameTaken(trx, patch.name, 'services');
+      const now = Date.now();
+      let appId: number | null | undefined;
+      if (patch.app === null) appId = null;
+      else if (patch.app !== undefined) {
+        const app = await trx.selectFrom('apps').select('id').where('name', '=', patch.app).executeTakeFirst();
+        if (!app) throw new BadRequest(`unknown app "${patch.app}"`);
+        appId = app.id;
+      }
+      const existing = await trx.selectFrom('services').select(['id', 'secret_hash']).where('name', '=', patch.name).executeTakeFirst();
+      if (!existing) {
+        if (!patch.secretHash) throw new BadRequest(`service "${patch.name}" needs a secret`);
+        await trx.insertInto('services').values({ name: patch.name, app_id: appId ?? null, secret_hash: patch.secretHash, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now }).execute();
+        return 'created';
+      }
+      const rotated = patch.secretHash !== undefined && patch.secretHash !== existing.secret_hash;
+      await trx
+        .updateTable('services')
+        .set((eb) => ({
+          updated_at: now,
+          ...(appId !== undefined ? { app_id: appId } : {}),
+          ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+          ...(rotated || patch.disabled === true ? { credential_version: eb('credential_version', '+', 1) } : {}),
+        }))
+        .where('id', '=', existing.id)
+        .execute();
+      if (rotated || patch.disabled === true) await revokeRefreshTokens(trx, 'service', patch.name);
+      return 'updated';
+    });
+  }
+
+  deleteService(name: string): Promise<void> {
+    return this.deleteNamed('services', 'service', name);
+  }
+
+  upsertRobot(patch: RobotPatch): Promise<Created> {
+    if (!patch.name.includes('+')) throw new BadRequest(`robot names have the form owner+name (got "${patch.name}")`);
+    return this.change(async (trx) => {
+      await refuseNameTaken(trx, patch.name, 'robots');
+      const now = Date.now();
+      const existing = await trx.selectFrom('robots').select(['id', 'secret_hash']).where('name', '=', patch.name).executeTakeFirst();
+      if (!existing) {
+        if (!patch.secretHash || !patch.repositories || !patch.permission) {
+          throw new BadRequest(`robot "${patch.name}" needs a secret, repositories and a permission`);
+        }
+        await trx
+          .insertInto('robots')
+          .values({ name: patch.name, secret_hash: patch.secretHash, repositories: JSON.stringify(patch.repositories), permission: patch.permission, expires_at: patch.expiresAt ?? null, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now })
+          .execute();
+        return 'created';
+      }
+      const rotated = patch.secretHash !== undefined && patch.secretHash !== existing.secret_hash;
+      await trx
+        .updateTable('robots')
+        .set((eb) => ({
+          updated_at: now,
+          ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
+          ...(patch.repositories !== undefined ? { repositories: JSON.stringify(patch.repositories) } : {}),
+          ...(patch.permission !== undefined ? { permission: patch.permission } : {}),
+          ...(patch.expiresAt !== undefined ? { expires_at: patch.expiresAt } : {}),
+          ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+          ...(rotated || patch.disabled === true ? { credential_version: eb('credential_version', '+', 1) } : {}),
+        }))
+        .where('id', '=', existing.id)
+        .execute();
+      if (rotated || patch.disabled === true) await revokeRefreshTokens(trx, 'robot', patch.name);
+      return 'updated';
+    });
+  }
+
+  deleteRobot(name: string): Promise<void> {
+    return this.deleteNamed('robots', 'robot', name);
+  }
+
+  upsertRegistry(patch: RegistryPatch): Promise<Created> {
+    return this.change(async (trx) => {
+      const now = Date.now();
+      let registry = await trx.selectFrom('registries').select('id').where('service', '=', patch.service).executeTakeFirst();
+      const created = !registry;
+      if (!registry) {
+        if (!patch.url) throw new BadRequest(`registry "${patch.service}" needs a url`);
+        registry = await trx
+          .insertInto('registries')
+          .values({ service: patch.service, url: patch.url, insecure: patch.insecure ? 1 : 0, restricted: patch.restricted ? 1 : 0, notify_secret_hash: null, sync_interval: patch.syncInterval ?? null, created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+      } else {
+        await trx
+          .updateTable('registries')
+          .set({
+            updated_at: now,
+            ...(patch.url !== undefined ? { url: patch.url } : {}),
+            ...(patch.insecure !== undefined ? { insecure: patch.insecure ? 1 : 0 } : {}),
+            ...(patch.restricted !== undefined ? { restricted: patch.restricted ? 1 : 0 } : {}),
+            ...(patch.syncInterval !== undefined ? { sync_interval: patch.syncInterval } : {}),
+          })
+          .where('id', '=', registry.id)
+          .execute();
+      }
+      await setRoleGroups(trx, 'registry_groups', 'registry_id', registry.id, 'publication', patch.publications);
+      await setRoleGroups(trx, 'registry_groups', 'registry_id', registry.id, 'responsible', patch.responsibles);
+      return created ? 'created' : 'updated';
+    });
+  }
+
+  deleteRegistry(service: string): Promise<void> {
+    return this.change(async (trx) => {
+      const result = await trx.deleteFrom('registries').where('service', '=', service).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no registry with service "${service}"`);
+    });
+  }
+
+  replaceRules(rules: readonly unknown[]): Promise<void> {
+    return this.change(async (trx) => {
+      await trx.deleteFrom('policy_rules').execute();
+      if (rules.length === 0) return;
+      const now = Date.now();
+      await trx.insertInto('policy_rules').values(rules.map((rule, position) => ({ position, body: JSON.stringify(rule), created_at: now }))).execute();
+    });
+  }
+
+  private deleteNamed(table: 'users' | 'services' | 'robots', kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
+    return this.change(async (trx) => {
+      const result = await trx.deleteFrom(table).where('name', '=', name).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no ${kind} named "${name}"`);
+      await revokeRefreshTokens(trx, kind, name);
+    });
+  }
+}
+
+function refuseDigits(kind: string, name: string): void {
+  if (isAllDigits(name)) throw new BadRequest(`${kind} names must not be all digits ("${name}")`);
+  if (name.trim() === '' || name.length > 255) throw new BadRequest(`${kind} names must have 1 to 255 characters`);
+}
+
+/** Users, services and robots share one login namespace. */
+async function refuseNameTaken(trx: Tx, name: string, own: 'users' | 'services' | 'robots'): Promise<void> {
+  for (const table of ['users', 'services', 'robots'] as const) {
+    if (table === own) continue;
+    const row = await trx.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst();
+    if (row) throw new Conflict(`the name "${name}" is already used by a ${table.slice(0, -1)}`);
+  }
+}
+
+async function nextId(trx: Tx, table: 'users' | 'groups' | 'apps'): Promise<number> {
+  const row = await trx.selectFrom(table).select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
+}
+
+async function insertGroup(trx: Tx, name: string, id?: number): Promise<number> {
+  const groupId = id ?? (await nextId(trx, 'groups'));
+  if (await trx.selectFrom('groups').select('id').where('id', '=', groupId).executeTakeFirst()) {
+    throw new Conflict(`group id ${groupId} is already taken`);
+  }
+  await trx.insertInto('groups').values({ id: groupId, name, created_at: Date.now() }).execute();
+  return groupId;
+}
+
+/** Group ids for names, creating missing groups; keeps order (first = primary). */
+async function ensureGroups(trx: Tx, names: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of [...new Set(names)]) {
+    refuseDigits('group', name);
+    const row = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
+    ids.push(row ? row.id : await insertGroup(trx, name));
+  }
+  return ids;
+}
+
+async function setRoleGroups(
+  trx: Tx,
+  table: 'app_groups' | 'registry_groups',
+  column: 'app_id' | 'registry_id',
+  ownerId: number,
+  role: 'publication' | 'responsible',
+  names: readonly string[] | undefined,
+): Promise<void> {
+  if (names === undefined) return;
+  const ids = await ensureGroups(trx, names);
+  if (table === 'app_groups') {
+    await trx.deleteFrom('app_groups').where('app_id', '=', ownerId).where('role', '=', role).execute();
+    if (ids.length > 0) await trx.insertInto('app_groups').values(ids.map((group_id) => ({ app_id: ownerId, group_id, role }))).execute();
+  } else {
+    await trx.deleteFrom('registry_groups').where('registry_id', '=', ownerId).where('role', '=', role).execute();
+    if (ids.length > 0) await trx.insertInto('registry_groups').values(ids.map((group_id) => ({ registry_id: ownerId, group_id, role }))).execute();
+  }
+  void column;
+}
+
+async function revokeRefreshTokens(trx: Tx, kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
+  await trx.deleteFrom('refresh_tokens').where('principal_kind', '=', kind).where('principal_name', '=', name).execute();
+}

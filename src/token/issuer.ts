@@ -1,0 +1,79 @@
+/**
+ * Signs registry tokens with node:crypto (ES256, raw r||s signatures): the hot path of /token.
+ * The protected header (alg, typ, kid, x5c) is encoded once per key.
+ */
+import crypto from 'node:crypto';
+import type { ResourceActions } from '../domain/access.ts';
+import type { IssuedToken, TokenMinter } from '../server/context.ts';
+import { SIGNING_ALG, type SigningKey } from './signing-key.ts';
+
+export interface ClaimSet {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string;
+  readonly exp: number;
+  readonly nbf: number;
+  readonly iat: number;
+  readonly jti: string;
+  readonly access: readonly ResourceActions[];
+}
+
+export interface IssuerOptions {
+  readonly issuer: string;
+  /** Seconds. */
+  readonly lifetime: number;
+  readonly now?: () => number;
+}
+
+export class TokenIssuer implements TokenMinter {
+  #key: SigningKey;
+  #header: string;
+  readonly #options: IssuerOptions;
+
+  constructor(key: SigningKey, options: IssuerOptions) {
+    this.#key = key;
+    this.#header = encodeHeader(key);
+    this.#options = options;
+  }
+
+  get kid(): string {
+    return this.#key.kid;
+  }
+
+  /** Switches the signer (key rotation); takes effect for the next token. */
+  useKey(key: SigningKey): void {
+    if (key.kid === this.#key.kid) return;
+    this.#key = key;
+    this.#header = encodeHeader(key);
+  }
+
+  claims(subject: string, audience: string, access: readonly ResourceActions[]): ClaimSet {
+    const now = Math.floor((this.#options.now?.() ?? Date.now()) / 1000);
+    return {
+      iss: this.#options.issuer,
+      sub: subject,
+      aud: audience,
+      exp: now + this.#options.lifetime,
+      nbf: now - 1,
+      iat: now,
+      jti: crypto.randomBytes(16).toString('base64url'),
+      access: access.map((a) => ({ type: a.type, name: a.name, actions: [...a.actions] })),
+    };
+  }
+
+  sign(claims: ClaimSet): string {
+    const input = `${this.#header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const signature = crypto.sign('sha256', Buffer.from(input), { key: this.#key.privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${input}.${signature.toString('base64url')}`;
+  }
+
+  issue(request: { subject: string; audience: string; access: readonly ResourceActions[] }): IssuedToken {
+    const claims = this.claims(request.subject, request.audience, request.access);
+    return { token: this.sign(claims), expiresIn: this.#options.lifetime, issuedAt: new Date(claims.iat * 1000).toISOString() };
+  }
+}
+
+function encodeHeader(key: SigningKey): string {
+  const header = { alg: SIGNING_ALG, typ: 'JWT', kid: key.kid, x5c: [key.certificateBase64] };
+  return Buffer.from(JSON.stringify(header)).toString('base64url');
+}
