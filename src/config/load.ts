@@ -9,6 +9,7 @@ import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
 import { ConfigInvalid } from '../domain/errors.ts';
 import { type AccessMode, isAllDigits, PRIVILEGE_ALIASES, PRIVILEGES, type Privilege } from '../domain/model.ts';
+import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 
 export const DEFAULT_LISTEN = '127.0.0.1:5001';
@@ -184,6 +185,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
       problems.push(`robots[${i}].expires: expected a date (YYYY-MM-DD) or an ISO date-time`);
     }
   });
+  problems.push(...validateRules(c.rules));
   const services = new Set<string>();
   c.registries?.forEach((r, i) => {
     if (services.has(r.service)) problems.push(`registries[${i}].service: duplicate registry "${r.service}"`);

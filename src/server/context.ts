@@ -29,6 +29,8 @@ export interface TokenMinter {
 export interface AppContext {
   readonly dataDir: string;
   readonly publicUrl: string;
+  /** Token issuer (`iss`); also the audience of tokens for Purser's own API. */
+  readonly issuer: string;
   readonly database: DatabaseHandle;
   readonly db: Kysely<Database>;
   readonly box: SecretBox;

@@ -39,6 +39,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ctx: AppContext = {
       dataDir: options.dataDir,
       publicUrl: options.publicUrl,
+      issuer: options.issuer,
       database,
       db: database.db,
       box,

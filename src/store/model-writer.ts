@@ -63,7 +63,7 @@ export class ModelWriter {
     });
   }
 
-  upsertGroup(name: string, id?: number): Promise<Created> {
+  async upsertGroup(name: string, id?: number): Promise<Created> {
     refuseDigits('group', name);
     return this.change(async (trx) => {
       const existing = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
@@ -83,7 +83,7 @@ export class ModelWriter {
     });
   }
 
-  upsertUser(patch: UserPatch): Promise<Created> {
+  async upsertUser(patch: UserPatch): Promise<Created> {
     refuseDigits('user', patch.name);
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'users');
@@ -133,7 +133,7 @@ export class ModelWriter {
     return this.deleteNamed('users', 'user', name);
   }
 
-  upsertApp(patch: AppPatch): Promise<Created> {
+  async upsertApp(patch: AppPatch): Promise<Created> {
     refuseDigits('app', patch.name);
     return this.change(async (trx) => {
       let app = await trx.selectFrom('apps').select('id').where('name', '=', patch.name).executeTakeFirst();
@@ -197,7 +197,7 @@ export class ModelWriter {
     return this.deleteNamed('services', 'service', name);
   }
 
-  upsertRobot(patch: RobotPatch): Promise<Created> {
+  async upsertRobot(patch: RobotPatch): Promise<Created> {
     if (!patch.name.includes('+')) throw new BadRequest(`robot names have the form owner+name (got "${patch.name}")`);
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'robots');

@@ -24,21 +24,18 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 export async function migrateToLatest(db: MigrationDb, adapter: StoreAdapter): Promise<void> {
-  await db.schema
-    .createTable('purser_migrations')
-    .ifNotExists()
-    .addColumn('name', 'varchar(100)', (c) => c.primaryKey())
-    .addColumn('applied_at', 'bigint', (c) => c.notNull())
-    .execute();
-  if (adapter.dialect === 'postgres') {
+  await db.transaction().execute(async (trx) => {
     // Serialize concurrent replicas: one applies, the others wait, then see it applied.
-    await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(74201)`.execute(trx);
-      await applyPending(trx, adapter);
-    });
-  } else {
-    await db.transaction().execute((trx) => applyPending(trx, adapter));
-  }
+    // The lock comes first: even CREATE TABLE IF NOT EXISTS races on PostgreSQL.
+    if (adapter.dialect === 'postgres') await sql`select pg_advisory_xact_lock(74201)`.execute(trx);
+    await trx.schema
+      .createTable('purser_migrations')
+      .ifNotExists()
+      .addColumn('name', 'varchar(100)', (c) => c.primaryKey())
+      .addColumn('applied_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await applyPending(trx, adapter);
+  });
 }
 
 async function applyPending(db: MigrationDb, adapter: StoreAdapter): Promise<void> {

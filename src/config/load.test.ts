@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ConfigInvalid } from '../domain/errors.ts';
+import { parseConfig } from './load.ts';
+
+const EXAMPLE = `
+listen: 127.0.0.1:5001
+data: ./purser-data
+public_url: http://127.0.0.1:5001
+token: { issuer: purser, lifetime: 300 }
+mode: private
+groups:
+  - { name: dev, id: 10 }
+users:
+  - name: alice
+    id: 1
+    password: alice-pw
+    groups: [dev, ops]
+    privileges: [DockerRegistriesPuller, DockerRegistriesPusher]
+    admin: false
+apps:
+  - { name: shop, id: 20, publications: [dev], responsibles: [ops] }
+services:
+  - { name: node1.example.com, app: shop, secret: node1-secret }
+robots:
+  - { name: ci+builder, secret: robot-secret, repositories: [team/web, team/api], permission: write, expires: 2027-12-31 }
+registries:
+  - service: registry.test
+    url: http://127.0.0.1:5000
+    insecure: true
+    restricted: false
+    publications: [dev]
+    responsibles: [ops]
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml', {});
+  } catch (error) {
+    assert.equal((error as ConfigInvalid).code, 'CONFIG_INVALID');
+    return [...(error as ConfigInvalid).problems];
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  test('the documented example is valid and normalized', () => {
+    const config = parseConfig(EXAMPLE, 'test.yaml', {});
+    assert.deepEqual(config.listen, { host: '127.0.0.1', port: 5001 });
+    assert.equal(config.token.lifetime, 300);
+    assert.equal(config.publicUrl, 'http://127.0.0.1:5001');
+    assert.equal(config.mode, 'private');
+    assert.ok(Object.isFrozen(config.declared.users), 'the configuration is deep-frozen');
+  });
+
+  test('defaults: 127.0.0.1:5001, ./purser-data, issuer purser, 300 s', () => {
+    const config = parseConfig('', undefined, {});
+    assert.deepEqual(config.listen, { host: '127.0.0.1', port: 5001 });
+    assert.match(config.dataDir, /purser-data$/);
+    assert.deepEqual(config.token, { issuer: 'purser', lifetime: 300 });
+    assert.equal(config.databaseUrl, undefined);
+  });
+
+  test('every problem is reported as path: message', () => {
+    const found = problems(`
+listen: nowhere
+colour: blue
+token: { lifetime: 30 }
+mode: open
+users:
+  - { name: "123", password: a, password_hash: "$argon2id$x", privileges: [Admin] }
+  - { name: bob, extra: 1 }
+robots:
+  - { name: r+1, secret: s, repositories: [], permission: write, expires: someday }
+registries:
+  - { service: a, url: "ftp://x" }
+  - { service: a, url: "http://x" }
+services:
+  - { name: bob, app: nope, secret: x }
+`);
+    const expected = [
+      /^colour: unknown key$/,
+      /^mode: /,
+      /^users\[1\]\.extra: unknown key$/,
+      /^robots\[0\]\.repositories: /,
+    ];
+    for (const pattern of expected) assert.ok(found.some((p) => pattern.test(p)), `missing ${pattern} in\n${found.join('\n')}`);
+  });
+
+  test('semantic problems are all reported together', () => {
+    const found = problems(`
+listen: nowhere
+token: { lifetime: 30 }
+users:
+  - { name: "123", password: a, password_hash: "$argon2id$x", privileges: [Admin] }
+robots:
+  - { name: r+1, secret: s, repositories: [a], permission: write, expires: someday }
+registries:
+  - { service: a, url: "ftp://x" }
+  - { service: a, url: "http://x" }
+services:
+  - { name: r+1, app: nope, secret: x }
+`);
+    const expected = [
+      /^listen: expected HOST:PORT/,
+      /^token\.lifetime: must be at least 60 seconds/,
+      /^users\[0\]\.name: must not be all digits/,
+      /^users\[0\]: give password or password_hash, not both/,
+      /^users\[0\]\.privileges\[0\]: unknown privilege "Admin"/,
+      /^robots\[0\]\.expires: expected a date/,
+      /^registries\[0\]\.url: expected an http/,
+      /^registries\[1\]\.service: duplicate registry "a"/,
+      /^services\[0\]\.app: unknown app "nope"/,
+      /: the name "r\+1" is already used by /,
+    ];
+    for (const pattern of expected) assert.ok(found.some((p) => pattern.test(p)), `missing ${pattern} in\n${found.join('\n')}`);
+  });
+
+  test('privilege aliases are accepted', () => {
+    parseConfig('users:\n  - { name: a, privileges: [puller, pusher, manager] }\n', undefined, {});
+  });
+
+  test('YAML syntax errors and duplicate keys are refused', () => {
+    assert.ok(problems('users: [').length > 0);
+    assert.ok(problems('mode: private\nmode: public\n').length > 0);
+  });
+
+  test('a non-postgres database URL is refused', () => {
+    assert.ok(problems('database: mysql://x\n').some((p) => p.startsWith('database:')));
+  });
+});
