@@ -1,0 +1,48 @@
+export { AccessController } from './access-controller.ts';
+export {
+  AccessModel,
+  type AccessModelInput,
+  type GroupedView,
+  type Named,
+  NamedIndex,
+} from './access-model.ts';
+export { blockContains, type CidrBlock, CidrSet, cidrProblem, parseAddress, parseCidr } from './cidr.ts';
+export type {
+  ActionVerdict,
+  Decision,
+  DecisionRequest,
+  Explanation,
+  RuleRef,
+  RuleTrace,
+  SeedClause,
+} from './decision.ts';
+export { allowedBits, allowedSet, decide, explain } from './engine.ts';
+export { type ExplainQuery, explainAccess } from './explain-request.ts';
+export { formatExplanation } from './explanation-format.ts';
+export {
+  type CompiledGlob,
+  compileGlob,
+  type GlobOptions,
+  globMatches,
+  globProblems,
+  joinGroupNames,
+  matchGlob,
+  placeholderSubject,
+} from './matchers.ts';
+export { type Namespace, type NamespaceKind, repositoryNamespace } from './namespace.ts';
+export {
+  type AccessRule,
+  CATALOG,
+  type CompiledRule,
+  compileRules,
+  DELETE,
+  PULL,
+  PUSH,
+  REPOSITORY_BITS,
+  type RuleAction,
+  type RuleEffect,
+  type RulePrincipals,
+  ruleLabel,
+  validateRules,
+} from './rule.ts';
+export { type AccessRuleDocument, AccessRuleSchema, RulePrincipalsSchema } from './rule-schema.ts';
