@@ -1,12 +1,11 @@
 /**
- * Where audit entries are stored. Registry integration provides the audit log
- * (src/catalog/audit-log.ts); until it is wired, entries go nowhere.
+ * Where audit entries are stored: the audit log shared with registry events (src/catalog).
  */
 import type { Kysely } from 'kysely';
-import { NULL_AUDIT } from '../domain/audit.ts';
+import { AuditLog } from '../catalog/audit-log.ts';
 import type { Database } from '../store/schema.ts';
 import type { BatchAuditSink } from './buffered-audit.ts';
 
-export function createAuditSink(_db: Kysely<Database>): BatchAuditSink {
-  return NULL_AUDIT;
+export function createAuditSink(db: Kysely<Database>): BatchAuditSink {
+  return new AuditLog(db);
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Typechecks, then runs every src/**/*.test.ts and test/**/*.test.ts with node's test runner.
+// Usage: node scripts/run-tests.mjs [SUBSTRING...]   (only files whose path contains a substring)
+//        SKIP_TYPECHECK=1 skips the tsc step (local iteration only; CI always typechecks).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const filters = process.argv.slice(2);
+
+function findTests(dir) {
+  const found = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTests(path));
+    else if (entry.isFile() && entry.name.endsWith('.test.ts')) found.push(relative(root, path));
+  }
+  return found;
+}
+
+const files = [...findTests(join(root, 'src')), ...findTests(join(root, 'test'))]
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+
+if (files.length === 0) {
+  console.error(`run-tests: no test files${filters.length ? ` match ${filters.join(', ')}` : ''}`);
+  process.exit(1);
+}
+
+if (!process.env.SKIP_TYPECHECK || process.env.CI) {
+  const started = Date.now();
+  console.log('run-tests: tsc --noEmit -p tsconfig.json');
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (tsc.status !== 0) {
+    console.error(`run-tests: typecheck failed (exit ${tsc.status ?? tsc.signal}); not running tests`);
+    process.exit(tsc.status || 1);
+  }
+  console.log(`run-tests: typecheck ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+console.log(`run-tests: ${files.length} test file(s)`);
+// spec for people; a TAP copy on the side so the summary ends with node's own `# pass N` / `# fail N`.
+const tapDir = mkdtempSync(join(tmpdir(), 'purser-run-tests-'));
+const tapFile = join(tapDir, 'results.tap');
+const started = Date.now();
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+    '--test-timeout=300000',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+let summary = '';
+try {
+  summary = readFileSync(tapFile, 'utf8')
+    .split('\n')
+    .filter((line) => /^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) /.test(line))
+    .join('\n');
+} catch {
+  // no TAP output: the runner did not start
+}
+rmSync(tapDir, { recursive: true, force: true });
+if (summary) console.log(summary);
+console.log(`run-tests: test run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (result.error) {
+  console.error(`run-tests: cannot start node: ${result.error.message}`);
+  process.exit(1);
+}
+process.exit(result.status ?? 1);
