@@ -1,0 +1,36 @@
+/** `purser explain`: why an account may or may not pull, push or delete something. */
+import type { Command } from 'commander';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('explain an access decision: which rule or clause decided each action, and why')
+    .requiredOption('-a, --account <name>', 'user, service or robot name')
+    .requiredOption('-s, --service <service>', "the registry's token service")
+    .requiredOption(
+      '--scope <scope>',
+      'type:name:actions, e.g. repository:team/web:pull,push (repeatable)',
+      collect,
+      [],
+    )
+    .option('-k, --kind <kind>', 'user | service | robot (when the name is ambiguous or to be sure)')
+    .option('--source <address>', 'client address, for rules with sources')
+    .option('--json', 'print the structured explanation as JSON')
+    .addHelpText(
+      'after',
+      `
+Every action gets a verdict: allowed or denied, decided by a custom rule (rule #N 'id') or
+by a clause of the access model (seed: publication, responsible, privilege, user-namespace,
+group-namespace, app-namespace, registry-groups, service-app, robot-repositories, ...).
+
+Examples:
+  purser explain --account alice --service registry.test --scope repository:team/web:pull,push
+  purser explain --account ci+builder --kind robot --service registry.test --scope repository:team/api:push,delete
+  purser explain --account node1.example.com --service registry.test --scope 'repository:apps/shop/web:*' --json`,
+    )
+    .action(async (_o: unknown, command: Command) =>
+      (await import('./run.ts')).explain(command.optsWithGlobals() as Record<string, unknown>),
+    );
+}

@@ -1,0 +1,36 @@
+/** `purser group …`: groups of users (publication and responsible groups of apps and registries). */
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  const group = program
+    .command('group')
+    .description('manage groups')
+    .addHelpText(
+      'after',
+      `
+Groups are also created implicitly when a user, app or registry names them.
+
+Examples:
+  purser group add dev
+  purser group add ops --id 20
+  purser group list
+  purser group rm old-team`,
+    );
+  const run = async () => import('./run.ts');
+  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
+  group
+    .command('add <name>')
+    .description('create a group')
+    .option('--id <n>', 'numeric id (assigned when absent)')
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
+  group
+    .command('list')
+    .alias('ls')
+    .description('list groups and their members')
+    .option('--json', 'print JSON')
+    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+  group
+    .command('rm <name>')
+    .description('delete a group (members, apps and registries lose it)')
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+}

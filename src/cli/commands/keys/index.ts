@@ -1,0 +1,38 @@
+/** `purser keys …`: the token signing keys. */
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  const keys = program
+    .command('keys')
+    .description('list and rotate the token signing keys')
+    .addHelpText(
+      'after',
+      `
+Registries trust the certificates of every published key (rootcertbundle) or the JWKS.
+Rotation keeps the previous key published, so tokens it signed keep verifying.
+
+Examples (a rotation that never breaks a registry):
+  purser keys list
+  purser keys rotate --stage             # publish a new key; it does not sign yet
+  purser registry config SERVICE --format bundle > bundle.pem   # give every registry the bundle
+  purser keys rotate                     # the staged key starts signing
+  purser keys retire KID                 # later: drop the old key from bundle and JWKS`,
+    );
+  const run = async () => import('./run.ts');
+  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
+  keys
+    .command('list')
+    .alias('ls')
+    .description('list keys (kid, state, created, certificate expiry)')
+    .option('--json', 'print JSON')
+    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+  keys
+    .command('rotate')
+    .description('make a new key the signer (or, with --stage, publish one without signing yet)')
+    .option('--stage', 'publish the new key first; a later "keys rotate" makes it sign')
+    .action(async (_o: unknown, command: Command) => (await run()).rotate(g(command)));
+  keys
+    .command('retire <kid>')
+    .description('stop publishing a key that no longer signs')
+    .action(async (kid: string, _o: unknown, command: Command) => (await run()).retire(kid, g(command)));
+}

@@ -1,0 +1,141 @@
+/**
+ * `purser user …`: people who log in with a password. Works on the local data directory, or
+ * on a running server with --server URL (PURSER_USERNAME/PURSER_PASSWORD or PURSER_TOKEN).
+ */
+import type { Command } from 'commander';
+
+const collect = (value: string, previous: string[] | undefined) => [
+  ...(previous ?? []),
+  ...value.split(',').filter(Boolean),
+];
+
+export function register(program: Command): void {
+  const user = program
+    .command('user')
+    .description('manage users (people who log in with a password)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  purser user add alice --group dev --group ops --privilege puller --privilege pusher
+  echo "$PASSWORD" | purser user add bob --password-stdin --group dev --privilege puller
+  purser user list --json
+  purser user passwd alice            # prompts when run in a terminal
+  purser user disable alice
+  purser user import-htpasswd /etc/docker/registry/htpasswd --group dev --privilege puller
+  purser --server https://purser.example.com user show alice`,
+    );
+  const run = async () => import('./run.ts');
+  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
+
+  user
+    .command('add <name>')
+    .description('create a user')
+    .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '-g, --group <group>',
+      'group (repeatable; the first is the primary group; missing groups are created)',
+      collect,
+      [],
+    )
+    .option(
+      '-p, --privilege <privilege>',
+      'DockerRegistriesPuller|Pusher|Manager or puller, pusher, manager (repeatable)',
+      collect,
+      [],
+    )
+    .option('--admin', 'make the user an administrator')
+    .option('--id <n>', 'numeric id (assigned when absent)')
+    .addHelpText(
+      'after',
+      `
+The password is never accepted as an argument: give it on standard input with
+--password-stdin, or type it when asked (in a terminal). Without either, the user is
+created without a password and cannot log in until "purser user passwd NAME".
+
+Examples:
+  purser user add alice --group dev --privilege puller --privilege pusher
+  printf '%s\\n' "$PW" | purser user add ci-bot --password-stdin --group ci --privilege puller`,
+    )
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
+
+  user
+    .command('list')
+    .alias('ls')
+    .description('list users')
+    .option('--json', 'print JSON')
+    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+
+  user
+    .command('show <name>')
+    .description('show one user')
+    .option('--json', 'print JSON')
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).show(name, g(command)));
+
+  user
+    .command('update <name>')
+    .description('change groups, privileges or administrator status')
+    .option(
+      '-g, --group <group>',
+      'replace the groups (repeatable; the first is the primary group)',
+      collect,
+      undefined,
+    )
+    .option('-p, --privilege <privilege>', 'replace the privileges (repeatable)', collect, undefined)
+    .option('--no-privileges', 'remove every privilege')
+    .option('--admin', 'make the user an administrator')
+    .option('--no-admin', 'take administrator status away')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  purser user update alice --group ops --group dev --privilege puller --privilege pusher\n  purser user update bob --no-admin',
+    )
+    .action(async (name: string, _o: unknown, command: Command) =>
+      (await run()).update(name, command.opts(), g(command)),
+    );
+
+  user
+    .command('rm <name>')
+    .description('delete a user (their refresh tokens stop working)')
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+
+  user
+    .command('passwd <name>')
+    .description('set a password (prompts in a terminal, or --password-stdin)')
+    .option('--password-stdin', 'read the password from standard input')
+    .addHelpText('after', '\nExample:\n  echo "$NEW_PASSWORD" | purser user passwd alice --password-stdin')
+    .action(async (name: string, _o: unknown, command: Command) => (await run()).passwd(name, g(command)));
+
+  user
+    .command('disable <name>')
+    .description('stop a user from logging in (refresh tokens stop working)')
+    .action(async (name: string, _o: unknown, command: Command) =>
+      (await run()).setDisabled(name, true, g(command)),
+    );
+
+  user
+    .command('enable <name>')
+    .description('let a disabled user log in again')
+    .action(async (name: string, _o: unknown, command: Command) =>
+      (await run()).setDisabled(name, false, g(command)),
+    );
+
+  user
+    .command('import-htpasswd <file>')
+    .description('import users from an htpasswd file (bcrypt hashes, re-hashed to argon2id on first login)')
+    .option('-g, --group <group>', 'group for the new users (repeatable)', collect, [])
+    .option('-p, --privilege <privilege>', 'privilege for the new users (repeatable)', collect, [])
+    .option('--update', 'replace the password of users that already exist (default: skip them)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Only bcrypt lines ($2y$, $2b$, $2a$ — as made by "htpasswd -B") are imported; other lines
+are reported with their line number and skipped. Exit code 2 when any line had a problem.
+
+Example:
+  purser user import-htpasswd ./htpasswd --group dev --privilege puller --privilege pusher`,
+    )
+    .action(async (file: string, _o: unknown, command: Command) =>
+      (await run()).importHtpasswd(file, g(command)),
+    );
+}
