@@ -2,6 +2,7 @@
  * Periodic work of a running server: pick up model and key changes made by the CLI, the API
  * of another replica, or a rotation (every 2 s), and registry discovery.
  */
+import { startDiscoveryScheduler } from '../catalog/discovery-scheduler.ts';
 import type { Runtime } from './runtime.ts';
 
 export function startBackgroundJobs(runtime: Runtime): () => Promise<void> {
@@ -10,7 +11,7 @@ export function startBackgroundJobs(runtime: Runtime): () => Promise<void> {
     running = running.then(() => runtime.authority.refresh()).catch((error: unknown) => runtime.ctx.logger.warn({ err: error }, 'model refresh failed'));
   }, 2_000);
   timer.unref();
-  const stops: (() => Promise<void> | void)[] = [];
+  const stops: (() => Promise<void> | void)[] = [startDiscoveryScheduler(runtime.ctx)];
   return async () => {
     clearInterval(timer);
     await running;

@@ -1,9 +1,20 @@
 /**
- * Route plugins contributed by registry integration (events, search, catalog, tags, audit)
- * and by the credential vault. Registered here so app.ts stays one list.
+ * Route plugins contributed by registry integration: notifications, search and catalog,
+ * tags, and the audit log. Registered here so app.ts stays one list.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Authority } from './authority.ts';
 import type { AppContext } from './context.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { eventsRoutes } from './routes/events.ts';
+import { searchRoutes } from './routes/search.ts';
+import { tagsRoutes } from './routes/tags.ts';
 
-export async function registerIntegrationRoutes(_app: FastifyInstance, _ctx: AppContext, _authority: Authority): Promise<void> {}
+export async function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext, _authority: Authority): Promise<void> {
+  await eventsRoutes(app, ctx);
+  await searchRoutes(app, ctx);
+  await catalogRoutes(app, ctx);
+  await tagsRoutes(app, ctx);
+  await auditRoutes(app, ctx);
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs discovery in the background: every registry is synced when its interval
+ * (`registries.sync_interval` seconds, default 120) has passed since its last run, and once at
+ * start, so repositories pushed while Purser was stopped are found. One run per registry at a
+ * time; stops on shutdown.
+ */
+import type { AppContext } from '../server/context.ts';
+import { catalogServices } from './catalog-services.ts';
+import { syncRegistry } from './discovery.ts';
+import { listRegistries } from './registry-lookup.ts';
+
+export const DEFAULT_SYNC_INTERVAL_SECONDS = 120;
+
+export interface DiscoverySchedulerOptions {
+  /** How often due registries are looked for. Default 5 s. */
+  tickMs?: number;
+  /** Default interval for registries without sync_interval. */
+  defaultIntervalSeconds?: number;
+}
+
+export function startDiscoveryScheduler(
+  ctx: AppContext,
+  options: DiscoverySchedulerOptions = {},
+): () => Promise<void> {
+  const tickMs = options.tickMs ?? 5_000;
+  const defaultInterval = options.defaultIntervalSeconds ?? DEFAULT_SYNC_INTERVAL_SECONDS;
+  const lastRun = new Map<number, number>();
+  const running = new Map<number, Promise<void>>();
+  const controller = new AbortController();
+  const signal = AbortSignal.any([controller.signal, ctx.shutdown]);
+  const services = catalogServices(ctx);
+  let ticking: Promise<void> = Promise.resolve();
+
+  const tick = async () => {
+    if (signal.aborted) return;
+    const registries = await listRegistries(ctx.db);
+    const now = Date.now();
+    for (const registry of registries) {
+      if (running.has(registry.id)) continue;
+      const interval = (registry.syncInterval ?? defaultInterval) * 1000;
+      const last = lastRun.get(registry.id);
+      if (last !== undefined && now - last < interval) continue;
+      lastRun.set(registry.id, now);
+      const run = syncRegistry(ctx.db, registry, services.tokens(registry.service), { signal })
+        .then((report) => {
+          services.searchIndex.invalidate();
+          const log =
+            report.failures > 0 ? ctx.logger.warn.bind(ctx.logger) : ctx.logger.info.bind(ctx.logger);
+          log(
+            {
+              service: report.service,
+              repositories: report.repositories,
+              failures: report.failures,
+              durationMs: report.durationMs,
+              firstError: report.errors[0],
+            },
+            'registry discovery finished',
+          );
+        })
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: error, service: registry.service }, 'registry discovery failed'),
+        )
+        .finally(() => running.delete(registry.id));
+      running.set(registry.id, run);
+    }
+  };
+
+  const schedule = () => {
+    ticking = ticking
+      .then(tick)
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'discovery scheduler tick failed'));
+  };
+  schedule();
+  const timer = setInterval(schedule, tickMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    controller.abort();
+    await ticking;
+    await Promise.all(running.values());
+  };
+}

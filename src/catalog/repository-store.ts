@@ -1,0 +1,306 @@
+/**
+ * The repository index in the store: repositories, their tags (with digests when known),
+ * stars, and the `docker search` properties. Events and discovery write here; writes that carry
+ * a time never let an older fact overwrite a newer one, so events may arrive in any order.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface RepositoryRow {
+  readonly id: number;
+  readonly registryId: number;
+  readonly name: string;
+  readonly description: string;
+  readonly starCount: number;
+  readonly official: boolean;
+  readonly automated: boolean;
+  readonly empty: boolean;
+  readonly lastPushAt: number | null;
+  readonly tagCount: number;
+}
+
+export interface RepositoryProperties {
+  readonly description?: string;
+  readonly official?: boolean;
+  readonly automated?: boolean;
+}
+
+/** Bumped on every index change so search caches (in this and other replicas) reload. */
+export async function bumpCatalogVersion(db: Db): Promise<void> {
+  const updated = await db
+    .updateTable('meta')
+    .set((eb) => ({ value: eb.cast<string>(eb(eb.cast<number>('value', 'integer'), '+', 1), 'text') }))
+    .where('key', '=', 'catalog_version')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    await db
+      .insertInto('meta')
+      .values({ key: 'catalog_version', value: '1' })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+}
+
+export async function readCatalogVersion(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'catalog_version')
+    .executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+/** The repository's id, creating the row when it is new. */
+export async function ensureRepository(
+  db: Db,
+  registryId: number,
+  name: string,
+  now: number,
+): Promise<number> {
+  const existing = await db
+    .selectFrom('repositories')
+    .select('id')
+    .where('registry_id', '=', registryId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (existing) return Number(existing.id);
+  await db
+    .insertInto('repositories')
+    .values({
+      registry_id: registryId,
+      name,
+      description: '',
+      star_count: 0,
+      official: 0,
+      automated: 0,
+      empty: 1,
+      last_push_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.columns(['registry_id', 'name']).doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('repositories')
+    .select('id')
+    .where('registry_id', '=', registryId)
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function findRepositoryId(
+  db: Db,
+  registryId: number,
+  name: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('repositories')
+    .select('id')
+    .where('registry_id', '=', registryId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/** A tag now points to `digest` (a manifest push seen at `time`). */
+export async function applyTagPush(
+  db: Db,
+  repositoryId: number,
+  tag: string,
+  digest: string | null,
+  time: number,
+): Promise<void> {
+  const current = await db
+    .selectFrom('repository_tags')
+    .select(['updated_at'])
+    .where('repository_id', '=', repositoryId)
+    .where('tag', '=', tag)
+    .executeTakeFirst();
+  if (current && Number(current.updated_at) > time) return;
+  if (current) {
+    await db
+      .updateTable('repository_tags')
+      .set({ digest, updated_at: time })
+      .where('repository_id', '=', repositoryId)
+      .where('tag', '=', tag)
+      .execute();
+  } else {
+    await db
+      .insertInto('repository_tags')
+      .values({ repository_id: repositoryId, tag, digest, updated_at: time })
+      .onConflict((oc) => oc.columns(['repository_id', 'tag']).doNothing())
+      .execute();
+  }
+  await db
+    .updateTable('repositories')
+    .set({ empty: 0, updated_at: Date.now() })
+    .where('id', '=', repositoryId)
+    .execute();
+  await db
+    .updateTable('repositories')
+    .set({ last_push_at: time })
+    .where('id', '=', repositoryId)
+    .where((eb) => eb.or([eb('last_push_at', 'is', null), eb('last_push_at', '<', time)]))
+    .execute();
+}
+
+/** Removes a tag (a tag delete event, or a sync that no longer sees it). */
+export async function applyTagDelete(db: Db, repositoryId: number, tag: string, time: number): Promise<void> {
+  await db
+    .deleteFrom('repository_tags')
+    .where('repository_id', '=', repositoryId)
+    .where('tag', '=', tag)
+    .where('updated_at', '<=', time)
+    .execute();
+  await refreshEmpty(db, repositoryId);
+}
+
+/** A manifest was deleted: every tag that pointed to it is gone. */
+export async function applyDigestDelete(
+  db: Db,
+  repositoryId: number,
+  digest: string,
+  time: number,
+): Promise<void> {
+  await db
+    .deleteFrom('repository_tags')
+    .where('repository_id', '=', repositoryId)
+    .where('digest', '=', digest)
+    .where('updated_at', '<=', time)
+    .execute();
+  await refreshEmpty(db, repositoryId);
+}
+
+export async function refreshEmpty(db: Db, repositoryId: number): Promise<void> {
+  const row = await db
+    .selectFrom('repository_tags')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('repository_id', '=', repositoryId)
+    .executeTakeFirst();
+  const empty = Number(row?.n ?? 0) === 0 ? 1 : 0;
+  await db
+    .updateTable('repositories')
+    .set({ empty, updated_at: Date.now() })
+    .where('id', '=', repositoryId)
+    .where('empty', '!=', empty)
+    .execute();
+}
+
+export async function tagsOf(
+  db: Db,
+  repositoryId: number,
+): Promise<Map<string, { digest: string | null; updatedAt: number }>> {
+  const rows = await db
+    .selectFrom('repository_tags')
+    .select(['tag', 'digest', 'updated_at'])
+    .where('repository_id', '=', repositoryId)
+    .execute();
+  return new Map(rows.map((r) => [r.tag, { digest: r.digest, updatedAt: Number(r.updated_at) }]));
+}
+
+export async function updateProperties(
+  db: Db,
+  repositoryId: number,
+  properties: RepositoryProperties,
+): Promise<void> {
+  const set: { description?: string; official?: number; automated?: number; updated_at: number } = {
+    updated_at: Date.now(),
+  };
+  if (properties.description !== undefined) set.description = properties.description;
+  if (properties.official !== undefined) set.official = properties.official ? 1 : 0;
+  if (properties.automated !== undefined) set.automated = properties.automated ? 1 : 0;
+  await db.updateTable('repositories').set(set).where('id', '=', repositoryId).execute();
+}
+
+/** Stars or un-stars a repository for one principal; returns the new star count. */
+export async function setStar(
+  db: Db,
+  repositoryId: number,
+  principal: string,
+  starred: boolean,
+): Promise<number> {
+  if (starred) {
+    await db
+      .insertInto('repository_stars')
+      .values({ repository_id: repositoryId, principal, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['repository_id', 'principal']).doNothing())
+      .execute();
+  } else {
+    await db
+      .deleteFrom('repository_stars')
+      .where('repository_id', '=', repositoryId)
+      .where('principal', '=', principal)
+      .execute();
+  }
+  const row = await db
+    .selectFrom('repository_stars')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('repository_id', '=', repositoryId)
+    .executeTakeFirst();
+  const count = Number(row?.n ?? 0);
+  await db.updateTable('repositories').set({ star_count: count }).where('id', '=', repositoryId).execute();
+  return count;
+}
+
+/** Every repository with its tag count (for the in-memory search index). */
+export async function loadRepositories(db: Db, registryId?: number): Promise<RepositoryRow[]> {
+  let query = db
+    .selectFrom('repositories as r')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('repository_tags')
+          .select(['repository_id', (e) => e.fn.countAll<number>().as('n')])
+          .groupBy('repository_id')
+          .as('t'),
+      (join) => join.onRef('t.repository_id', '=', 'r.id'),
+    )
+    .select([
+      'r.id',
+      'r.registry_id',
+      'r.name',
+      'r.description',
+      'r.star_count',
+      'r.official',
+      'r.automated',
+      'r.empty',
+      'r.last_push_at',
+      't.n',
+    ]);
+  if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
+  const rows = await query.orderBy('r.name').execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    registryId: Number(r.registry_id),
+    name: r.name,
+    description: r.description,
+    starCount: Number(r.star_count),
+    official: r.official === 1,
+    automated: r.automated === 1,
+    empty: r.empty === 1,
+    lastPushAt: r.last_push_at === null ? null : Number(r.last_push_at),
+    tagCount: Number(r.n ?? 0),
+  }));
+}
+
+/** Tags (sorted) for a set of repository ids, for `/v2/search` and the catalog API. */
+export async function tagsFor(db: Db, repositoryIds: readonly number[]): Promise<Map<number, string[]>> {
+  const result = new Map<number, string[]>();
+  if (repositoryIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('repository_tags')
+    .select(['repository_id', 'tag'])
+    .where('repository_id', 'in', repositoryIds)
+    .orderBy('tag')
+    .execute();
+  for (const row of rows) {
+    const id = Number(row.repository_id);
+    const list = result.get(id) ?? [];
+    list.push(row.tag);
+    result.set(id, list);
+  }
+  return result;
+}

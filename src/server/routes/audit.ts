@@ -1,0 +1,141 @@
+/**
+ * The audit log through the API (administrators: everything; a registry's responsible
+ * managers: that registry's entries):
+ *  - `GET /api/v1/audit?principal=&repository=&digest=&tag=&action=&service=&source=&outcome=
+ *        &since=&until=&page=&per_page=`                          one page, newest first
+ *  - `GET /api/v1/audit/export?format=csv|json&…same filters`      everything, oldest first
+ *  - `GET /api/v1/audit/usage?service=&image=REPO:TAG|REPO@DIGEST|DIGEST`   who pulled it
+ * Times are ISO 8601 or epoch milliseconds.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { AuditQuery } from '../../catalog/audit-log.ts';
+import { auditScope } from '../../catalog/caller-access.ts';
+import { catalogServices } from '../../catalog/catalog-services.ts';
+import { findRegistry } from '../../catalog/registry-lookup.ts';
+import { findRepositoryId, tagsOf } from '../../catalog/repository-store.ts';
+import { splitTagReference } from '../../catalog/tag-service.ts';
+import { BadRequest } from '../../domain/errors.ts';
+import type { AppContext } from '../context.ts';
+
+type Filters = Record<string, string | undefined>;
+
+const KINDS = new Set(['user', 'service', 'robot', 'anonymous', 'system']);
+const SOURCES = new Set(['registry', 'authority']);
+const OUTCOMES = new Set(['success', 'failure', 'denied']);
+
+export function parseTime(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new BadRequest(`${name} must be an ISO 8601 time or epoch milliseconds`);
+  return ms;
+}
+
+export function auditFilter(q: Filters, scope: string[] | undefined): AuditQuery {
+  const f: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {};
+  if (q.principal) f.principal = q.principal;
+  if (q.actor_kind) {
+    if (!KINDS.has(q.actor_kind))
+      throw new BadRequest('actor_kind must be user, service, robot, anonymous or system');
+    f.actorKind = q.actor_kind as AuditQuery['actorKind'];
+  }
+  if (q.repository) f.repository = q.repository;
+  if (q.tag) f.tag = q.tag;
+  if (q.digest) f.digest = q.digest;
+  if (q.action) f.action = q.action;
+  if (q.service) f.service = q.service;
+  if (q.source) {
+    if (!SOURCES.has(q.source)) throw new BadRequest('source must be registry or authority');
+    f.source = q.source as 'registry' | 'authority';
+  }
+  if (q.outcome) {
+    if (!OUTCOMES.has(q.outcome)) throw new BadRequest('outcome must be success, failure or denied');
+    f.outcome = q.outcome as AuditQuery['outcome'];
+  }
+  const since = parseTime(q.since, 'since');
+  const until = parseTime(q.until, 'until');
+  if (since !== undefined) f.since = since;
+  if (until !== undefined) f.until = until;
+  if (scope !== undefined) f.services = scope;
+  return f;
+}
+
+export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const services = catalogServices(ctx);
+
+  app.get<{ Querystring: Filters }>('/api/v1/audit', async (request) => {
+    const scope = auditScope(services.model(), request.principal);
+    const filter = auditFilter(request.query, scope);
+    const page = Number(request.query.page ?? 1) || 1;
+    const perPage = Number(request.query.per_page ?? 50) || 50;
+    const result = await services.auditLog.query(filter, page, perPage);
+    return { total: result.total, page: result.page, per_page: result.perPage, entries: result.entries };
+  });
+
+  app.get<{ Querystring: Filters }>('/api/v1/audit/export', async (request, reply) => {
+    const scope = auditScope(services.model(), request.principal);
+    const filter = auditFilter(request.query, scope);
+    const format = request.query.format ?? 'json';
+    if (format !== 'csv' && format !== 'json') throw new BadRequest('format must be csv or json');
+    const chunks =
+      format === 'csv' ? services.auditLog.exportCsv(filter) : services.auditLog.exportJson(filter);
+    return reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="purser-audit.${format}"`)
+      .send(Readable.from(chunks));
+  });
+
+  app.get<{ Querystring: Filters }>('/api/v1/audit/usage', async (request) => {
+    const scope = auditScope(services.model(), request.principal);
+    const image = request.query.image;
+    if (!image) throw new BadRequest('image is required: REPOSITORY:TAG, REPOSITORY@DIGEST or a digest');
+    const service = request.query.service;
+    if (scope !== undefined) {
+      if (service === undefined && scope.length !== 1) throw new BadRequest('service is required');
+      if (service !== undefined && !scope.includes(service))
+        throw new BadRequest(`you may not read the audit log of ${service}`);
+    }
+    const effectiveService = service ?? scope?.[0];
+    const since = parseTime(request.query.since, 'since');
+    let repository: string | undefined;
+    let tag: string | undefined;
+    const digests: string[] = [];
+    const at = image.indexOf('@');
+    if (/^sha256:[a-f0-9]{64}$/.test(image)) digests.push(image);
+    else if (at > 0) {
+      repository = image.slice(0, at);
+      digests.push(image.slice(at + 1));
+    } else {
+      const ref = splitTagReference(image);
+      repository = ref.repository;
+      tag = ref.tag ?? 'latest';
+      if (effectiveService !== undefined) {
+        const registry = await findRegistry(ctx.db, effectiveService);
+        const id = registry ? await findRepositoryId(ctx.db, registry.id, repository) : undefined;
+        const digest = id === undefined ? undefined : (await tagsOf(ctx.db, id)).get(tag)?.digest;
+        if (digest) digests.push(digest);
+      }
+    }
+    const users = await services.auditLog.usage({
+      ...(effectiveService === undefined ? {} : { service: effectiveService }),
+      ...(repository === undefined ? {} : { repository }),
+      ...(tag === undefined ? {} : { tag }),
+      digests,
+      ...(since === undefined ? {} : { since }),
+    });
+    return {
+      image,
+      service: effectiveService ?? null,
+      digests,
+      users: users.map((u) => ({
+        principal: u.actor,
+        kind: u.actorKind,
+        pulls: u.pulls,
+        first_pull: u.firstPull,
+        last_pull: u.lastPull,
+        addresses: u.addresses,
+        digests: u.digests,
+      })),
+    };
+  });
+}
