@@ -63,7 +63,7 @@ export function auditFilter(q: Filters, scope: string[] | undefined): AuditQuery
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const services = catalogServices(ctx);
 
-  app.get<{ Querystring: Filters }>('/api/v1/audit', async (request) => {
+  app.get<{ Querystring: Filters }>('/api/v1/audit', { schema: { summary: 'Query the audit log with paging', tags: ['audit'] } }, async (request) => {
     const scope = auditScope(services.model(), request.principal);
     const filter = auditFilter(request.query, scope);
     const page = Number(request.query.page ?? 1) || 1;
@@ -72,7 +72,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return { total: result.total, page: result.page, per_page: result.perPage, entries: result.entries };
   });
 
-  app.get<{ Querystring: Filters }>('/api/v1/audit/export', async (request, reply) => {
+  app.get<{ Querystring: Filters }>('/api/v1/audit/export', { schema: { summary: 'Export the audit log as CSV or JSON', tags: ['audit'] } }, async (request, reply) => {
     const scope = auditScope(services.model(), request.principal);
     const filter = auditFilter(request.query, scope);
     const format = request.query.format ?? 'json';
@@ -85,7 +85,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       .send(Readable.from(chunks));
   });
 
-  app.get<{ Querystring: Filters }>('/api/v1/audit/usage', async (request) => {
+  app.get<{ Querystring: Filters }>('/api/v1/audit/usage', { schema: { summary: 'Who pulled an image (by digest or repository:tag)', tags: ['audit'] } }, async (request) => {
     const scope = auditScope(services.model(), request.principal);
     const image = request.query.image;
     if (!image) throw new BadRequest('image is required: REPOSITORY:TAG, REPOSITORY@DIGEST or a digest');

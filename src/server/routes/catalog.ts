@@ -45,6 +45,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get<{ Params: { service: string }; Querystring: { n?: string; last?: string } }>(
     `${BASE}/catalog`,
+    { schema: { summary: 'Catalog of a registry, filtered by access (Distribution format, Link paging)', tags: ['catalog'] } },
     async (request, reply) => {
       const registry = await registryOf(request);
       const model = services.model();
@@ -75,7 +76,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get<{
     Params: { service: string };
     Querystring: { q?: string; n?: string; page?: string; include_empty?: string };
-  }>(`${BASE}/repositories`, async (request) => {
+  }>(`${BASE}/repositories`, { schema: { summary: 'Search the repositories of a registry that the caller may pull', tags: ['catalog'] } }, async (request) => {
     const registry = await registryOf(request);
     const outcome = await searchRepositories(services.searchIndex, services.model(), [registry], {
       query: request.query.q ?? '',
@@ -107,7 +108,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
     };
   });
 
-  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/repositories/*`, async (request) => {
+  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/repositories/*`, { schema: { summary: 'One repository with its tags and digests', tags: ['catalog'] } }, async (request) => {
     const registry = await registryOf(request);
     const name = repositoryName(request);
     requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
@@ -136,7 +137,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.patch<{
     Params: { service: string; '*': string };
     Body: { description?: unknown; is_official?: unknown; is_automated?: unknown };
-  }>(`${BASE}/repositories/*`, async (request) => {
+  }>(`${BASE}/repositories/*`, { schema: { summary: 'Edit the search properties of a repository (pushers)', tags: ['catalog'] } }, async (request) => {
     const registry = await registryOf(request);
     const name = repositoryName(request);
     requireRepository(services.model(), request.principal, registry, name, 'push', request.ip);
@@ -180,6 +181,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
     app.route<{ Params: { service: string; '*': string } }>({
       method,
       url: `${BASE}/stars/*`,
+      schema: { summary: method === 'PUT' ? 'Star a repository (pullers)' : 'Remove your star from a repository', tags: ['catalog'] },
       handler: async (request) => {
         const registry = await registryOf(request);
         const name = repositoryName(request);
@@ -201,6 +203,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.post<{ Params: { service: string }; Querystring: { stream?: string; deep?: string } }>(
     `${BASE}/sync`,
+    { schema: { summary: 'Run discovery of a registry now (managers)', tags: ['catalog'] } },
     async (request, reply) => {
       const registry = await requireRegistry(ctx.db, request.params.service);
       requireManager(services.model(), request.principal, registry);
@@ -235,7 +238,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
   );
 
-  app.get<{ Params: { service: string } }>(`${BASE}/sync`, async (request) => {
+  app.get<{ Params: { service: string } }>(`${BASE}/sync`, { schema: { summary: 'The last discovery run of a registry', tags: ['catalog'] } }, async (request) => {
     const registry = await requireRegistry(ctx.db, request.params.service);
     requireManager(services.model(), request.principal, registry);
     const last = await lastSync(ctx.db, registry.id);

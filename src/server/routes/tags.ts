@@ -24,7 +24,7 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (deleted.length > 0) services.searchIndex.invalidate();
   };
 
-  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/tags/*`, async (request) => {
+  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/tags/*`, { schema: { summary: 'Tags of a repository known to the index', tags: ['tags'] } }, async (request) => {
     const registry = await requireRegistry(ctx.db, request.params.service);
     const name = decodeURIComponent(request.params['*'] ?? '');
     requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
@@ -39,6 +39,7 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.delete<{ Params: { service: string; '*': string }; Querystring: { dry_run?: string } }>(
     `${BASE}/tags/*`,
+    { schema: { summary: 'Delete one tag safely (other tags of its digest survive)', tags: ['tags'] } },
     async (request) => {
       const registry = await requireRegistry(ctx.db, request.params.service);
       const { repository, tag } = splitTagReference(decodeURIComponent(request.params['*'] ?? ''));
@@ -63,7 +64,7 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post<{
     Params: { service: string };
     Body: { repository?: unknown; tags?: unknown; all?: unknown; dry_run?: unknown };
-  }>(`${BASE}/tag-deletions`, async (request) => {
+  }>(`${BASE}/tag-deletions`, { schema: { summary: 'Delete several tags or a whole repository, with a dry run', tags: ['tags'] } }, async (request) => {
     const registry = await requireRegistry(ctx.db, request.params.service);
     const body = request.body ?? {};
     if (typeof body.repository !== 'string' || body.repository === '')

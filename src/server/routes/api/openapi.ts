@@ -7,6 +7,15 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 
 export const API_PREFIX = '/api/v1';
 
+declare module 'fastify' {
+  interface FastifySchema {
+    /** OpenAPI operation summary; every /api/v1 route has one. */
+    summary?: string;
+    description?: string;
+    tags?: string[];
+  }
+}
+
 interface DocumentedSchema {
   summary?: string;
   description?: string;
@@ -104,6 +113,15 @@ function operation(route: RecordedRoute): Record<string, unknown> {
         schema: plain(property),
       });
     }
+  }
+  // Path parameters the route has but its schema does not describe (routes without a params schema).
+  for (const [, name] of route.url.matchAll(/:([A-Za-z0-9_]+)/g)) {
+    if (!parameters.some((p) => (p as { name: string; in: string }).name === name && (p as { in: string }).in === 'path')) {
+      parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
+    }
+  }
+  if (route.url.endsWith('*')) {
+    parameters.push({ name: '*', in: 'path', required: true, description: 'repository name (may contain /), URL-encoded', schema: { type: 'string' } });
   }
   const status = String(schema['x-status'] ?? 200);
   const op: Record<string, unknown> = {
