@@ -7,6 +7,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
+import { AuditLog } from '../../src/catalog/audit-log.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { REDACTED_PATHS, type RunningServer, startServer } from '../../src/server/serve.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
@@ -166,6 +167,23 @@ describe('/token', () => {
     assert.equal(jwks.keys[0]!.kid, server.runtime.authority.issuer.kid);
     assert.equal(jwks.keys[0]!.crv, 'P-256');
     assert.equal(jwks.keys[0]!.d, undefined, 'no private part');
+  });
+
+  test('logins and issued tokens are audited with requested vs granted access', async () => {
+    await get('service=registry.test&scope=repository:team/audited:pull,push', { authorization: basic('bob', 'bob-pw') });
+    await get('service=registry.test', { authorization: basic('bob', 'not-bobs') });
+    await server.runtime.audit.flush();
+    const log = new AuditLog(server.runtime.ctx.db);
+    const issued = await log.query({ principal: 'bob', action: 'token.issue' });
+    const entry = issued.entries.find((e) => JSON.stringify(e).includes('team/audited'));
+    assert.ok(entry, 'the token is in the audit log');
+    const text = JSON.stringify(entry);
+    assert.match(text, /repository:team\/audited:pull,push/, 'requested access');
+    assert.match(text, /repository:team\/audited:pull(?!,push)/, 'granted access');
+    const logins = await log.query({ principal: 'bob', action: 'login' });
+    const outcomes = new Set(logins.entries.map((e) => e.outcome));
+    assert.ok(outcomes.has('success') && outcomes.has('failure'), `login outcomes: ${[...outcomes]}`);
+    assert.ok(!JSON.stringify(logins).includes('not-bobs'), 'no password in the audit log');
   });
 
   test('logs never contain a password, secret, token or Authorization header', async () => {

@@ -121,6 +121,15 @@ async function login(
 ): Promise<Principal> {
   try {
     const principal = await deps.authority.authenticator.authenticate(username, password, request.ip);
+    void deps.audit.record({
+      action: 'login',
+      actor: username,
+      actorKind: principal.kind,
+      outcome: 'success',
+      service: registry.service,
+      sourceAddress: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
     return principal;
   } catch (error) {
     void deps.audit.record({
