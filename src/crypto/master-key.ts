@@ -52,12 +52,12 @@ export function loadSecretBox(dataDir: string, env: NodeJS.ProcessEnv = process.
   }
   const file = masterKeyFile(dataDir, env);
   if (fs.existsSync(file)) {
-    return { box: new SecretBox(readKeyFile(file)), source: { kind: 'file', file } };
+    return { box: new SecretBox(readKeyFile(file), () => readKeyFile(file)), source: { kind: 'file', file } };
   }
   if (env.PURSER_MASTER_KEY_FILE) {
     throw new ConfigInvalid([`PURSER_MASTER_KEY_FILE: ${file} does not exist`]);
   }
   const key = crypto.randomBytes(32);
   writeKeyFile(file, [key]);
-  return { box: new SecretBox([key]), source: { kind: 'generated', file } };
+  return { box: new SecretBox([key], () => readKeyFile(file)), source: { kind: 'generated', file } };
 }

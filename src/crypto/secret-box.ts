@@ -9,34 +9,45 @@ import crypto from 'node:crypto';
 import { AuthorityError } from '../domain/errors.ts';
 
 export class SecretBox {
-  readonly #keys: ReadonlyMap<string, Buffer>;
-  readonly currentKeyId: string;
+  #keys: ReadonlyMap<string, Buffer>;
+  #currentKeyId: string;
+  readonly #reload: (() => readonly Buffer[]) | undefined;
 
-  constructor(keys: readonly Buffer[]) {
-    if (keys.length === 0) throw new TypeError('SecretBox needs at least one key');
-    const map = new Map<string, Buffer>();
-    for (const key of keys) {
-      if (key.length !== 32) throw new TypeError('SecretBox keys must be 32 bytes');
-      map.set(keyId(key), key);
-    }
-    this.#keys = map;
-    this.currentKeyId = keyId(keys[0]!);
+  /**
+   * `reload` re-reads the keyring: a long-running process passes it so that values sealed under
+   * a key rotated in by another process (`purser vault rotate-key`) still open, and new values
+   * are sealed under the new current key.
+   */
+  constructor(keys: readonly Buffer[], reload?: () => readonly Buffer[]) {
+    this.#keys = keyMap(keys);
+    this.#currentKeyId = keyId(keys[0]!);
+    this.#reload = reload;
+  }
+
+  get currentKeyId(): string {
+    return this.#currentKeyId;
   }
 
   seal(plaintext: string, aad = ''): string {
-    const key = this.#keys.get(this.currentKeyId)!;
+    const key = this.#keys.get(this.#currentKeyId)!;
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', this.currentKeyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return ['v1', this.#currentKeyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
   }
 
   open(sealed: string, aad = ''): string {
     const parts = sealed.split('.');
     if (parts.length !== 5 || parts[0] !== 'v1') throw new AuthorityError('INTERNAL', 'sealed value has an unknown format');
-    const key = this.#keys.get(parts[1]!);
+    let key = this.#keys.get(parts[1]!);
+    if (!key && this.#reload) {
+      const keys = this.#reload();
+      this.#keys = keyMap(keys);
+      this.#currentKeyId = keyId(keys[0]!);
+      key = this.#keys.get(parts[1]!);
+    }
     if (!key) {
       throw new AuthorityError('INTERNAL', `sealed value needs master key ${parts[1]}, which is not loaded`);
     }
@@ -54,6 +65,16 @@ export class SecretBox {
   static keyIdOf(sealed: string): string | undefined {
     return sealed.split('.')[1];
   }
+}
+
+function keyMap(keys: readonly Buffer[]): Map<string, Buffer> {
+  if (keys.length === 0) throw new TypeError('SecretBox needs at least one key');
+  const map = new Map<string, Buffer>();
+  for (const key of keys) {
+    if (key.length !== 32) throw new TypeError('SecretBox keys must be 32 bytes');
+    map.set(keyId(key), key);
+  }
+  return map;
 }
 
 export function keyId(key: Buffer): string {

@@ -6,7 +6,6 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { loadSecretBox } from '../../../crypto/master-key.ts';
 import { BadRequest, Denied } from '../../../domain/errors.ts';
 import { principalActor } from '../../../vault/actor.ts';
 import type { CredentialRecord } from '../../../vault/credential-record.ts';
@@ -81,7 +80,7 @@ type CreateBody = {
 type UpdateBody = { username?: string; secret?: string; email?: string | null; expiresAt?: number | null };
 
 export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const vault = new Vault(ctx.db, ctx.box, ctx.audit, { reloadBox: () => loadSecretBox(ctx.dataDir).box });
+  const vault = new Vault(ctx.db, ctx.box, ctx.audit);
   const actor = (request: FastifyRequest) =>
     principalActor(request.principal, {
       sourceAddress: request.ip,

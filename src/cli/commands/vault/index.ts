@@ -1,0 +1,171 @@
+/**
+ * `purser vault …`: the encrypted registry-credential vault, used locally (the data directory)
+ * without a running server.
+ */
+import type { Command } from 'commander';
+
+const ENV_HELP = 'environment (default "default")';
+
+export function register(program: Command): void {
+  const vault = program
+    .command('vault')
+    .description('encrypted registry credentials, grouped by environment')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  echo "$PASSWORD" | purser vault add registry.example.com:5000 --username ci --password-stdin
+  purser vault add docker.io --username alice --password-stdin --env prod < token.txt
+  purser vault list --env prod
+  purser vault deactivate quay.io --env prod
+  purser vault allow registry.example.com docker.io --env prod
+  purser vault set-default-registry registry.example.com --env prod
+  purser vault grant prod --service deployer
+  purser vault rotate-key`,
+    );
+  const run = async () => import('./run.ts');
+  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
+
+  vault
+    .command('add <address>')
+    .description('store a credential (replaces the one already stored for that address: the newest wins)')
+    .option(
+      '-u, --username <name>',
+      'user name (required for basic; gcr-json-key: _json_key; identity-token: optional)',
+    )
+    .option('--password-stdin', 'read the password or token from standard input')
+    .option('--password-file <file>', 'read the password, token or JSON key from a file')
+    .option('--email <email>', 'e-mail address (kept for legacy dockercfg consumers)')
+    .option('--kind <kind>', 'basic | identity-token | gcr-json-key', 'basic')
+    .option('-e, --env <name>', ENV_HELP)
+    .addHelpText(
+      'after',
+      '\nADDRESS is host or host:port, without a scheme or path. Docker Hub is docker.io\n(index.docker.io, registry-1.docker.io and https://index.docker.io/v1/ mean the same).\nThe secret is never accepted on the command line.',
+    )
+    .action(async (address: string, _o: unknown, command: Command) => (await run()).add(address, g(command)));
+
+  vault
+    .command('edit <address>')
+    .description('change the user name, e-mail or secret (the stored secret is never shown: enter a new one)')
+    .option('-u, --username <name>', 'new user name')
+    .option('--password-stdin', 'read a new password or token from standard input')
+    .option('--password-file <file>', 'read a new password, token or JSON key from a file')
+    .option('--email <email>', 'new e-mail address ("" to remove)')
+    .option('-e, --env <name>', ENV_HELP)
+    .action(async (address: string, _o: unknown, command: Command) =>
+      (await run()).edit(address, g(command)),
+    );
+
+  vault
+    .command('list')
+    .alias('ls')
+    .description('list credentials (never the secrets)')
+    .option('-e, --env <name>', ENV_HELP)
+    .option('-a, --all', 'include deleted credentials')
+    .option('-o, --output <format>', 'table | json', 'table')
+    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+
+  vault
+    .command('show <address>')
+    .description('show one credential without its secret')
+    .option('-e, --env <name>', ENV_HELP)
+    .option('-o, --output <format>', 'text | json', 'text')
+    .action(async (address: string, _o: unknown, command: Command) =>
+      (await run()).show(address, g(command)),
+    );
+
+  for (const [name, text] of [
+    [
+      'deactivate',
+      'stop handing out a credential (pulls that need it fail with "registry X is deactivated")',
+    ],
+    ['activate', 'hand out a deactivated credential again'],
+    ['rm', 'delete a credential (its secret is destroyed)'],
+  ] as const) {
+    vault
+      .command(`${name} <address>`)
+      .description(text)
+      .option('-e, --env <name>', ENV_HELP)
+      .action(async (address: string, _o: unknown, command: Command) =>
+        (await run()).changeState(name, address, g(command)),
+      );
+  }
+
+  vault
+    .command('set-default-registry [address]')
+    .description('make image names without a registry resolve to ADDRESS instead of Docker Hub')
+    .option('-e, --env <name>', ENV_HELP)
+    .option('--unset', 'go back to Docker Hub')
+    .action(async (address: string | undefined, _o: unknown, command: Command) =>
+      (await run()).setDefaultRegistry(address, g(command)),
+    );
+
+  vault
+    .command('allow [addresses...]')
+    .description(
+      'add registries to the allowlist (once set, any other registry is refused; Docker Hub only when listed)',
+    )
+    .option('-e, --env <name>', ENV_HELP)
+    .option('--remove', 'remove the given registries from the allowlist instead')
+    .option('--clear', 'remove the allowlist: every registry is allowed again')
+    .addHelpText('after', '\nWithout addresses, prints the allowlist.')
+    .action(async (addresses: string[], _o: unknown, command: Command) =>
+      (await run()).allow(addresses, g(command)),
+    );
+
+  vault
+    .command('settings')
+    .description('show the default registry and allowlist of environments')
+    .option('-e, --env <name>', 'only this environment')
+    .option('-o, --output <format>', 'table | json', 'table')
+    .action(async (_o: unknown, command: Command) => (await run()).settings(g(command)));
+
+  vault
+    .command('resolve <image>')
+    .description('show how an image name resolves in an environment (default registry, allowlist)')
+    .option('-e, --env <name>', ENV_HELP)
+    .action(async (image: string, _o: unknown, command: Command) => (await run()).resolve(image, g(command)));
+
+  vault
+    .command('check')
+    .description('verify every active credential against its registry; exit 1 if any is invalid or expired')
+    .option('-e, --env <name>', 'only this environment (default: all)')
+    .option('--insecure', 'allow plain HTTP and unverified TLS for every registry')
+    .action(async (_o: unknown, command: Command) => (await run()).check(g(command)));
+
+  vault
+    .command('grant <env>')
+    .description('let a service or robot read the secrets of an environment')
+    .option('--service <name>', 'service name')
+    .option('--robot <name>', 'robot name')
+    .action(async (env: string, _o: unknown, command: Command) => (await run()).grant(env, g(command), true));
+
+  vault
+    .command('revoke <env>')
+    .description('take back a grant')
+    .option('--service <name>', 'service name')
+    .option('--robot <name>', 'robot name')
+    .action(async (env: string, _o: unknown, command: Command) =>
+      (await run()).grant(env, g(command), false),
+    );
+
+  vault
+    .command('grants [env]')
+    .description('list environment grants')
+    .action(async (env: string | undefined, _o: unknown, command: Command) =>
+      (await run()).grants(env, g(command)),
+    );
+
+  vault
+    .command('rotate-key')
+    .description('re-encrypt every secret under a new master key (safe to interrupt and re-run)')
+    .addHelpText(
+      'after',
+      `
+With a key file (<data>/master.key or PURSER_MASTER_KEY_FILE): a new key is put first in the
+file, every secret is re-sealed, then the old keys are dropped. Until the end, values sealed by
+the old key stay readable, so servers keep working during the rotation.
+With PURSER_MASTER_KEY: set it to "NEW,OLD", run rotate-key, then set it to "NEW".`,
+    )
+    .action(async (_o: unknown, command: Command) => (await run()).rotateKey(g(command)));
+}

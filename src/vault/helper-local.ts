@@ -1,0 +1,221 @@
+/**
+ * The credential helper's fast path: answers `get` and `list` from the SQLite file opened
+ * read-only with better-sqlite3 and the master key, without Kysely, migrations or the CLI
+ * graph. Anything else (PostgreSQL, store, erase) goes through the full Vault.
+ *
+ * Built-in modules are loaded with `require`: an ESM `import` of node:crypto or node:fs builds
+ * a namespace of every export, which evaluates their lazy getters (webcrypto, fs/promises) and
+ * costs milliseconds on a helper that runs on every pull. For the same reason the SecretBox
+ * `v1` format is opened here directly (same format and key ids as src/crypto/secret-box.ts;
+ * the tests open values sealed by SecretBox).
+ */
+import { createRequire } from 'node:module';
+import { secretAad } from './credential-record.ts';
+import { readHelperSnapshot } from './helper-snapshot.ts';
+import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.ts';
+
+const requireCjs = createRequire(import.meta.url);
+const fs = requireCjs('node:fs') as typeof import('node:fs');
+const path = requireCjs('node:path') as typeof import('node:path');
+
+/** A refusal the helper prints as is (deactivated, not in the allowlist). */
+export class HelperRefusal extends Error {}
+
+export interface HelperCredential {
+  readonly address: string;
+  readonly username: string;
+  readonly secret: string;
+}
+
+interface CredentialRowLite {
+  username: string;
+  secret: string | null;
+  state: string;
+}
+
+interface EnvironmentRowLite {
+  default_registry: string | null;
+  allowlist: string | null;
+}
+
+interface SqliteLite {
+  prepare(sql: string): { get(...params: unknown[]): unknown; all(...params: unknown[]): unknown[] };
+  close(): void;
+}
+
+export class LocalHelperStore {
+  readonly #dataDir: string;
+  readonly #env: NodeJS.ProcessEnv;
+  #db: SqliteLite | null | undefined;
+
+  constructor(dataDir: string, env: NodeJS.ProcessEnv) {
+    this.#dataDir = dataDir;
+    this.#env = env;
+  }
+
+  async #open(): Promise<SqliteLite | null> {
+    if (this.#db !== undefined) return this.#db;
+    const file = path.join(this.#dataDir, 'purser.db');
+    if (!fs.existsSync(file)) {
+      this.#db = null;
+      return null;
+    }
+    // CommonJS require skips the ESM wrapper (and its export scan) around better-sqlite3;
+    // its default busy timeout (5 s) covers a writer holding the lock.
+    const sqlite = locateBetterSqlite();
+    const SQLite = requireCjs(sqlite.main) as new (
+      file: string,
+      options: Record<string, unknown>,
+    ) => SqliteLite;
+    const db = new SQLite(file, {
+      readonly: true,
+      fileMustExist: true,
+      ...(sqlite.addon ? { nativeBinding: sqlite.addon } : {}),
+    });
+    this.#db = db;
+    return db;
+  }
+
+  /** The master keys (PURSER_MASTER_KEY, else the key file); undefined when there are none. */
+  #keys(): string[] | undefined {
+    const fromEnv = this.#env.PURSER_MASTER_KEY;
+    if (fromEnv) return fromEnv.split(',');
+    const file = this.#env.PURSER_MASTER_KEY_FILE ?? path.join(this.#dataDir, 'master.key');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  }
+
+  /** undefined on a miss; throws Denied for deactivated or not-allowed registries. */
+  async get(environment: string, address: string): Promise<HelperCredential | undefined> {
+    let envRow: EnvironmentRowLite | undefined;
+    let row: CredentialRowLite | undefined;
+    const snapshot = readHelperSnapshot(this.#dataDir);
+    if (snapshot) {
+      const env = snapshot.environments[environment];
+      envRow = env ? { default_registry: null, allowlist: env.allowlist } : undefined;
+      row = env?.credentials[address];
+    } else {
+      const db = await this.#open();
+      if (!db) return undefined;
+      envRow = db
+        .prepare('select default_registry, allowlist from vault_environments where name = ?')
+        .get(environment) as EnvironmentRowLite | undefined;
+      row = db
+        .prepare(
+          'select username, secret, state from vault_credentials where environment = ? and address = ?',
+        )
+        .get(environment, address) as CredentialRowLite | undefined;
+    }
+    const settings = { allowlist: parseAllowlist(envRow?.allowlist ?? null) };
+    if (!isAllowed(settings, address))
+      throw new HelperRefusal(notAllowedMessage(environment, settings.allowlist, address));
+    if (!row || row.state === 'deleted' || row.secret === null) return undefined;
+    if (row.state === 'deactivated') throw new HelperRefusal(deactivatedMessage(address));
+    const keys = this.#keys();
+    if (!keys) return undefined;
+    return {
+      address,
+      username: row.username,
+      secret: openSealed(keys, row.secret, secretAad(environment, address)),
+    };
+  }
+
+  /** Active, allowed credentials: address → username. */
+  async list(environment: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const snapshot = readHelperSnapshot(this.#dataDir);
+    if (snapshot) {
+      const env = snapshot.environments[environment];
+      if (!env) return out;
+      const settings = { allowlist: parseAllowlist(env.allowlist) };
+      for (const address of Object.keys(env.credentials).sort()) {
+        const c = env.credentials[address]!;
+        if (c.state === 'active' && isAllowed(settings, address)) out.set(address, c.username);
+      }
+      return out;
+    }
+    const db = await this.#open();
+    if (!db) return out;
+    const envRow = db
+      .prepare('select default_registry, allowlist from vault_environments where name = ?')
+      .get(environment) as EnvironmentRowLite | undefined;
+    const settings = { allowlist: parseAllowlist(envRow?.allowlist ?? null) };
+    const rows = db
+      .prepare(
+        "select address, username from vault_credentials where environment = ? and state = 'active' order by address",
+      )
+      .all(environment) as { address: string; username: string }[];
+    for (const r of rows) if (isAllowed(settings, r.address)) out.set(r.address, r.username);
+    return out;
+  }
+
+  /** Appends the read to `<data>/audit/vault.jsonl` (see local-audit.ts); never blocks a pull. */
+  audit(environment: string, address: string): void {
+    // The login name from the environment (os.userInfo would load node:os for one string).
+    const user = this.#env.USER ?? this.#env.LOGNAME ?? `uid ${process.getuid?.() ?? 'unknown'}`;
+    const entry = {
+      action: 'credential.read',
+      actor: `local:${user}`,
+      actorKind: 'system',
+      target: `credential:${environment}/${address}`,
+      outcome: 'success',
+      userAgent: 'docker-credential-purser',
+      details: { purpose: 'helper' },
+      time: Date.now(),
+    };
+    try {
+      const dir = path.join(this.#dataDir, 'audit');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.appendFileSync(path.join(dir, 'vault.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    } catch {
+      // read-only data directory: the read still succeeds
+    }
+  }
+
+  close(): void {
+    this.#db?.close();
+  }
+}
+
+/**
+ * better-sqlite3's entry file and native addon, resolved once. Passing the addon by path skips
+ * the `bindings` package, which probes a dozen paths on every start.
+ */
+function locateBetterSqlite(): { main: string; addon: string | undefined } {
+  const pkg = requireCjs.resolve('better-sqlite3/package.json');
+  const dir = path.dirname(pkg);
+  const addon = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
+  return { main: path.join(dir, 'lib', 'index.js'), addon: fs.existsSync(addon) ? addon : undefined };
+}
+
+/** Opens a SecretBox `v1.<keyId>.<iv>.<tag>.<ciphertext>` value with one of `keys` (base64 or hex). */
+export function openSealed(keys: readonly string[], sealed: string, aad: string): string {
+  const crypto = requireCjs('node:crypto') as typeof import('node:crypto');
+  const parts = sealed.split('.');
+  if (parts.length !== 5 || parts[0] !== 'v1') throw new Error('sealed value has an unknown format');
+  for (const text of keys) {
+    const trimmed = text.trim();
+    const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
+      ? Buffer.from(trimmed, 'hex')
+      : Buffer.from(trimmed, 'base64');
+    if (key.length !== 32)
+      throw new Error('the master key must be 32 bytes, written as base64 or 64 hex digits');
+    if (crypto.createHash('sha256').update(key).digest('hex').slice(0, 12) !== parts[1]) continue;
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
+    } catch {
+      throw new Error('sealed value failed authentication (wrong master key or tampered data)');
+    }
+  }
+  throw new Error(`sealed value needs master key ${parts[1]}, which is not loaded`);
+}

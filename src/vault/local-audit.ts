@@ -1,0 +1,28 @@
+/**
+ * Audit sink for commands that run without the server (CLI local mode, the credential helper):
+ * one JSON line per entry appended to `<data>/audit/vault.jsonl` (0600). Failing to write (a
+ * read-only data directory) never blocks the command.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AuditEntry, AuditSink } from '../domain/audit.ts';
+
+export function localAuditFile(dataDir: string): string {
+  return path.join(dataDir, 'audit', 'vault.jsonl');
+}
+
+export function appendAuditLine(dataDir: string, entry: AuditEntry): void {
+  try {
+    const file = localAuditFile(dataDir);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.appendFileSync(file, `${JSON.stringify({ ...entry, time: entry.time ?? Date.now() })}\n`, {
+      mode: 0o600,
+    });
+  } catch {
+    // nowhere to write: reads still work
+  }
+}
+
+export function localAuditSink(dataDir: string): AuditSink {
+  return { record: (entry) => appendAuditLine(dataDir, entry) };
+}
