@@ -53,10 +53,17 @@ async function remote(server: string, call: ApiCall): Promise<ApiResponse> {
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
-    throw new Unavailable(`cannot reach ${server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    throw new Unavailable(
+      `cannot reach ${server}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+    );
   }
   const text = await response.text();
-  return { status: response.status, body: parseJson(text), text, headers: Object.fromEntries(response.headers.entries()) };
+  return {
+    status: response.status,
+    body: parseJson(text),
+    text,
+    headers: Object.fromEntries(response.headers.entries()),
+  };
 }
 
 async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse> {
@@ -73,7 +80,12 @@ async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse
     lifetime: config?.token.lifetime ?? 300,
   });
   try {
-    const app = await buildApp({ ctx: runtime.ctx, authority: runtime.authority, issuer: config?.token.issuer ?? 'purser', localAdmin: true });
+    const app = await buildApp({
+      ctx: runtime.ctx,
+      authority: runtime.authority,
+      issuer: config?.token.issuer ?? 'purser',
+      localAdmin: true,
+    });
     try {
       const response = await app.inject({
         method: call.method,
@@ -82,7 +94,8 @@ async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse
         remoteAddress: '127.0.0.1',
       });
       const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(response.headers)) if (value !== undefined) headers[key] = String(value);
+      for (const [key, value] of Object.entries(response.headers))
+        if (value !== undefined) headers[key] = String(value);
       return { status: response.statusCode, body: parseJson(response.body), text: response.body, headers };
     } finally {
       await app.close();
@@ -102,12 +115,18 @@ function parseJson(text: string): unknown {
 }
 
 function toError(response: ApiResponse): AuthorityError {
-  const first = (response.body as { errors?: { code?: string; message?: string }[] } | undefined)?.errors?.[0];
-  const code = first?.code && first.code in ERROR_DESCRIPTORS ? (first.code as AuthorityErrorCode) : statusCode(response.status);
+  const first = (response.body as { errors?: { code?: string; message?: string }[] } | undefined)
+    ?.errors?.[0];
+  const code =
+    first?.code && first.code in ERROR_DESCRIPTORS
+      ? (first.code as AuthorityErrorCode)
+      : statusCode(response.status);
   return new AuthorityError(code, first?.message ?? `the server answered ${response.status}`);
 }
 
 function statusCode(status: number): AuthorityErrorCode {
-  const match = (Object.entries(ERROR_DESCRIPTORS) as [AuthorityErrorCode, { status: number }][]).find(([, d]) => d.status === status);
+  const match = (Object.entries(ERROR_DESCRIPTORS) as [AuthorityErrorCode, { status: number }][]).find(
+    ([, d]) => d.status === status,
+  );
   return match ? match[0] : 'INTERNAL';
 }

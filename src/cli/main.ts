@@ -5,15 +5,20 @@
  * Failures reach process.exit only here.
  */
 import { Command, CommanderError } from 'commander';
-import { reportFailure } from './output.ts';
 import { COMMAND_GROUPS } from './commands/index.ts';
+import { reportFailure } from './output.ts';
 
 export function buildProgram(): Command {
   const program = new Command('purser')
-    .description('Registry access authority and credential broker.\n\nA Docker token-auth server for private registries (users, groups, apps,\nservices, robots), and an encrypted vault that writes registry credentials\nfor every container runtime.')
+    .description(
+      'Registry access authority and credential broker.\n\nA Docker token-auth server for private registries (users, groups, apps,\nservices, robots), and an encrypted vault that writes registry credentials\nfor every container runtime.',
+    )
     .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
     .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
-    .option('--server <url>', 'talk to a running Purser server instead of the local data directory (also PURSER_URL)')
+    .option(
+      '--server <url>',
+      'talk to a running Purser server instead of the local data directory (also PURSER_URL)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
   for (const register of COMMAND_GROUPS) register(program);

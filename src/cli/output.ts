@@ -5,7 +5,10 @@ import { AuthorityError } from '../domain/errors.ts';
 
 /** Thrown by a command that has already said what went wrong and wants a given exit code. */
 export class ExitError extends Error {
-  constructor(readonly exitCode: number, message = '') {
+  constructor(
+    readonly exitCode: number,
+    message = '',
+  ) {
     super(message);
     this.name = 'ExitError';
   }

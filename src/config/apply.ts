@@ -6,7 +6,13 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Privilege } from '../domain/model.ts';
-import { generateSecret, hashPassword, hashSecret, verifyPassword, verifySecret } from '../identity/password.ts';
+import {
+  generateSecret,
+  hashPassword,
+  hashSecret,
+  verifyPassword,
+  verifySecret,
+} from '../identity/password.ts';
 import { ModelWriter } from '../store/model-writer.ts';
 import type { Database } from '../store/schema.ts';
 import { type Config, normalizePrivilege, parseExpiry } from './load.ts';
@@ -17,7 +23,11 @@ export interface ApplyResult {
   readonly changes: number;
 }
 
-export async function applyDeclared(db: Kysely<Database>, config: Config, env: NodeJS.ProcessEnv = process.env): Promise<ApplyResult> {
+export async function applyDeclared(
+  db: Kysely<Database>,
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ApplyResult> {
   const writer = new ModelWriter(db);
   const c = config.declared;
   let changes = 0;
@@ -25,15 +35,26 @@ export async function applyDeclared(db: Kysely<Database>, config: Config, env: N
     if ((await writer.upsertGroup(group.name, group.id)) === 'created') changes++;
   }
   for (const app of c.apps ?? []) {
-    await writer.upsertApp({ name: app.name, id: app.id, publications: app.publications ?? [], responsibles: app.responsibles ?? [] });
+    await writer.upsertApp({
+      name: app.name,
+      id: app.id,
+      publications: app.publications ?? [],
+      responsibles: app.responsibles ?? [],
+    });
     changes++;
   }
   for (const user of c.users ?? []) {
-    const stored = await db.selectFrom('users').select('password_hash').where('name', '=', user.name).executeTakeFirst();
+    const stored = await db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('name', '=', user.name)
+      .executeTakeFirst();
     let passwordHash: string | undefined;
     if (user.password_hash !== undefined) passwordHash = user.password_hash;
     else if (user.password !== undefined) {
-      const same = stored?.password_hash ? (await verifyPassword(stored.password_hash, user.password)).ok : false;
+      const same = stored?.password_hash
+        ? (await verifyPassword(stored.password_hash, user.password)).ok
+        : false;
       passwordHash = same ? undefined : await hashPassword(user.password);
     }
     await writer.upsertUser({
@@ -48,13 +69,26 @@ export async function applyDeclared(db: Kysely<Database>, config: Config, env: N
     changes++;
   }
   for (const service of c.services ?? []) {
-    const stored = await db.selectFrom('services').select('secret_hash').where('name', '=', service.name).executeTakeFirst();
+    const stored = await db
+      .selectFrom('services')
+      .select('secret_hash')
+      .where('name', '=', service.name)
+      .executeTakeFirst();
     const same = stored ? verifySecret(stored.secret_hash, service.secret) : false;
-    await writer.upsertService({ name: service.name, app: service.app ?? null, secretHash: same ? undefined : hashSecret(service.secret), disabled: service.disabled ?? false });
+    await writer.upsertService({
+      name: service.name,
+      app: service.app ?? null,
+      secretHash: same ? undefined : hashSecret(service.secret),
+      disabled: service.disabled ?? false,
+    });
     changes++;
   }
   for (const robot of c.robots ?? []) {
-    const stored = await db.selectFrom('robots').select('secret_hash').where('name', '=', robot.name).executeTakeFirst();
+    const stored = await db
+      .selectFrom('robots')
+      .select('secret_hash')
+      .where('name', '=', robot.name)
+      .executeTakeFirst();
     const same = stored ? verifySecret(stored.secret_hash, robot.secret) : false;
     await writer.upsertRobot({
       name: robot.name,
@@ -90,14 +124,32 @@ export async function applyDeclared(db: Kysely<Database>, config: Config, env: N
  * The first start creates `admin` (administrator) unless an administrator exists. Its password
  * comes from PURSER_ADMIN_PASSWORD, or is generated and returned so the caller prints it once.
  */
-async function ensureBootstrapAdmin(db: Kysely<Database>, writer: ModelWriter, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function ensureBootstrapAdmin(
+  db: Kysely<Database>,
+  writer: ModelWriter,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   const anyAdmin = await db.selectFrom('users').select('id').where('admin', '=', 1).executeTakeFirst();
-  const done = await db.selectFrom('meta').select('value').where('key', '=', 'bootstrap_admin').executeTakeFirst();
+  const done = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'bootstrap_admin')
+    .executeTakeFirst();
   if (anyAdmin || done) return undefined;
   const generated = env.PURSER_ADMIN_PASSWORD ? undefined : crypto.randomBytes(18).toString('base64url');
   const password = env.PURSER_ADMIN_PASSWORD ?? generated!;
-  await writer.upsertUser({ name: 'admin', passwordHash: await hashPassword(password), admin: true, groups: [], privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'] });
-  await db.insertInto('meta').values({ key: 'bootstrap_admin', value: String(Date.now()) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await writer.upsertUser({
+    name: 'admin',
+    passwordHash: await hashPassword(password),
+    admin: true,
+    groups: [],
+    privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'],
+  });
+  await db
+    .insertInto('meta')
+    .values({ key: 'bootstrap_admin', value: String(Date.now()) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return generated;
 }
 

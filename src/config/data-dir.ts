@@ -15,7 +15,10 @@ export interface DataLocation {
   readonly configFile: string | undefined;
 }
 
-export function resolveDataLocation(options: { config?: string | undefined } = {}, env: NodeJS.ProcessEnv = process.env): DataLocation {
+export function resolveDataLocation(
+  options: { config?: string | undefined } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): DataLocation {
   const configFile = options.config ?? env.PURSER_CONFIG;
   if (configFile) {
     const text = fs.readFileSync(configFile, 'utf8');
@@ -25,5 +28,9 @@ export function resolveDataLocation(options: { config?: string | undefined } = {
     const database = typeof record.database === 'string' ? record.database : undefined;
     return { dataDir: path.resolve(data), databaseUrl: database, configFile: path.resolve(configFile) };
   }
-  return { dataDir: path.resolve(env.PURSER_DATA ?? DEFAULT_DATA_DIR), databaseUrl: undefined, configFile: undefined };
+  return {
+    dataDir: path.resolve(env.PURSER_DATA ?? DEFAULT_DATA_DIR),
+    databaseUrl: undefined,
+    configFile: undefined,
+  };
 }

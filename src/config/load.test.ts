@@ -84,7 +84,11 @@ services:
       /^users\[1\]\.extra: unknown key$/,
       /^robots\[0\]\.repositories: /,
     ];
-    for (const pattern of expected) assert.ok(found.some((p) => pattern.test(p)), `missing ${pattern} in\n${found.join('\n')}`);
+    for (const pattern of expected)
+      assert.ok(
+        found.some((p) => pattern.test(p)),
+        `missing ${pattern} in\n${found.join('\n')}`,
+      );
   });
 
   test('semantic problems are all reported together', () => {
@@ -113,7 +117,11 @@ services:
       /^services\[0\]\.app: unknown app "nope"/,
       /: the name "r\+1" is already used by /,
     ];
-    for (const pattern of expected) assert.ok(found.some((p) => pattern.test(p)), `missing ${pattern} in\n${found.join('\n')}`);
+    for (const pattern of expected)
+      assert.ok(
+        found.some((p) => pattern.test(p)),
+        `missing ${pattern} in\n${found.join('\n')}`,
+      );
   });
 
   test('privilege aliases are accepted', () => {

@@ -8,7 +8,13 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
 import { ConfigInvalid } from '../domain/errors.ts';
-import { type AccessMode, isAllDigits, PRIVILEGE_ALIASES, PRIVILEGES, type Privilege } from '../domain/model.ts';
+import {
+  type AccessMode,
+  isAllDigits,
+  PRIVILEGE_ALIASES,
+  PRIVILEGES,
+  type Privilege,
+} from '../domain/model.ts';
 import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 
@@ -45,7 +51,11 @@ export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv 
   return parseConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(
+  text: string,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const document = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigInvalid(document.errors.map((e) => `${file ?? 'config'}: ${e.message.split('\n')[0]}`));
@@ -68,7 +78,9 @@ function schemaProblems(raw: unknown): string[] {
     if (seen.has(where)) continue;
     seen.add(where);
     const message =
-      error.message === 'Unexpected property' ? 'unknown key' : error.message.replace(/^Expected/, 'expected');
+      error.message === 'Unexpected property'
+        ? 'unknown key'
+        : error.message.replace(/^Expected/, 'expected');
     problems.push(`${where}: ${message}`);
   }
   return problems;
@@ -80,17 +92,25 @@ function pointerToPath(pointer: string): string {
     .split('/')
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, part) => (/^[0-9]+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`), '');
+    .reduce(
+      (acc, part) => (/^[0-9]+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`),
+      '',
+    );
 }
 
 function normalize(written: WrittenConfig, file: string | undefined, env: NodeJS.ProcessEnv): Config {
   const problems: string[] = [];
   const listen = parseListen(written.listen ?? DEFAULT_LISTEN, problems);
   const lifetime = written.token?.lifetime ?? DEFAULT_LIFETIME;
-  if (lifetime < MIN_LIFETIME) problems.push(`token.lifetime: must be at least ${MIN_LIFETIME} seconds (got ${lifetime})`);
+  if (lifetime < MIN_LIFETIME)
+    problems.push(`token.lifetime: must be at least ${MIN_LIFETIME} seconds (got ${lifetime})`);
   if (lifetime > 86_400) problems.push(`token.lifetime: must be at most 86400 seconds (got ${lifetime})`);
-  const publicUrl = (written.public_url ?? `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl)) problems.push(`public_url: must be an http:// or https:// URL`);
+  const publicUrl = (
+    written.public_url ??
+    `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`
+  ).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))
+    problems.push(`public_url: must be an http:// or https:// URL`);
   if (written.database !== undefined && !/^postgres(ql)?:\/\//.test(written.database)) {
     problems.push('database: must be a postgres:// URL (SQLite in the data directory is the default)');
   }
@@ -152,16 +172,19 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
   c.users?.forEach((u, i) => {
     const at = `users[${i}]`;
     if (isAllDigits(u.name)) problems.push(`${at}.name: must not be all digits`);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(u.name)) problems.push(`${at}.name: use letters, digits, '.', '_', '@' and '-'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(u.name))
+      problems.push(`${at}.name: use letters, digits, '.', '_', '@' and '-'`);
     claim(u.name, at);
     if (u.id !== undefined && ids.users.has(u.id)) problems.push(`${at}.id: duplicate id ${u.id}`);
     if (u.id !== undefined) ids.users.add(u.id);
-    if (u.password !== undefined && u.password_hash !== undefined) problems.push(`${at}: give password or password_hash, not both`);
+    if (u.password !== undefined && u.password_hash !== undefined)
+      problems.push(`${at}: give password or password_hash, not both`);
     if (u.password_hash !== undefined && !/^\$(argon2id\$|2[aby]\$)/.test(u.password_hash)) {
       problems.push(`${at}.password_hash: must be an argon2id or bcrypt ($2y$/$2b$) hash`);
     }
     u.privileges?.forEach((p, j) => {
-      if (!normalizePrivilege(p)) problems.push(`${at}.privileges[${j}]: unknown privilege "${p}" (use ${PRIVILEGES.join(', ')})`);
+      if (!normalizePrivilege(p))
+        problems.push(`${at}.privileges[${j}]: unknown privilege "${p}" (use ${PRIVILEGES.join(', ')})`);
     });
     u.groups?.forEach((g, j) => {
       if (isAllDigits(g)) problems.push(`${at}.groups[${j}]: group names must not be all digits`);
@@ -177,7 +200,8 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
   });
   c.services?.forEach((s, i) => {
     claim(s.name, `services[${i}]`);
-    if (s.app !== undefined && !appNames.has(s.app)) problems.push(`services[${i}].app: unknown app "${s.app}"`);
+    if (s.app !== undefined && !appNames.has(s.app))
+      problems.push(`services[${i}].app: unknown app "${s.app}"`);
   });
   c.robots?.forEach((r, i) => {
     claim(r.name, `robots[${i}]`);

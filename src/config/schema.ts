@@ -30,7 +30,12 @@ export const AppSchema = T.Object(
 );
 
 export const ServiceSchema = T.Object(
-  { name: Name, app: T.Optional(Name), secret: T.String({ minLength: 1 }), disabled: T.Optional(T.Boolean()) },
+  {
+    name: Name,
+    app: T.Optional(Name),
+    secret: T.String({ minLength: 1 }),
+    disabled: T.Optional(T.Boolean()),
+  },
   { additionalProperties: false },
 );
 
@@ -65,7 +70,11 @@ export const TokenSchema = T.Object(
 );
 
 export const LogSchema = T.Object(
-  { level: T.Optional(T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)))) },
+  {
+    level: T.Optional(
+      T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l))),
+    ),
+  },
   { additionalProperties: false },
 );
 

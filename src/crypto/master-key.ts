@@ -17,9 +17,13 @@ export interface MasterKeySource {
 
 export function decodeKey(text: string, where: string): Buffer {
   const trimmed = text.trim();
-  const buffer = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const buffer = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (buffer.length !== 32) {
-    throw new ConfigInvalid([`${where}: the master key must be 32 bytes, written as base64 or 64 hex digits`]);
+    throw new ConfigInvalid([
+      `${where}: the master key must be 32 bytes, written as base64 or 64 hex digits`,
+    ]);
   }
   return buffer;
 }
@@ -45,7 +49,10 @@ export function writeKeyFile(file: string, keys: readonly Buffer[]): void {
   fs.renameSync(tmp, file);
 }
 
-export function loadSecretBox(dataDir: string, env: NodeJS.ProcessEnv = process.env): { box: SecretBox; source: MasterKeySource } {
+export function loadSecretBox(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { box: SecretBox; source: MasterKeySource } {
   if (env.PURSER_MASTER_KEY) {
     const keys = env.PURSER_MASTER_KEY.split(',').map((k, i) => decodeKey(k, `PURSER_MASTER_KEY[${i}]`));
     return { box: new SecretBox(keys), source: { kind: 'env' } };

@@ -35,12 +35,19 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', this.#currentKeyId, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+    return [
+      'v1',
+      this.#currentKeyId,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      ciphertext.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string, aad = ''): string {
     const parts = sealed.split('.');
-    if (parts.length !== 5 || parts[0] !== 'v1') throw new AuthorityError('INTERNAL', 'sealed value has an unknown format');
+    if (parts.length !== 5 || parts[0] !== 'v1')
+      throw new AuthorityError('INTERNAL', 'sealed value has an unknown format');
     let key = this.#keys.get(parts[1]!);
     if (!key && this.#reload) {
       const keys = this.#reload();
@@ -55,9 +62,15 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch (error) {
-      throw new AuthorityError('INTERNAL', 'sealed value failed authentication (wrong master key or tampered data)', { cause: error });
+      throw new AuthorityError(
+        'INTERNAL',
+        'sealed value failed authentication (wrong master key or tampered data)',
+        { cause: error },
+      );
     }
   }
 

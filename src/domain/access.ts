@@ -60,7 +60,8 @@ export function parseResourceScope(scope: string): ResourceActions | undefined {
   const actionText = scope.slice(last + 1);
   const actions = actionText === '' ? [] : actionText.split(',');
   for (const action of actions) {
-    if (!ACTION_RE.test(action)) throw new BadRequest(`invalid scope "${truncate(scope)}": bad action "${truncate(action)}"`);
+    if (!ACTION_RE.test(action))
+      throw new BadRequest(`invalid scope "${truncate(scope)}": bad action "${truncate(action)}"`);
   }
   if (!KNOWN_TYPES.has(type)) return undefined;
   if (type === 'repository' && !isRepositoryName(name)) {

@@ -29,7 +29,15 @@ export interface ErrorDescriptor {
   /** Docker registry errcode value (`{"errors":[{"code": …}]}`). */
   readonly value: 'UNAUTHORIZED' | 'DENIED' | 'NAME_UNKNOWN' | 'UNSUPPORTED' | 'TOOMANYREQUESTS' | 'UNKNOWN';
   /** OAuth2 error for `POST /token`. */
-  readonly oauth: 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope' | 'server_error' | 'temporarily_unavailable';
+  readonly oauth:
+    | 'invalid_request'
+    | 'invalid_client'
+    | 'invalid_grant'
+    | 'unauthorized_client'
+    | 'unsupported_grant_type'
+    | 'invalid_scope'
+    | 'server_error'
+    | 'temporarily_unavailable';
   /** CLI exit code. */
   readonly exit: number;
   /** What the code means, for docs/errors.md. */
@@ -37,21 +45,111 @@ export interface ErrorDescriptor {
 }
 
 export const ERROR_DESCRIPTORS: Readonly<Record<AuthorityErrorCode, ErrorDescriptor>> = Object.freeze({
-  UNAUTHORIZED: { status: 401, value: 'UNAUTHORIZED', oauth: 'invalid_grant', exit: 3, description: 'The credentials are missing or wrong.' },
-  TOKEN_REQUIRED: { status: 401, value: 'UNAUTHORIZED', oauth: 'invalid_request', exit: 3, description: 'A bearer token is required.' },
-  TOKEN_MALFORMED: { status: 401, value: 'UNAUTHORIZED', oauth: 'invalid_request', exit: 3, description: 'The bearer token could not be parsed.' },
-  TOKEN_INVALID: { status: 401, value: 'UNAUTHORIZED', oauth: 'invalid_grant', exit: 3, description: 'The bearer token is expired, not yet valid, or not signed by a trusted key.' },
-  INSUFFICIENT_SCOPE: { status: 403, value: 'DENIED', oauth: 'invalid_scope', exit: 4, description: 'The token does not grant the access the request needs.' },
-  DENIED: { status: 403, value: 'DENIED', oauth: 'unauthorized_client', exit: 4, description: 'The principal is authenticated but not allowed to do this.' },
-  NOT_FOUND: { status: 404, value: 'NAME_UNKNOWN', oauth: 'invalid_request', exit: 5, description: 'The named object does not exist.' },
-  CONFLICT: { status: 409, value: 'UNKNOWN', oauth: 'invalid_request', exit: 6, description: 'The object already exists or conflicts with another.' },
-  BAD_REQUEST: { status: 400, value: 'UNSUPPORTED', oauth: 'invalid_request', exit: 2, description: 'The request is malformed or names something unknown.' },
-  UNSUPPORTED_GRANT: { status: 400, value: 'UNSUPPORTED', oauth: 'unsupported_grant_type', exit: 2, description: 'The OAuth2 grant type is not supported.' },
-  INVALID_GRANT: { status: 401, value: 'UNAUTHORIZED', oauth: 'invalid_grant', exit: 3, description: 'The refresh token or password grant is not valid.' },
-  CONFIG_INVALID: { status: 400, value: 'UNSUPPORTED', oauth: 'invalid_request', exit: 2, description: 'The configuration has one or more problems; each is listed as `path: message`.' },
-  UNAVAILABLE: { status: 503, value: 'UNKNOWN', oauth: 'temporarily_unavailable', exit: 7, description: 'A dependency (database, registry, directory) could not be reached.' },
-  TOO_MANY_REQUESTS: { status: 429, value: 'TOOMANYREQUESTS', oauth: 'invalid_grant', exit: 8, description: 'Too many failed attempts; wait and retry.' },
-  INTERNAL: { status: 500, value: 'UNKNOWN', oauth: 'server_error', exit: 1, description: 'An unexpected failure; details are in the server log only.' },
+  UNAUTHORIZED: {
+    status: 401,
+    value: 'UNAUTHORIZED',
+    oauth: 'invalid_grant',
+    exit: 3,
+    description: 'The credentials are missing or wrong.',
+  },
+  TOKEN_REQUIRED: {
+    status: 401,
+    value: 'UNAUTHORIZED',
+    oauth: 'invalid_request',
+    exit: 3,
+    description: 'A bearer token is required.',
+  },
+  TOKEN_MALFORMED: {
+    status: 401,
+    value: 'UNAUTHORIZED',
+    oauth: 'invalid_request',
+    exit: 3,
+    description: 'The bearer token could not be parsed.',
+  },
+  TOKEN_INVALID: {
+    status: 401,
+    value: 'UNAUTHORIZED',
+    oauth: 'invalid_grant',
+    exit: 3,
+    description: 'The bearer token is expired, not yet valid, or not signed by a trusted key.',
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    value: 'DENIED',
+    oauth: 'invalid_scope',
+    exit: 4,
+    description: 'The token does not grant the access the request needs.',
+  },
+  DENIED: {
+    status: 403,
+    value: 'DENIED',
+    oauth: 'unauthorized_client',
+    exit: 4,
+    description: 'The principal is authenticated but not allowed to do this.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    value: 'NAME_UNKNOWN',
+    oauth: 'invalid_request',
+    exit: 5,
+    description: 'The named object does not exist.',
+  },
+  CONFLICT: {
+    status: 409,
+    value: 'UNKNOWN',
+    oauth: 'invalid_request',
+    exit: 6,
+    description: 'The object already exists or conflicts with another.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    value: 'UNSUPPORTED',
+    oauth: 'invalid_request',
+    exit: 2,
+    description: 'The request is malformed or names something unknown.',
+  },
+  UNSUPPORTED_GRANT: {
+    status: 400,
+    value: 'UNSUPPORTED',
+    oauth: 'unsupported_grant_type',
+    exit: 2,
+    description: 'The OAuth2 grant type is not supported.',
+  },
+  INVALID_GRANT: {
+    status: 401,
+    value: 'UNAUTHORIZED',
+    oauth: 'invalid_grant',
+    exit: 3,
+    description: 'The refresh token or password grant is not valid.',
+  },
+  CONFIG_INVALID: {
+    status: 400,
+    value: 'UNSUPPORTED',
+    oauth: 'invalid_request',
+    exit: 2,
+    description: 'The configuration has one or more problems; each is listed as `path: message`.',
+  },
+  UNAVAILABLE: {
+    status: 503,
+    value: 'UNKNOWN',
+    oauth: 'temporarily_unavailable',
+    exit: 7,
+    description: 'A dependency (database, registry, directory) could not be reached.',
+  },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    value: 'TOOMANYREQUESTS',
+    oauth: 'invalid_grant',
+    exit: 8,
+    description: 'Too many failed attempts; wait and retry.',
+  },
+  INTERNAL: {
+    status: 500,
+    value: 'UNKNOWN',
+    oauth: 'server_error',
+    exit: 1,
+    description: 'An unexpected failure; details are in the server log only.',
+  },
 });
 
 export interface AuthorityErrorOptions {

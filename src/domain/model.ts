@@ -3,7 +3,11 @@
  * These are plain, immutable records as the policy engine sees them (no secrets here).
  */
 
-export const PRIVILEGES = ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'] as const;
+export const PRIVILEGES = [
+  'DockerRegistriesPuller',
+  'DockerRegistriesPusher',
+  'DockerRegistriesManager',
+] as const;
 export type Privilege = (typeof PRIVILEGES)[number];
 export const PRIVILEGE_ALIASES: Readonly<Record<string, Privilege>> = {
   puller: 'DockerRegistriesPuller',

@@ -11,8 +11,8 @@ import crypto from 'node:crypto';
 import { TooManyRequests, Unauthorized } from '../domain/errors.ts';
 import type { Principal } from '../domain/model.ts';
 import type { CredentialRecord } from '../store/access-store.ts';
-import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
 import { FailureThrottle } from './failure-throttle.ts';
+import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
 
 export interface PrincipalDirectory {
   credential(name: string): CredentialRecord | undefined;
@@ -55,7 +55,12 @@ export class CredentialAuthenticator {
 
   async authenticate(name: string, secret: string, sourceAddress = ''): Promise<Principal> {
     const now = this.#now();
-    const key = crypto.createHmac('sha256', this.#cacheKey).update(name).update('\u0000').update(secret).digest('base64url');
+    const key = crypto
+      .createHmac('sha256', this.#cacheKey)
+      .update(name)
+      .update('\u0000')
+      .update(secret)
+      .digest('base64url');
     const cached = this.#cache.get(key);
     if (cached && cached.expires > now) {
       const record = this.directory.credential(cached.name);
@@ -108,7 +113,9 @@ function isEnabled(principal: Principal, now: number): boolean {
     case 'service':
       return !principal.service.disabled;
     case 'robot':
-      return !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > now);
+      return (
+        !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > now)
+      );
     case 'anonymous':
       return true;
   }

@@ -34,7 +34,10 @@ export class FailureThrottle {
   }
 
   blocked(account: string, source: string): boolean {
-    return this.#count(this.#accounts, account) >= this.#perAccount || (source !== '' && this.#count(this.#sources, source) >= this.#perSource);
+    return (
+      this.#count(this.#accounts, account) >= this.#perAccount ||
+      (source !== '' && this.#count(this.#sources, source) >= this.#perSource)
+    );
   }
 
   fail(account: string, source: string): void {

@@ -23,7 +23,8 @@ export function parseHtpasswd(text: string): HtpasswdParse {
     const name = colon > 0 ? line.slice(0, colon) : '';
     const hash = colon > 0 ? line.slice(colon + 1) : '';
     if (!name || !hash) problems.push(`line ${index + 1}: expected name:hash`);
-    else if (!/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash)) problems.push(`line ${index + 1}: ${name}: only bcrypt hashes are supported`);
+    else if (!/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash))
+      problems.push(`line ${index + 1}: ${name}: only bcrypt hashes are supported`);
     else entries.push({ name, hash, line: index + 1 });
   });
   return { entries, problems };

@@ -7,7 +7,12 @@
 import crypto from 'node:crypto';
 import { Algorithm, hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 
-const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ARGON2_OPTIONS = {
+  algorithm: Algorithm.Argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export async function hashPassword(password: string): Promise<string> {
   return argonHash(password, ARGON2_OPTIONS);
@@ -58,7 +63,11 @@ export function verifySecret(stored: string, secret: string): boolean {
   const [scheme, saltText, digestText] = stored.split('$');
   if (scheme !== 'sha256' || !saltText || !digestText) return false;
   const expected = Buffer.from(digestText, 'base64url');
-  const actual = crypto.createHash('sha256').update(Buffer.from(saltText, 'base64url')).update(secret, 'utf8').digest();
+  const actual = crypto
+    .createHash('sha256')
+    .update(Buffer.from(saltText, 'base64url'))
+    .update(secret, 'utf8')
+    .digest();
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
 }
 

@@ -6,15 +6,15 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Authority } from './authority.ts';
 import type { AppContext } from './context.ts';
+import { registerIntegrationRoutes } from './integration-routes.ts';
 import { installAuthentication } from './plugins/authenticate.ts';
 import { installErrorHandler } from './plugins/errors.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { tokenRoutes } from './routes/token.ts';
-import { RefreshTokenStore } from '../store/refresh-token-store.ts';
-import { registerIntegrationRoutes } from './integration-routes.ts';
 
 export interface BuildAppOptions {
   readonly ctx: AppContext;
@@ -37,7 +37,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   installErrorHandler(app);
   await app.register(formbody);
-  installAuthentication(app, { authority: options.authority, issuer: options.issuer, localAdmin: options.localAdmin ?? false });
+  installAuthentication(app, {
+    authority: options.authority,
+    issuer: options.issuer,
+    localAdmin: options.localAdmin ?? false,
+  });
   await metaRoutes(app, options.authority);
   await tokenRoutes(app, {
     authority: options.authority,

@@ -4,17 +4,22 @@
  * `refresh()` reloads from the store when another process (CLI, API, replica) changed it.
  */
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ResourceActions } from '../domain/access.ts';
 import type { AccessMode, Principal, Registry } from '../domain/model.ts';
 import { CredentialAuthenticator, type PrincipalDirectory } from '../identity/credential-authenticator.ts';
 import { hashPassword } from '../identity/password.ts';
 import { AccessController, AccessModel, type AccessRule, type Explanation } from '../policy/index.ts';
-import { type AccessSnapshot, type CredentialRecord, readModelVersion, readSnapshot } from '../store/access-store.ts';
+import {
+  type AccessSnapshot,
+  type CredentialRecord,
+  readModelVersion,
+  readSnapshot,
+} from '../store/access-store.ts';
 import { ModelWriter } from '../store/model-writer.ts';
 import type { Database } from '../store/schema.ts';
 import { TokenIssuer } from '../token/issuer.ts';
 import { type KeyRing, KeyStore } from '../token/key-store.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
 
 export interface AuthorityOptions {
   readonly db: Kysely<Database>;
@@ -87,7 +92,8 @@ export class Authority implements PrincipalDirectory {
   /** Reloads the model when its version moved, and the key ring when keys changed. */
   async refresh(): Promise<void> {
     const version = await readModelVersion(this.options.db);
-    if (version !== this.#snapshot.version) this.#install(await readSnapshot(this.options.db, this.options.mode));
+    if (version !== this.#snapshot.version)
+      this.#install(await readSnapshot(this.options.db, this.options.mode));
     await this.refreshKeys();
   }
 
@@ -109,7 +115,8 @@ export class Authority implements PrincipalDirectory {
   }
 
   principal(record: CredentialRecord): Principal | undefined {
-    const table = record.kind === 'user' ? this.#users : record.kind === 'service' ? this.#services : this.#robots;
+    const table =
+      record.kind === 'user' ? this.#users : record.kind === 'service' ? this.#services : this.#robots;
     return table.get(record.name);
   }
 
@@ -118,12 +125,27 @@ export class Authority implements PrincipalDirectory {
     return record && record.kind === kind ? this.principal(record) : undefined;
   }
 
-  authorize(principal: Principal, registry: Registry, accesses: readonly ResourceActions[], sourceAddress?: string): ResourceActions[] {
+  authorize(
+    principal: Principal,
+    registry: Registry,
+    accesses: readonly ResourceActions[],
+    sourceAddress?: string,
+  ): ResourceActions[] {
     return this.#controller.authorize(principal, registry, accesses, sourceAddress);
   }
 
-  explain(principal: Principal, registry: Registry, access: ResourceActions, sourceAddress?: string): Explanation {
-    return this.#controller.explain({ principal, registry, resource: access, ...(sourceAddress ? { sourceAddress } : {}) });
+  explain(
+    principal: Principal,
+    registry: Registry,
+    access: ResourceActions,
+    sourceAddress?: string,
+  ): Explanation {
+    return this.#controller.explain({
+      principal,
+      registry,
+      resource: access,
+      ...(sourceAddress ? { sourceAddress } : {}),
+    });
   }
 
   #install(snapshot: AccessSnapshot): void {

@@ -8,7 +8,9 @@ import type { Runtime } from './runtime.ts';
 export function startBackgroundJobs(runtime: Runtime): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    running = running.then(() => runtime.authority.refresh()).catch((error: unknown) => runtime.ctx.logger.warn({ err: error }, 'model refresh failed'));
+    running = running
+      .then(() => runtime.authority.refresh())
+      .catch((error: unknown) => runtime.ctx.logger.warn({ err: error }, 'model refresh failed'));
   }, 2_000);
   timer.unref();
   const stops: (() => Promise<void> | void)[] = [startDiscoveryScheduler(runtime.ctx)];

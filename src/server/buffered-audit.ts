@@ -17,7 +17,11 @@ export class BufferedAudit implements AuditSink {
 
   constructor(
     private readonly sink: BatchAuditSink,
-    private readonly options: { intervalMs?: number; maxQueue?: number; onError?: (error: unknown) => void } = {},
+    private readonly options: {
+      intervalMs?: number;
+      maxQueue?: number;
+      onError?: (error: unknown) => void;
+    } = {},
   ) {}
 
   record(entry: AuditEntry): void {

@@ -7,12 +7,12 @@
 import type {} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import type { ResourceActions } from '../domain/access.ts';
 import type { AuditSink } from '../domain/audit.ts';
 import type { Principal } from '../domain/model.ts';
-import type { SecretBox } from '../crypto/secret-box.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
-import type { ResourceActions } from '../domain/access.ts';
 import type { Authority } from './authority.ts';
 
 export interface IssuedToken {

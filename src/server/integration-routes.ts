@@ -11,7 +11,11 @@ import { eventsRoutes } from './routes/events.ts';
 import { searchRoutes } from './routes/search.ts';
 import { tagsRoutes } from './routes/tags.ts';
 
-export async function registerIntegrationRoutes(app: FastifyInstance, ctx: AppContext, _authority: Authority): Promise<void> {
+export async function registerIntegrationRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  _authority: Authority,
+): Promise<void> {
   await eventsRoutes(app, ctx);
   await searchRoutes(app, ctx);
   await catalogRoutes(app, ctx);

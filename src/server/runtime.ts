@@ -3,13 +3,13 @@
  * (model, policy, keys). Shared by `purser serve` and by CLI commands in local mode.
  */
 import pino, { type Logger } from 'pino';
-import type { AccessMode } from '../domain/model.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
+import type { AccessMode } from '../domain/model.ts';
 import { openDatabase } from '../store/database.ts';
+import { createAuditSink } from './audit-sink.ts';
 import { Authority } from './authority.ts';
 import { BufferedAudit } from './buffered-audit.ts';
 import type { AppContext } from './context.ts';
-import { createAuditSink } from './audit-sink.ts';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -33,8 +33,17 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl });
   try {
     const { box } = loadSecretBox(options.dataDir);
-    const authority = await Authority.open({ db: database.db, box, dataDir: options.dataDir, mode: options.mode, issuer: options.issuer, lifetime: options.lifetime });
-    const audit = new BufferedAudit(createAuditSink(database.db), { onError: (error) => logger.error({ err: error }, 'audit write failed') });
+    const authority = await Authority.open({
+      db: database.db,
+      box,
+      dataDir: options.dataDir,
+      mode: options.mode,
+      issuer: options.issuer,
+      lifetime: options.lifetime,
+    });
+    const audit = new BufferedAudit(createAuditSink(database.db), {
+      onError: (error) => logger.error({ err: error }, 'audit write failed'),
+    });
     const controller = new AbortController();
     const ctx: AppContext = {
       dataDir: options.dataDir,

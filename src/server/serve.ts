@@ -8,8 +8,8 @@ import pino, { type Logger } from 'pino';
 import { applyDeclared } from '../config/apply.ts';
 import type { Config } from '../config/load.ts';
 import { buildApp } from './app.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -34,10 +34,17 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'purser' } });
+  return pino({
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service: 'purser' },
+  });
 }
 
-export async function startServer(config: Config, options: { logger?: Logger; announce?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; announce?: (line: string) => void } = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
   const runtime = await openRuntime({
@@ -58,7 +65,12 @@ export async function startServer(config: Config, options: { logger?: Logger; an
       announce('This password is shown only once. Change it with: purser user passwd admin');
     }
     await runtime.authority.refresh();
-    app = await buildApp({ ctx: runtime.ctx, authority: runtime.authority, issuer: config.token.issuer, logger });
+    app = await buildApp({
+      ctx: runtime.ctx,
+      authority: runtime.authority,
+      issuer: config.token.issuer,
+      logger,
+    });
     await app.listen({ host: config.listen.host, port: config.listen.port });
     stopJobs = startBackgroundJobs(runtime);
   } catch (error) {
@@ -70,7 +82,15 @@ export async function startServer(config: Config, options: { logger?: Logger; an
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
   const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
   const url = `http://${host}:${port}`;
-  logger.info({ url, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite', kid: runtime.authority.issuer.kid }, 'purser listening');
+  logger.info(
+    {
+      url,
+      dataDir: config.dataDir,
+      database: config.databaseUrl ? 'postgres' : 'sqlite',
+      kid: runtime.authority.issuer.kid,
+    },
+    'purser listening',
+  );
   let closing: Promise<void> | undefined;
   const server = app;
   return {

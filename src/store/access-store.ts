@@ -30,7 +30,11 @@ export interface AccessSnapshot {
 }
 
 export async function readModelVersion(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('meta').select('value').where('key', '=', 'model_version').executeTakeFirst();
+  const row = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'model_version')
+    .executeTakeFirst();
   return row ? Number(row.value) : 0;
 }
 
@@ -42,34 +46,61 @@ export async function bumpModelVersion(db: Kysely<Database>): Promise<void> {
     .where('key', '=', 'model_version')
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) {
-    await db.insertInto('meta').values({ key: 'model_version', value: '1' }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await db
+      .insertInto('meta')
+      .values({ key: 'model_version', value: '1' })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
   }
 }
 
 export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Promise<AccessSnapshot> {
   return db.transaction().execute(async (trx) => {
     const version = await readModelVersion(trx);
-    const [groupRows, userRows, userGroupRows, appRows, appGroupRows, serviceRows, robotRows, registryRows, registryGroupRows, ruleRows] =
-      await Promise.all([
-        trx.selectFrom('groups').select(['id', 'name']).orderBy('id').execute(),
-        trx.selectFrom('users').selectAll().orderBy('id').execute(),
-        trx.selectFrom('user_groups').selectAll().orderBy('user_id').orderBy('position').execute(),
-        trx.selectFrom('apps').select(['id', 'name']).orderBy('id').execute(),
-        trx.selectFrom('app_groups').selectAll().execute(),
-        trx.selectFrom('services').selectAll().orderBy('id').execute(),
-        trx.selectFrom('robots').selectAll().orderBy('id').execute(),
-        trx.selectFrom('registries').selectAll().orderBy('id').execute(),
-        trx.selectFrom('registry_groups').selectAll().execute(),
-        trx.selectFrom('policy_rules').selectAll().orderBy('position').execute(),
-      ]);
+    const [
+      groupRows,
+      userRows,
+      userGroupRows,
+      appRows,
+      appGroupRows,
+      serviceRows,
+      robotRows,
+      registryRows,
+      registryGroupRows,
+      ruleRows,
+    ] = await Promise.all([
+      trx.selectFrom('groups').select(['id', 'name']).orderBy('id').execute(),
+      trx.selectFrom('users').selectAll().orderBy('id').execute(),
+      trx.selectFrom('user_groups').selectAll().orderBy('user_id').orderBy('position').execute(),
+      trx.selectFrom('apps').select(['id', 'name']).orderBy('id').execute(),
+      trx.selectFrom('app_groups').selectAll().execute(),
+      trx.selectFrom('services').selectAll().orderBy('id').execute(),
+      trx.selectFrom('robots').selectAll().orderBy('id').execute(),
+      trx.selectFrom('registries').selectAll().orderBy('id').execute(),
+      trx.selectFrom('registry_groups').selectAll().execute(),
+      trx.selectFrom('policy_rules').selectAll().orderBy('position').execute(),
+    ]);
     const groupsOf = multimap(userGroupRows.map((r) => [r.user_id, r.group_id]));
-    const appPublications = multimap(appGroupRows.filter((r) => r.role === 'publication').map((r) => [r.app_id, r.group_id]));
-    const appResponsibles = multimap(appGroupRows.filter((r) => r.role === 'responsible').map((r) => [r.app_id, r.group_id]));
-    const regPublications = multimap(registryGroupRows.filter((r) => r.role === 'publication').map((r) => [r.registry_id, r.group_id]));
-    const regResponsibles = multimap(registryGroupRows.filter((r) => r.role === 'responsible').map((r) => [r.registry_id, r.group_id]));
+    const appPublications = multimap(
+      appGroupRows.filter((r) => r.role === 'publication').map((r) => [r.app_id, r.group_id]),
+    );
+    const appResponsibles = multimap(
+      appGroupRows.filter((r) => r.role === 'responsible').map((r) => [r.app_id, r.group_id]),
+    );
+    const regPublications = multimap(
+      registryGroupRows.filter((r) => r.role === 'publication').map((r) => [r.registry_id, r.group_id]),
+    );
+    const regResponsibles = multimap(
+      registryGroupRows.filter((r) => r.role === 'responsible').map((r) => [r.registry_id, r.group_id]),
+    );
     const credentials = new Map<string, CredentialRecord>();
     const users: User[] = userRows.map((r) => {
-      credentials.set(r.name, { kind: 'user', name: r.name, hash: r.password_hash, credentialVersion: r.credential_version });
+      credentials.set(r.name, {
+        kind: 'user',
+        name: r.name,
+        hash: r.password_hash,
+        credentialVersion: r.credential_version,
+      });
       return {
         id: r.id,
         name: r.name,
@@ -80,11 +111,21 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
       };
     });
     const services: Service[] = serviceRows.map((r) => {
-      credentials.set(r.name, { kind: 'service', name: r.name, hash: r.secret_hash, credentialVersion: r.credential_version });
+      credentials.set(r.name, {
+        kind: 'service',
+        name: r.name,
+        hash: r.secret_hash,
+        credentialVersion: r.credential_version,
+      });
       return { id: r.id, name: r.name, appId: r.app_id, disabled: r.disabled === 1 };
     });
     const robots: Robot[] = robotRows.map((r) => {
-      credentials.set(r.name, { kind: 'robot', name: r.name, hash: r.secret_hash, credentialVersion: r.credential_version });
+      credentials.set(r.name, {
+        kind: 'robot',
+        name: r.name,
+        hash: r.secret_hash,
+        credentialVersion: r.credential_version,
+      });
       return {
         id: r.id,
         name: r.name,
@@ -99,7 +140,12 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
       mode,
       users,
       groups: groupRows,
-      apps: appRows.map((r) => ({ id: r.id, name: r.name, publications: appPublications.get(r.id) ?? [], responsibles: appResponsibles.get(r.id) ?? [] })),
+      apps: appRows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        publications: appPublications.get(r.id) ?? [],
+        responsibles: appResponsibles.get(r.id) ?? [],
+      })),
       services,
       robots,
       registries: registryRows.map((r) => ({

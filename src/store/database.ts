@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { Database } from './schema.ts';
-import { migrateToLatest } from './migrations/index.ts';
 import { Unavailable } from '../domain/errors.ts';
+import { migrateToLatest } from './migrations/index.ts';
+import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -35,15 +35,25 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
 }
 
-export const SQLITE_ADAPTER: StoreAdapter = Object.freeze({ dialect: 'sqlite', serialType: 'integer', needsAutoIncrement: true });
-export const POSTGRES_ADAPTER: StoreAdapter = Object.freeze({ dialect: 'postgres', serialType: 'bigserial', needsAutoIncrement: false });
+export const SQLITE_ADAPTER: StoreAdapter = Object.freeze({
+  dialect: 'sqlite',
+  serialType: 'integer',
+  needsAutoIncrement: true,
+});
+export const POSTGRES_ADAPTER: StoreAdapter = Object.freeze({
+  dialect: 'postgres',
+  serialType: 'bigserial',
+  needsAutoIncrement: false,
+});
 
 export function sqlitePath(dataDir: string): string {
   return path.join(dataDir, 'purser.db');
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = options.url ? await openPostgres(options.url) : await openSqlite(options.dataDir, options.readonly ?? false);
+  const handle = options.url
+    ? await openPostgres(options.url)
+    : await openSqlite(options.dataDir, options.readonly ?? false);
   if (!options.readonly) {
     try {
       await migrateToLatest(handle.db, handle.adapter);

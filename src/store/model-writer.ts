@@ -66,9 +66,14 @@ export class ModelWriter {
   async upsertGroup(name: string, id?: number): Promise<Created> {
     refuseDigits('group', name);
     return this.change(async (trx) => {
-      const existing = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('groups')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (existing) {
-        if (id !== undefined && id !== existing.id) throw new Conflict(`group "${name}" already has id ${existing.id}`);
+        if (id !== undefined && id !== existing.id)
+          throw new Conflict(`group "${name}" already has id ${existing.id}`);
         return 'updated';
       }
       await insertGroup(trx, name, id);
@@ -88,7 +93,11 @@ export class ModelWriter {
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'users');
       const now = Date.now();
-      let user = await trx.selectFrom('users').select(['id', 'password_hash']).where('name', '=', patch.name).executeTakeFirst();
+      let user = await trx
+        .selectFrom('users')
+        .select(['id', 'password_hash'])
+        .where('name', '=', patch.name)
+        .executeTakeFirst();
       const created = !user;
       if (!user) {
         const id = patch.id ?? (await nextId(trx, 'users'));
@@ -97,12 +106,25 @@ export class ModelWriter {
         }
         await trx
           .insertInto('users')
-          .values({ id, name: patch.name, password_hash: patch.passwordHash ?? null, privileges: JSON.stringify(patch.privileges ?? []), admin: patch.admin ? 1 : 0, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now })
+          .values({
+            id,
+            name: patch.name,
+            password_hash: patch.passwordHash ?? null,
+            privileges: JSON.stringify(patch.privileges ?? []),
+            admin: patch.admin ? 1 : 0,
+            disabled: patch.disabled ? 1 : 0,
+            credential_version: 1,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
         user = { id, password_hash: patch.passwordHash ?? null };
       } else {
-        if (patch.id !== undefined && patch.id !== user.id) throw new Conflict(`user "${patch.name}" already has id ${user.id}`);
-        const credentialChanged = (patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) || patch.disabled === true;
+        if (patch.id !== undefined && patch.id !== user.id)
+          throw new Conflict(`user "${patch.name}" already has id ${user.id}`);
+        const credentialChanged =
+          (patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) ||
+          patch.disabled === true;
         await trx
           .updateTable('users')
           .set((eb) => ({
@@ -120,11 +142,15 @@ export class ModelWriter {
         const ids = await ensureGroups(trx, patch.groups);
         await trx.deleteFrom('user_groups').where('user_id', '=', user.id).execute();
         if (ids.length > 0) {
-          await trx.insertInto('user_groups').values(ids.map((group_id, position) => ({ user_id: user.id, group_id, position }))).execute();
+          await trx
+            .insertInto('user_groups')
+            .values(ids.map((group_id, position) => ({ user_id: user.id, group_id, position })))
+            .execute();
         }
       }
       if (!created && patch.disabled === true) await revokeRefreshTokens(trx, 'user', patch.name);
-      if (!created && patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) await revokeRefreshTokens(trx, 'user', patch.name);
+      if (!created && patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash)
+        await revokeRefreshTokens(trx, 'user', patch.name);
       return created ? 'created' : 'updated';
     });
   }
@@ -140,7 +166,8 @@ export class ModelWriter {
       const created = !app;
       if (!app) {
         const id = patch.id ?? (await nextId(trx, 'apps'));
-        if (await trx.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst()) throw new Conflict(`app id ${id} is already taken`);
+        if (await trx.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst())
+          throw new Conflict(`app id ${id} is already taken`);
         await trx.insertInto('apps').values({ id, name: patch.name, created_at: Date.now() }).execute();
         app = { id };
       } else if (patch.id !== undefined && patch.id !== app.id) {
@@ -166,14 +193,33 @@ export class ModelWriter {
       let appId: number | null | undefined;
       if (patch.app === null) appId = null;
       else if (patch.app !== undefined) {
-        const app = await trx.selectFrom('apps').select('id').where('name', '=', patch.app).executeTakeFirst();
+        const app = await trx
+          .selectFrom('apps')
+          .select('id')
+          .where('name', '=', patch.app)
+          .executeTakeFirst();
         if (!app) throw new BadRequest(`unknown app "${patch.app}"`);
         appId = app.id;
       }
-      const existing = await trx.selectFrom('services').select(['id', 'secret_hash']).where('name', '=', patch.name).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('services')
+        .select(['id', 'secret_hash'])
+        .where('name', '=', patch.name)
+        .executeTakeFirst();
       if (!existing) {
         if (!patch.secretHash) throw new BadRequest(`service "${patch.name}" needs a secret`);
-        await trx.insertInto('services').values({ name: patch.name, app_id: appId ?? null, secret_hash: patch.secretHash, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now }).execute();
+        await trx
+          .insertInto('services')
+          .values({
+            name: patch.name,
+            app_id: appId ?? null,
+            secret_hash: patch.secretHash,
+            disabled: patch.disabled ? 1 : 0,
+            credential_version: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
         return 'created';
       }
       const rotated = patch.secretHash !== undefined && patch.secretHash !== existing.secret_hash;
@@ -184,7 +230,9 @@ export class ModelWriter {
           ...(appId !== undefined ? { app_id: appId } : {}),
           ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
           ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-          ...(rotated || patch.disabled === true ? { credential_version: eb('credential_version', '+', 1) } : {}),
+          ...(rotated || patch.disabled === true
+            ? { credential_version: eb('credential_version', '+', 1) }
+            : {}),
         }))
         .where('id', '=', existing.id)
         .execute();
@@ -198,18 +246,33 @@ export class ModelWriter {
   }
 
   async upsertRobot(patch: RobotPatch): Promise<Created> {
-    if (!patch.name.includes('+')) throw new BadRequest(`robot names have the form owner+name (got "${patch.name}")`);
+    if (!patch.name.includes('+'))
+      throw new BadRequest(`robot names have the form owner+name (got "${patch.name}")`);
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'robots');
       const now = Date.now();
-      const existing = await trx.selectFrom('robots').select(['id', 'secret_hash']).where('name', '=', patch.name).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('robots')
+        .select(['id', 'secret_hash'])
+        .where('name', '=', patch.name)
+        .executeTakeFirst();
       if (!existing) {
         if (!patch.secretHash || !patch.repositories || !patch.permission) {
           throw new BadRequest(`robot "${patch.name}" needs a secret, repositories and a permission`);
         }
         await trx
           .insertInto('robots')
-          .values({ name: patch.name, secret_hash: patch.secretHash, repositories: JSON.stringify(patch.repositories), permission: patch.permission, expires_at: patch.expiresAt ?? null, disabled: patch.disabled ? 1 : 0, credential_version: 1, created_at: now, updated_at: now })
+          .values({
+            name: patch.name,
+            secret_hash: patch.secretHash,
+            repositories: JSON.stringify(patch.repositories),
+            permission: patch.permission,
+            expires_at: patch.expiresAt ?? null,
+            disabled: patch.disabled ? 1 : 0,
+            credential_version: 1,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
         return 'created';
       }
@@ -223,7 +286,9 @@ export class ModelWriter {
           ...(patch.permission !== undefined ? { permission: patch.permission } : {}),
           ...(patch.expiresAt !== undefined ? { expires_at: patch.expiresAt } : {}),
           ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-          ...(rotated || patch.disabled === true ? { credential_version: eb('credential_version', '+', 1) } : {}),
+          ...(rotated || patch.disabled === true
+            ? { credential_version: eb('credential_version', '+', 1) }
+            : {}),
         }))
         .where('id', '=', existing.id)
         .execute();
@@ -239,13 +304,26 @@ export class ModelWriter {
   upsertRegistry(patch: RegistryPatch): Promise<Created> {
     return this.change(async (trx) => {
       const now = Date.now();
-      let registry = await trx.selectFrom('registries').select('id').where('service', '=', patch.service).executeTakeFirst();
+      let registry = await trx
+        .selectFrom('registries')
+        .select('id')
+        .where('service', '=', patch.service)
+        .executeTakeFirst();
       const created = !registry;
       if (!registry) {
         if (!patch.url) throw new BadRequest(`registry "${patch.service}" needs a url`);
         registry = await trx
           .insertInto('registries')
-          .values({ service: patch.service, url: patch.url, insecure: patch.insecure ? 1 : 0, restricted: patch.restricted ? 1 : 0, notify_secret_hash: null, sync_interval: patch.syncInterval ?? null, created_at: now, updated_at: now })
+          .values({
+            service: patch.service,
+            url: patch.url,
+            insecure: patch.insecure ? 1 : 0,
+            restricted: patch.restricted ? 1 : 0,
+            notify_secret_hash: null,
+            sync_interval: patch.syncInterval ?? null,
+            created_at: now,
+            updated_at: now,
+          })
           .returning('id')
           .executeTakeFirstOrThrow();
       } else {
@@ -261,8 +339,22 @@ export class ModelWriter {
           .where('id', '=', registry.id)
           .execute();
       }
-      await setRoleGroups(trx, 'registry_groups', 'registry_id', registry.id, 'publication', patch.publications);
-      await setRoleGroups(trx, 'registry_groups', 'registry_id', registry.id, 'responsible', patch.responsibles);
+      await setRoleGroups(
+        trx,
+        'registry_groups',
+        'registry_id',
+        registry.id,
+        'publication',
+        patch.publications,
+      );
+      await setRoleGroups(
+        trx,
+        'registry_groups',
+        'registry_id',
+        registry.id,
+        'responsible',
+        patch.responsibles,
+      );
       return created ? 'created' : 'updated';
     });
   }
@@ -279,11 +371,18 @@ export class ModelWriter {
       await trx.deleteFrom('policy_rules').execute();
       if (rules.length === 0) return;
       const now = Date.now();
-      await trx.insertInto('policy_rules').values(rules.map((rule, position) => ({ position, body: JSON.stringify(rule), created_at: now }))).execute();
+      await trx
+        .insertInto('policy_rules')
+        .values(rules.map((rule, position) => ({ position, body: JSON.stringify(rule), created_at: now })))
+        .execute();
     });
   }
 
-  private deleteNamed(table: 'users' | 'services' | 'robots', kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
+  private deleteNamed(
+    table: 'users' | 'services' | 'robots',
+    kind: 'user' | 'service' | 'robot',
+    name: string,
+  ): Promise<void> {
     return this.change(async (trx) => {
       const result = await trx.deleteFrom(table).where('name', '=', name).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw new NotFound(`no ${kind} named "${name}"`);
@@ -294,7 +393,8 @@ export class ModelWriter {
 
 function refuseDigits(kind: string, name: string): void {
   if (isAllDigits(name)) throw new BadRequest(`${kind} names must not be all digits ("${name}")`);
-  if (name.trim() === '' || name.length > 255) throw new BadRequest(`${kind} names must have 1 to 255 characters`);
+  if (name.trim() === '' || name.length > 255)
+    throw new BadRequest(`${kind} names must have 1 to 255 characters`);
 }
 
 /** Users, services and robots share one login namespace. */
@@ -307,7 +407,10 @@ async function refuseNameTaken(trx: Tx, name: string, own: 'users' | 'services' 
 }
 
 async function nextId(trx: Tx, table: 'users' | 'groups' | 'apps'): Promise<number> {
-  const row = await trx.selectFrom(table).select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const row = await trx
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   return Number(row?.max ?? 0) + 1;
 }
 
@@ -343,14 +446,30 @@ async function setRoleGroups(
   const ids = await ensureGroups(trx, names);
   if (table === 'app_groups') {
     await trx.deleteFrom('app_groups').where('app_id', '=', ownerId).where('role', '=', role).execute();
-    if (ids.length > 0) await trx.insertInto('app_groups').values(ids.map((group_id) => ({ app_id: ownerId, group_id, role }))).execute();
+    if (ids.length > 0)
+      await trx
+        .insertInto('app_groups')
+        .values(ids.map((group_id) => ({ app_id: ownerId, group_id, role })))
+        .execute();
   } else {
-    await trx.deleteFrom('registry_groups').where('registry_id', '=', ownerId).where('role', '=', role).execute();
-    if (ids.length > 0) await trx.insertInto('registry_groups').values(ids.map((group_id) => ({ registry_id: ownerId, group_id, role }))).execute();
+    await trx
+      .deleteFrom('registry_groups')
+      .where('registry_id', '=', ownerId)
+      .where('role', '=', role)
+      .execute();
+    if (ids.length > 0)
+      await trx
+        .insertInto('registry_groups')
+        .values(ids.map((group_id) => ({ registry_id: ownerId, group_id, role })))
+        .execute();
   }
   void column;
 }
 
 async function revokeRefreshTokens(trx: Tx, kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
-  await trx.deleteFrom('refresh_tokens').where('principal_kind', '=', kind).where('principal_name', '=', name).execute();
+  await trx
+    .deleteFrom('refresh_tokens')
+    .where('principal_kind', '=', kind)
+    .where('principal_name', '=', name)
+    .execute();
 }

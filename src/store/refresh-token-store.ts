@@ -37,17 +37,33 @@ export class RefreshTokenStore {
 
   async find(token: string): Promise<RefreshTokenRecord | undefined> {
     if (token.length < 16 || token.length > 512) return undefined;
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
     if (!row) return undefined;
-    return { principalKind: row.principal_kind, principalName: row.principal_name, credentialVersion: row.credential_version, service: row.service };
+    return {
+      principalKind: row.principal_kind,
+      principalName: row.principal_name,
+      credentialVersion: row.credential_version,
+      service: row.service,
+    };
   }
 
   async touch(token: string): Promise<void> {
-    await this.db.updateTable('refresh_tokens').set({ last_used_at: Date.now() }).where('token_hash', '=', hashToken(token)).execute();
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ last_used_at: Date.now() })
+      .where('token_hash', '=', hashToken(token))
+      .execute();
   }
 
   async revoke(token: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('refresh_tokens').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('refresh_tokens')
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 }

@@ -3,9 +3,10 @@
  * Conventions for both dialects: booleans are 0/1 integers, times are epoch milliseconds in
  * bigint columns, lists are JSON text.
  */
+
+import type { CatalogTables } from './catalog-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { VaultTables } from './vault-tables.ts';
-import type { CatalogTables } from './catalog-tables.ts';
 
 export interface MigrationTable {
   name: string;

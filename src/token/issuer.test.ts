@@ -28,14 +28,23 @@ describe('ES256 token signing', () => {
   });
 
   test('header: alg ES256, kid = RFC 7638 thumbprint, x5c = [certificate in standard base64]', async () => {
-    const { token } = new TokenIssuer(key, { issuer: 'purser', lifetime: 300 }).issue({ subject: 'a', audience: 'r', access: [] });
+    const { token } = new TokenIssuer(key, { issuer: 'purser', lifetime: 300 }).issue({
+      subject: 'a',
+      audience: 'r',
+      access: [],
+    });
     const header = jose.decodeProtectedHeader(token);
     assert.equal(header.alg, 'ES256');
-    assert.equal(header.kid, await jose.calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: key.jwk.x, y: key.jwk.y }));
+    assert.equal(
+      header.kid,
+      await jose.calculateJwkThumbprint({ kty: 'EC', crv: 'P-256', x: key.jwk.x, y: key.jwk.y }),
+    );
     assert.equal(header.kid, thumbprint(key.publicKey));
     assert.equal(header.x5c?.length, 1);
     assert.match(header.x5c![0]!, /^[A-Za-z0-9+/]+=*$/, 'standard base64, not base64url');
-    assert.ok(new crypto.X509Certificate(Buffer.from(header.x5c![0]!, 'base64')).publicKey.equals(key.publicKey));
+    assert.ok(
+      new crypto.X509Certificate(Buffer.from(header.x5c![0]!, 'base64')).publicKey.equals(key.publicKey),
+    );
   });
 
   test('signature is raw r||s (64 bytes), claims are integers and aud is a string', () => {
@@ -50,7 +59,12 @@ describe('ES256 token signing', () => {
     assert.ok(Number.isInteger(claims.nbf) && claims.nbf <= claims.iat);
     assert.equal(expiresIn, 300);
     assert.match(claims.jti, /^[A-Za-z0-9_-]{22}$/);
-    const second = JSON.parse(Buffer.from(issuer.issue({ subject: 'alice', audience: 'registry.test', access }).token.split('.')[1]!, 'base64url').toString());
+    const second = JSON.parse(
+      Buffer.from(
+        issuer.issue({ subject: 'alice', audience: 'registry.test', access }).token.split('.')[1]!,
+        'base64url',
+      ).toString(),
+    );
     assert.notEqual(second.jti, claims.jti, 'every token has its own jti');
   });
 
@@ -67,12 +81,30 @@ describe('ES256 token signing', () => {
     const issuer = new TokenIssuer(key, { issuer: 'purser', lifetime: 300, now: () => now });
     const { token } = issuer.issue({ subject: 'alice', audience: 'purser', access: [] });
     assert.equal(verifyToken(token, { issuer: 'purser', audience: 'purser', keys: [key], now }).sub, 'alice');
-    assert.throws(() => verifyToken(token, { issuer: 'purser', audience: 'purser', keys: [other], now }), /unknown key/);
-    assert.throws(() => verifyToken(token, { issuer: 'purser', audience: 'registry', keys: [key], now }), /another audience/);
-    assert.throws(() => verifyToken(token, { issuer: 'x', audience: 'purser', keys: [key], now }), /untrusted issuer/);
-    assert.throws(() => verifyToken(token, { issuer: 'purser', audience: 'purser', keys: [key], now: now + 400_000 }), /expired/);
+    assert.throws(
+      () => verifyToken(token, { issuer: 'purser', audience: 'purser', keys: [other], now }),
+      /unknown key/,
+    );
+    assert.throws(
+      () => verifyToken(token, { issuer: 'purser', audience: 'registry', keys: [key], now }),
+      /another audience/,
+    );
+    assert.throws(
+      () => verifyToken(token, { issuer: 'x', audience: 'purser', keys: [key], now }),
+      /untrusted issuer/,
+    );
+    assert.throws(
+      () => verifyToken(token, { issuer: 'purser', audience: 'purser', keys: [key], now: now + 400_000 }),
+      /expired/,
+    );
     const tampered = `${token.slice(0, -4)}AAAA`;
-    assert.throws(() => verifyToken(tampered, { issuer: 'purser', audience: 'purser', keys: [key], now }), /signature/);
-    assert.throws(() => verifyToken('a.b', { issuer: 'purser', audience: 'purser', keys: [key], now }), /malformed/);
+    assert.throws(
+      () => verifyToken(tampered, { issuer: 'purser', audience: 'purser', keys: [key], now }),
+      /signature/,
+    );
+    assert.throws(
+      () => verifyToken('a.b', { issuer: 'purser', audience: 'purser', keys: [key], now }),
+      /malformed/,
+    );
   });
 });

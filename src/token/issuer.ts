@@ -63,13 +63,20 @@ export class TokenIssuer implements TokenMinter {
 
   sign(claims: ClaimSet): string {
     const input = `${this.#header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const signature = crypto.sign('sha256', Buffer.from(input), { key: this.#key.privateKey, dsaEncoding: 'ieee-p1363' });
+    const signature = crypto.sign('sha256', Buffer.from(input), {
+      key: this.#key.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
     return `${input}.${signature.toString('base64url')}`;
   }
 
   issue(request: { subject: string; audience: string; access: readonly ResourceActions[] }): IssuedToken {
     const claims = this.claims(request.subject, request.audience, request.access);
-    return { token: this.sign(claims), expiresIn: this.#options.lifetime, issuedAt: new Date(claims.iat * 1000).toISOString() };
+    return {
+      token: this.sign(claims),
+      expiresIn: this.#options.lifetime,
+      issuedAt: new Date(claims.iat * 1000).toISOString(),
+    };
   }
 }
 

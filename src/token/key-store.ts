@@ -38,7 +38,12 @@ export class KeyStore {
   ) {}
 
   async list(): Promise<StoredKey[]> {
-    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').orderBy('kid').execute();
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('kid')
+      .execute();
     return rows.map((row) => ({
       key: new SigningKey(this.box.open(row.private_key, aad(row.kid)), row.certificate),
       state: row.state,
@@ -92,9 +97,17 @@ export class KeyStore {
     const staged = all.find((k) => k.state === 'published' && (!active || k.createdAt > active.createdAt));
     const next = staged?.key ?? (await SigningKey.generate());
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('signing_keys').set({ state: 'published' }).where('state', '=', 'active').execute();
+      await trx
+        .updateTable('signing_keys')
+        .set({ state: 'published' })
+        .where('state', '=', 'active')
+        .execute();
       if (staged) {
-        await trx.updateTable('signing_keys').set({ state: 'active', created_at: Date.now() }).where('kid', '=', next.kid).execute();
+        await trx
+          .updateTable('signing_keys')
+          .set({ state: 'active', created_at: Date.now() })
+          .where('kid', '=', next.kid)
+          .execute();
       }
     });
     if (!staged) await this.add(next, 'active');
@@ -103,18 +116,30 @@ export class KeyStore {
   }
 
   async retire(kid: string): Promise<void> {
-    const row = await this.db.selectFrom('signing_keys').select(['state']).where('kid', '=', kid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .select(['state'])
+      .where('kid', '=', kid)
+      .executeTakeFirst();
     if (!row) throw new NotFound(`no signing key with id ${kid}`);
-    if (row.state === 'active') throw new Conflict(`key ${kid} is the signing key; rotate first, then retire it`);
+    if (row.state === 'active')
+      throw new Conflict(`key ${kid} is the signing key; rotate first, then retire it`);
     await this.db.updateTable('signing_keys').set({ state: 'retired' }).where('kid', '=', kid).execute();
   }
 
   /** Keeps the newest `keep` live keys (the signer always among them) and retires the rest. */
   private async retireBeyond(keep: number): Promise<void> {
     const live = (await this.list()).filter((k) => k.state !== 'retired');
-    const ordered = [...live.filter((k) => k.state === 'active'), ...live.filter((k) => k.state !== 'active')];
+    const ordered = [
+      ...live.filter((k) => k.state === 'active'),
+      ...live.filter((k) => k.state !== 'active'),
+    ];
     for (const old of ordered.slice(keep)) {
-      await this.db.updateTable('signing_keys').set({ state: 'retired' }).where('kid', '=', old.key.kid).execute();
+      await this.db
+        .updateTable('signing_keys')
+        .set({ state: 'retired' })
+        .where('kid', '=', old.key.kid)
+        .execute();
     }
   }
 

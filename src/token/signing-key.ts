@@ -30,17 +30,30 @@ export class SigningKey {
 
   constructor(privateKeyPem: string, certificatePem: string) {
     this.privateKey = crypto.createPrivateKey(privateKeyPem);
-    if (this.privateKey.asymmetricKeyType !== 'ec' || this.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    if (
+      this.privateKey.asymmetricKeyType !== 'ec' ||
+      this.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+    ) {
       throw new TypeError('signing keys must be EC P-256');
     }
     this.publicKey = crypto.createPublicKey(this.privateKey);
     this.certificatePem = certificatePem.trim();
     const certificate = new crypto.X509Certificate(this.certificatePem);
-    if (!certificate.publicKey.equals(this.publicKey)) throw new TypeError('certificate does not match the signing key');
+    if (!certificate.publicKey.equals(this.publicKey))
+      throw new TypeError('certificate does not match the signing key');
     this.certificateBase64 = certificate.raw.toString('base64');
     this.kid = thumbprint(this.publicKey);
     const { kty, crv, x, y } = this.publicKey.export({ format: 'jwk' });
-    this.jwk = Object.freeze({ kty: kty!, crv: crv!, x: x!, y: y!, kid: this.kid, alg: SIGNING_ALG, use: 'sig', x5c: [this.certificateBase64] });
+    this.jwk = Object.freeze({
+      kty: kty!,
+      crv: crv!,
+      x: x!,
+      y: y!,
+      kid: this.kid,
+      alg: SIGNING_ALG,
+      use: 'sig',
+      x5c: [this.certificateBase64],
+    });
   }
 
   get privateKeyPem(): string {
@@ -61,7 +74,10 @@ export class SigningKey {
     const notAfter = new Date(now);
     notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CERT_YEARS);
     const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-      serialNumber: crypto.randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+      serialNumber: crypto
+        .randomBytes(16)
+        .toString('hex')
+        .replace(/^[89a-f]/, '1'),
       name: `CN=${commonName.replace(/[,=+<>#;"\\]/g, ' ')}`,
       notBefore: new Date(now.getTime() - 60_000),
       notAfter,
@@ -69,10 +85,16 @@ export class SigningKey {
       signingAlgorithm: algorithm,
       extensions: [
         new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign,
+          true,
+        ),
       ],
     });
-    return new SigningKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), certificate.toString('pem'));
+    return new SigningKey(
+      privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      certificate.toString('pem'),
+    );
   }
 }
 

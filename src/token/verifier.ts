@@ -28,13 +28,19 @@ export function verifyToken(token: string, options: VerifyOptions): ClaimSet {
   }
   const key = options.keys.find((k) => k.kid === header.kid);
   if (header.alg !== 'ES256' || !key) throw new TokenInvalid('token signed by an unknown key');
-  const ok = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(parts[2]!, 'base64url'));
+  const ok = crypto.verify(
+    'sha256',
+    Buffer.from(`${parts[0]}.${parts[1]}`),
+    { key: key.publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(parts[2]!, 'base64url'),
+  );
   if (!ok) throw new TokenInvalid('bad token signature');
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const leeway = options.leeway ?? 60;
   if (claims.iss !== options.issuer) throw new TokenInvalid('token from an untrusted issuer');
   if (claims.aud !== options.audience) throw new TokenInvalid('token intended for another audience');
   if (typeof claims.exp !== 'number' || claims.exp + leeway < now) throw new TokenInvalid('token expired');
-  if (typeof claims.nbf === 'number' && claims.nbf - leeway > now) throw new TokenInvalid('token not valid yet');
+  if (typeof claims.nbf === 'number' && claims.nbf - leeway > now)
+    throw new TokenInvalid('token not valid yet');
   return claims;
 }

@@ -58,13 +58,21 @@ describe('OpenAPI document', () => {
       .sort();
     // printRoutes drops the static prefix of wildcard nodes (`/tags/*` prints as `*`), so
     // wildcard routes are checked with hasRoute instead, and the rest compared exactly.
-    const registered = registeredRoutes(f.app.printRoutes({ commonPrefix: false })).filter((r) => !r.includes('*'));
+    const registered = registeredRoutes(f.app.printRoutes({ commonPrefix: false })).filter(
+      (r) => !r.includes('*'),
+    );
     assert.ok(registered.length >= 35, `expected the whole API, parsed ${registered.length} routes`);
-    assert.deepEqual(documented.filter((r) => !r.includes('*')), registered);
+    assert.deepEqual(
+      documented.filter((r) => !r.includes('*')),
+      registered,
+    );
     for (const route of documented) {
       const [method, url] = route.split(' ') as [string, string];
       const fastifyUrl = url.replace(/\{(\w+)\}/g, ':$1');
-      assert.ok(f.app.hasRoute({ method: method as 'GET', url: fastifyUrl }), `${route} is a registered route`);
+      assert.ok(
+        f.app.hasRoute({ method: method as 'GET', url: fastifyUrl }),
+        `${route} is a registered route`,
+      );
     }
     const wildcards = documented.filter((r) => r.includes('*'));
     assert.ok(wildcards.includes('DELETE /api/v1/registries/{service}/tags/*'), 'tag deletion is documented');

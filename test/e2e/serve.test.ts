@@ -14,7 +14,10 @@ test('an invalid configuration is reported as path: message lines, exit 2, nothi
   const dir = tempDir('purser-serve-bad-');
   t.after(() => removeTempDir(dir));
   const file = path.join(dir, 'purser.yaml');
-  fs.writeFileSync(file, `listen: 127.0.0.1:1\ndata: ${dir}/data\ntoken: { lifetime: 10 }\nusers:\n  - { name: "42", colour: red }\n`);
+  fs.writeFileSync(
+    file,
+    `listen: 127.0.0.1:1\ndata: ${dir}/data\ntoken: { lifetime: 10 }\nusers:\n  - { name: "42", colour: red }\n`,
+  );
   const result = await purserCli(['serve', '--config', file]);
   assert.equal(result.code, 2, describeResult(result));
   assert.match(result.stderr, /users\[0\]\.colour: unknown key/);
@@ -41,7 +44,9 @@ test('first start creates the data directory, keys and the admin; SIGTERM stops 
   }
   const password = /password: (\S+)/.exec(server.logs())?.[1];
   assert.ok(password, 'the generated admin password is printed once');
-  const response = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` } });
+  const response = await fetch(`${server.url}/api/v1/me`, {
+    headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
+  });
   assert.equal(response.status, 200, 'the printed password logs in');
   await server.restart();
   assert.doesNotMatch(server.logs(), /password:/, 'not printed again');

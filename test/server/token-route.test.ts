@@ -30,8 +30,14 @@ describe('/token', () => {
   let dataDir: string;
   let server: RunningServer;
   let logText = '';
-  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string; aud: string; access: { type: string; name: string; actions: string[] }[] };
+  const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const claims = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      sub: string;
+      aud: string;
+      access: { type: string; name: string; actions: string[] }[];
+    };
 
   before(async () => {
     dataDir = tempDir('purser-token-route-');
@@ -42,18 +48,30 @@ describe('/token', () => {
       },
     });
     const logger = pino({ level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-    server = await startServer(parseConfig(CONFIG(dataDir), undefined, { PURSER_ADMIN_PASSWORD: 'x' }), { logger, announce: () => {} });
+    server = await startServer(parseConfig(CONFIG(dataDir), undefined, { PURSER_ADMIN_PASSWORD: 'x' }), {
+      logger,
+      announce: () => {},
+    });
   });
   after(async () => {
     await server?.close();
     removeTempDir(dataDir);
   });
 
-  const get = (query: string, headers: Record<string, string> = {}) => fetch(`${server.url}/token?${query}`, { headers });
-  const post = (body: string) => fetch(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const get = (query: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/token?${query}`, { headers });
+  const post = (body: string) =>
+    fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
 
   test('GET: the grant is the intersection per resource, merged, with empty entries', async () => {
-    const response = await get('service=registry.test&scope=repository:team/app:pull&scope=repository:team/app:push%20repository:other/x:pull,push,delete&scope=repository:users/bob/x:pull&scope=unknown:foo:bar', { authorization: basic('bob', 'bob-pw') });
+    const response = await get(
+      'service=registry.test&scope=repository:team/app:pull&scope=repository:team/app:push%20repository:other/x:pull,push,delete&scope=repository:users/bob/x:pull&scope=unknown:foo:bar',
+      { authorization: basic('bob', 'bob-pw') },
+    );
     assert.equal(response.status, 200);
     const body = (await response.json()) as Record<string, unknown>;
     assert.equal(body.token, body.access_token);
@@ -68,7 +86,9 @@ describe('/token', () => {
   });
 
   test('GET without scope gives a token (skopeo login) and without credentials an anonymous one', async () => {
-    const login = await get('account=alice&service=registry.test', { authorization: basic('alice', 'alice-pw') });
+    const login = await get('account=alice&service=registry.test', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     assert.deepEqual(claims(((await login.json()) as { token: string }).token).access, []);
     const anonymous = await get('service=registry.test&scope=repository:team/app:pull');
     const token = ((await anonymous.json()) as { token: string }).token;
@@ -77,13 +97,19 @@ describe('/token', () => {
   });
 
   test('a requested * means every allowed action; catalog needs admin', async () => {
-    const alice = await get('service=registry.test&scope=repository:team/app:*&scope=registry:catalog:*', { authorization: basic('alice', 'alice-pw') });
+    const alice = await get('service=registry.test&scope=repository:team/app:*&scope=registry:catalog:*', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     assert.deepEqual(claims(((await alice.json()) as { token: string }).token).access, [
       { type: 'repository', name: 'team/app', actions: ['pull', 'push', 'delete'] },
       { type: 'registry', name: 'catalog', actions: [] },
     ]);
-    const root = await get('service=registry.test&scope=registry:catalog:*', { authorization: basic('root', 'root-pw') });
-    assert.deepEqual(claims(((await root.json()) as { token: string }).token).access, [{ type: 'registry', name: 'catalog', actions: ['*'] }]);
+    const root = await get('service=registry.test&scope=registry:catalog:*', {
+      authorization: basic('root', 'root-pw'),
+    });
+    assert.deepEqual(claims(((await root.json()) as { token: string }).token).access, [
+      { type: 'registry', name: 'catalog', actions: ['*'] },
+    ]);
   });
 
   test('GET errors: bad credentials 401 with a Basic challenge; unknown and missing service 400', async () => {
@@ -93,49 +119,81 @@ describe('/token', () => {
     assert.deepEqual(await bad.json(), { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] });
     const unknownUser = await get('service=registry.test', { authorization: basic('nobody', 'wrong') });
     assert.equal(unknownUser.status, 401);
-    assert.deepEqual(await unknownUser.json(), { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }, 'no user enumeration');
+    assert.deepEqual(
+      await unknownUser.json(),
+      { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] },
+      'no user enumeration',
+    );
     const unknown = await get('service=nowhere', { authorization: basic('alice', 'alice-pw') });
     assert.equal(unknown.status, 400);
-    assert.match(((await unknown.json()) as { errors: { message: string }[] }).errors[0]!.message, /unknown service "nowhere"/);
+    assert.match(
+      ((await unknown.json()) as { errors: { message: string }[] }).errors[0]!.message,
+      /unknown service "nowhere"/,
+    );
     assert.equal((await get('', { authorization: basic('alice', 'alice-pw') })).status, 400);
-    const garbage = await get('service=registry.test&scope=repository:BAD NAME:pull', { authorization: basic('alice', 'alice-pw') });
+    const garbage = await get('service=registry.test&scope=repository:BAD NAME:pull', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     assert.equal(garbage.status, 400);
-    const mismatch = await get('service=registry.test&account=bob', { authorization: basic('alice', 'alice-pw') });
+    const mismatch = await get('service=registry.test&account=bob', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     assert.equal(mismatch.status, 400);
   });
 
   test('an expired robot cannot log in', async () => {
-    const response = await get('service=registry.test&scope=repository:team/app:pull', { authorization: basic('ci+old', 'old-secret') });
+    const response = await get('service=registry.test&scope=repository:team/app:pull', {
+      authorization: basic('ci+old', 'old-secret'),
+    });
     assert.equal(response.status, 401);
   });
 
   test('offline_token gives a refresh token; POST refresh returns the same one and a scope', async () => {
-    const login = await get('account=alice&client_id=docker&offline_token=true&service=registry.test', { authorization: basic('alice', 'alice-pw') });
+    const login = await get('account=alice&client_id=docker&offline_token=true&service=registry.test', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     const { refresh_token: refreshToken } = (await login.json()) as { refresh_token: string };
     assert.ok(refreshToken && refreshToken.length >= 32);
-    const refreshed = await post(`client_id=registry-client&grant_type=refresh_token&refresh_token=${refreshToken}&scope=repository:team/app:pull,push&service=registry.test`);
+    const refreshed = await post(
+      `client_id=registry-client&grant_type=refresh_token&refresh_token=${refreshToken}&scope=repository:team/app:pull,push&service=registry.test`,
+    );
     assert.equal(refreshed.status, 200);
     const body = (await refreshed.json()) as Record<string, string>;
     assert.equal(body.refresh_token, refreshToken);
     assert.equal(body.scope, 'repository:team/app:pull,push');
     assert.equal(claims(body.access_token!).sub, 'alice');
-    const otherService = await post(`grant_type=refresh_token&refresh_token=${refreshToken}&service=purser&client_id=x`);
+    const otherService = await post(
+      `grant_type=refresh_token&refresh_token=${refreshToken}&service=purser&client_id=x`,
+    );
     assert.equal(otherService.status, 401, 'a refresh token is good for its service only');
-    const unknown = await post('grant_type=refresh_token&refresh_token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&service=registry.test&client_id=x');
+    const unknown = await post(
+      'grant_type=refresh_token&refresh_token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&service=registry.test&client_id=x',
+    );
     assert.equal(unknown.status, 401);
-    assert.deepEqual(await unknown.json(), { error: 'invalid_grant', error_description: 'authentication required' });
+    assert.deepEqual(await unknown.json(), {
+      error: 'invalid_grant',
+      error_description: 'authentication required',
+    });
   });
 
   test('POST password grant (containerd), with a chunked body and no Content-Length', async () => {
-    const body = 'client_id=containerd-client&grant_type=password&username=bob&password=bob-pw&scope=repository%3Ateam%2Fapp%3Apull&service=registry.test';
+    const body =
+      'client_id=containerd-client&grant_type=password&username=bob&password=bob-pw&scope=repository%3Ateam%2Fapp%3Apull&service=registry.test';
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const request = http.request(`${server.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' } }, (response) => {
-        let data = '';
-        response.on('data', (chunk) => {
-          data += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: data }));
-      });
+      const request = http.request(
+        `${server.url}/token`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          let data = '';
+          response.on('data', (chunk) => {
+            data += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: data }));
+        },
+      );
       request.on('error', reject);
       request.write(body.slice(0, 40));
       request.end(body.slice(40));
@@ -145,7 +203,9 @@ describe('/token', () => {
     assert.ok(parsed.access_token, 'containerd needs access_token');
     assert.equal(parsed.scope, 'repository:team/app:pull');
     assert.equal(parsed.refresh_token, undefined);
-    const bad = await post('grant_type=password&username=bob&password=nope&service=registry.test&client_id=c');
+    const bad = await post(
+      'grant_type=password&username=bob&password=nope&service=registry.test&client_id=c',
+    );
     assert.equal(bad.status, 401, 'never 403 or 5xx: containerd falls back to GET on 401');
     const unsupported = await post('grant_type=authorization_code&service=registry.test');
     assert.equal(unsupported.status, 400);
@@ -153,7 +213,8 @@ describe('/token', () => {
   });
 
   test('failed attempts are throttled per account', async () => {
-    for (let i = 0; i < 10; i++) await get('service=registry.test', { authorization: basic('throttled', `wrong-${i}`) });
+    for (let i = 0; i < 10; i++)
+      await get('service=registry.test', { authorization: basic('throttled', `wrong-${i}`) });
     const blocked = await get('service=registry.test', { authorization: basic('throttled', 'wrong') });
     assert.equal(blocked.status, 429);
     const other = await get('service=registry.test', { authorization: basic('bob', 'bob-pw') });
@@ -162,7 +223,9 @@ describe('/token', () => {
 
   test('health and JWKS', async () => {
     assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: 'ok' });
-    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; kty: string; crv: string; d?: string }[] };
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as {
+      keys: { kid: string; kty: string; crv: string; d?: string }[];
+    };
     assert.equal(jwks.keys.length, 1);
     assert.equal(jwks.keys[0]!.kid, server.runtime.authority.issuer.kid);
     assert.equal(jwks.keys[0]!.crv, 'P-256');
@@ -170,7 +233,9 @@ describe('/token', () => {
   });
 
   test('logins and issued tokens are audited with requested vs granted access', async () => {
-    await get('service=registry.test&scope=repository:team/audited:pull,push', { authorization: basic('bob', 'bob-pw') });
+    await get('service=registry.test&scope=repository:team/audited:pull,push', {
+      authorization: basic('bob', 'bob-pw'),
+    });
     await get('service=registry.test', { authorization: basic('bob', 'not-bobs') });
     await server.runtime.audit.flush();
     const log = new AuditLog(server.runtime.ctx.db);
@@ -187,13 +252,22 @@ describe('/token', () => {
   });
 
   test('logs never contain a password, secret, token or Authorization header', async () => {
-    const response = await get('service=registry.test&offline_token=true', { authorization: basic('alice', 'alice-pw') });
+    const response = await get('service=registry.test&offline_token=true', {
+      authorization: basic('alice', 'alice-pw'),
+    });
     const body = (await response.json()) as { token: string; refresh_token: string };
     await get('service=registry.test', { authorization: basic('alice', 'a-wrong-password') });
     await post('grant_type=password&username=bob&password=bob-wrong-pw&service=registry.test&client_id=c');
     await server.runtime.audit.flush();
     assert.ok(logText.length > 0, 'something was logged');
-    for (const secret of ['alice-pw', 'a-wrong-password', 'bob-wrong-pw', body.token, body.refresh_token, Buffer.from('alice:alice-pw').toString('base64')]) {
+    for (const secret of [
+      'alice-pw',
+      'a-wrong-password',
+      'bob-wrong-pw',
+      body.token,
+      body.refresh_token,
+      Buffer.from('alice:alice-pw').toString('base64'),
+    ]) {
       assert.ok(!logText.includes(secret), `the log contains a secret: ${secret.slice(0, 8)}…`);
     }
   });

@@ -4,9 +4,11 @@
  * refresh tokens.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test, type TestContext } from 'node:test';
+import { after, describe, type TestContext, test } from 'node:test';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { hashPassword } from '../../src/identity/password.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { readModelVersion, readSnapshot } from '../../src/store/access-store.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.ts';
 import { ModelWriter } from '../../src/store/model-writer.ts';
@@ -14,8 +16,6 @@ import { RefreshTokenStore } from '../../src/store/refresh-token-store.ts';
 import { KeyStore } from '../../src/token/key-store.ts';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../support/postgres.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { openRuntime } from '../../src/server/runtime.ts';
 
 interface Dialect {
   readonly name: 'sqlite' | 'postgres';
@@ -55,7 +55,9 @@ const DIALECTS: readonly Dialect[] = [
 
 const box = new SecretBox([Buffer.alloc(32, 7)]);
 
-for (const dialect of DIALECTS.filter((d) => !process.env.DIALECTS || process.env.DIALECTS.split(',').includes(d.name))) {
+for (const dialect of DIALECTS.filter(
+  (d) => !process.env.DIALECTS || process.env.DIALECTS.split(',').includes(d.name),
+)) {
   describe(`store on ${dialect.name}`, () => {
     test('migrations are idempotent and the model round-trips', async (t) => {
       const opened = await dialect.open(t);
@@ -68,11 +70,29 @@ for (const dialect of DIALECTS.filter((d) => !process.env.DIALECTS || process.en
       const writer = new ModelWriter(handle.db);
       const before = await readModelVersion(handle.db);
       await writer.upsertGroup('dev', 10);
-      await writer.upsertUser({ name: 'alice', id: 1, passwordHash: await hashPassword('pw'), groups: ['dev', 'ops'], privileges: ['DockerRegistriesPuller'] });
+      await writer.upsertUser({
+        name: 'alice',
+        id: 1,
+        passwordHash: await hashPassword('pw'),
+        groups: ['dev', 'ops'],
+        privileges: ['DockerRegistriesPuller'],
+      });
       await writer.upsertApp({ name: 'shop', id: 20, publications: ['dev'], responsibles: ['ops'] });
       await writer.upsertService({ name: 'node1.example.com', app: 'shop', secretHash: 'sha256$x$y' });
-      await writer.upsertRobot({ name: 'ci+builder', secretHash: 'sha256$a$b', repositories: ['team/*'], permission: 'write', expiresAt: Date.UTC(2027, 11, 31) });
-      await writer.upsertRegistry({ service: 'registry.test', url: 'http://127.0.0.1:5000', restricted: true, publications: ['dev'], responsibles: ['ops'] });
+      await writer.upsertRobot({
+        name: 'ci+builder',
+        secretHash: 'sha256$a$b',
+        repositories: ['team/*'],
+        permission: 'write',
+        expiresAt: Date.UTC(2027, 11, 31),
+      });
+      await writer.upsertRegistry({
+        service: 'registry.test',
+        url: 'http://127.0.0.1:5000',
+        restricted: true,
+        publications: ['dev'],
+        responsibles: ['ops'],
+      });
       assert.ok((await readModelVersion(handle.db)) > before, 'every change bumps the model version');
 
       const snapshot = await readSnapshot(handle.db, 'private');
@@ -94,7 +114,10 @@ for (const dialect of DIALECTS.filter((d) => !process.env.DIALECTS || process.en
       assert.equal(snapshot.credentials.get('ci+builder')?.kind, 'robot');
 
       await assert.rejects(writer.upsertUser({ name: '1234' }), /all digits/);
-      await assert.rejects(writer.upsertService({ name: 'alice', secretHash: 'x' }), /already used by a user/);
+      await assert.rejects(
+        writer.upsertService({ name: 'alice', secretHash: 'x' }),
+        /already used by a user/,
+      );
       await assert.rejects(writer.upsertUser({ name: 'bob', id: 1 }), /already taken/);
       await assert.rejects(writer.deleteUser('nobody'), /no user named/);
     });
@@ -106,12 +129,21 @@ for (const dialect of DIALECTS.filter((d) => !process.env.DIALECTS || process.en
       const writer = new ModelWriter(handle.db);
       await writer.upsertUser({ name: 'carol', passwordHash: await hashPassword('one') });
       const tokens = new RefreshTokenStore(handle.db);
-      const token = await tokens.create({ principalKind: 'user', principalName: 'carol', credentialVersion: 1, service: 'registry.test', clientId: 'docker' });
+      const token = await tokens.create({
+        principalKind: 'user',
+        principalName: 'carol',
+        credentialVersion: 1,
+        service: 'registry.test',
+        clientId: 'docker',
+      });
       const found = await tokens.find(token);
       assert.equal(found?.principalName, 'carol');
       assert.equal(await tokens.find(`${token}x`), undefined);
       const stored = await handle.db.selectFrom('refresh_tokens').select('token_hash').execute();
-      assert.ok(stored.every((row) => row.token_hash !== token), 'only a hash is stored');
+      assert.ok(
+        stored.every((row) => row.token_hash !== token),
+        'only a hash is stored',
+      );
       await writer.upsertUser({ name: 'carol', passwordHash: await hashPassword('two') });
       assert.equal(await tokens.find(token), undefined, 'a password change revokes refresh tokens');
       const snapshot = await readSnapshot(handle.db, 'private');
@@ -131,7 +163,10 @@ for (const dialect of DIALECTS.filter((d) => !process.env.DIALECTS || process.en
       const second = await keys.rotate();
       const ring = await keys.ring();
       assert.equal(ring.signer.kid, second.kid);
-      assert.deepEqual(ring.published.map((k) => k.kid), [second.kid, first.signer.kid]);
+      assert.deepEqual(
+        ring.published.map((k) => k.kid),
+        [second.kid, first.signer.kid],
+      );
       await keys.rotate();
       const third = await keys.ring();
       assert.equal(third.published.length, 2, 'two live keys at most');
@@ -159,9 +194,18 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
     if (saved === undefined) delete process.env.PURSER_MASTER_KEY;
     else process.env.PURSER_MASTER_KEY = saved;
   });
-  const options = { databaseUrl: database.url, publicUrl: 'http://127.0.0.1:1', mode: 'private' as const, issuer: 'purser', lifetime: 300 };
+  const options = {
+    databaseUrl: database.url,
+    publicUrl: 'http://127.0.0.1:1',
+    mode: 'private' as const,
+    issuer: 'purser',
+    lifetime: 300,
+  };
   // Both replicas start at once: migrations serialize, one key is created.
-  const [a, b] = await Promise.all([openRuntime({ ...options, dataDir: dirs[0]! }), openRuntime({ ...options, dataDir: dirs[1]! })]);
+  const [a, b] = await Promise.all([
+    openRuntime({ ...options, dataDir: dirs[0]! }),
+    openRuntime({ ...options, dataDir: dirs[1]! }),
+  ]);
   cleanups.push(() => a.close());
   cleanups.push(() => b.close());
   await a.authority.refresh();
@@ -169,8 +213,18 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   assert.equal(a.authority.issuer.kid, b.authority.issuer.kid, 'both replicas sign with the same key');
 
   const writer = new ModelWriter(a.ctx.db);
-  await writer.upsertRegistry({ service: 'registry.test', url: 'http://127.0.0.1:5000', publications: ['dev'], responsibles: ['dev'] });
-  await writer.upsertUser({ name: 'alice', passwordHash: await hashPassword('alice-pw'), groups: ['dev'], privileges: ['DockerRegistriesPuller'] });
+  await writer.upsertRegistry({
+    service: 'registry.test',
+    url: 'http://127.0.0.1:5000',
+    publications: ['dev'],
+    responsibles: ['dev'],
+  });
+  await writer.upsertUser({
+    name: 'alice',
+    passwordHash: await hashPassword('alice-pw'),
+    groups: ['dev'],
+    privileges: ['DockerRegistriesPuller'],
+  });
   await b.authority.refresh();
   assert.ok(b.authority.credential('alice'), 'replica B sees a user created through replica A');
 
@@ -180,7 +234,11 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   cleanups.push(() => appB.close());
   await a.authority.refresh();
   const basic = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
-  const login = await appA.inject({ method: 'GET', url: '/token?service=registry.test&offline_token=true&client_id=docker', headers: { authorization: basic } });
+  const login = await appA.inject({
+    method: 'GET',
+    url: '/token?service=registry.test&offline_token=true&client_id=docker',
+    headers: { authorization: basic },
+  });
   assert.equal(login.statusCode, 200, login.body);
   const refreshToken = login.json().refresh_token as string;
   assert.ok(refreshToken);

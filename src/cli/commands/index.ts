@@ -3,26 +3,26 @@
  * Add a group by importing its `register` here.
  */
 import type { Command } from 'commander';
-import { register as serve } from './serve/index.ts';
-import { register as vault } from './vault/index.ts';
-import { register as exportCommand } from './export/index.ts';
-import { register as auditConfig } from './audit-config/index.ts';
-import { register as migrate } from './migrate/index.ts';
-import { register as login } from './login/index.ts';
-import { register as resolve } from './resolve/index.ts';
-import { register as gantry } from './gantry/index.ts';
-import { register as ratelimit } from './ratelimit/index.ts';
+import { register as app } from './app/index.ts';
 import { register as audit } from './audit/index.ts';
+import { register as auditConfig } from './audit-config/index.ts';
+import { register as explain } from './explain/index.ts';
+import { register as exportCommand } from './export/index.ts';
+import { register as gantry } from './gantry/index.ts';
+import { register as group } from './group/index.ts';
+import { register as keys } from './keys/index.ts';
+import { register as login } from './login/index.ts';
+import { register as migrate } from './migrate/index.ts';
+import { register as ratelimit } from './ratelimit/index.ts';
+import { register as registry } from './registry/index.ts';
+import { register as resolve } from './resolve/index.ts';
+import { register as robot } from './robot/index.ts';
+import { register as rules } from './rules/index.ts';
+import { register as serve } from './serve/index.ts';
+import { register as service } from './service/index.ts';
 import { register as tag } from './tag/index.ts';
 import { register as user } from './user/index.ts';
-import { register as group } from './group/index.ts';
-import { register as app } from './app/index.ts';
-import { register as service } from './service/index.ts';
-import { register as robot } from './robot/index.ts';
-import { register as registry } from './registry/index.ts';
-import { register as keys } from './keys/index.ts';
-import { register as explain } from './explain/index.ts';
-import { register as rules } from './rules/index.ts';
+import { register as vault } from './vault/index.ts';
 
 export type RegisterCommand = (program: Command) => void;
 

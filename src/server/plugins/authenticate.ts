@@ -13,7 +13,14 @@ import { parseBasic, parseBearer } from '../basic-auth.ts';
 
 export const LOCAL_ADMIN: Principal = {
   kind: 'user',
-  user: { id: 0, name: 'local-cli', groups: [], privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'], admin: true, disabled: false },
+  user: {
+    id: 0,
+    name: 'local-cli',
+    groups: [],
+    privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'],
+    admin: true,
+    disabled: false,
+  },
 };
 
 export interface AuthenticateOptions {
@@ -34,12 +41,20 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
     const header = request.headers.authorization;
     const basic = parseBasic(header);
     if (basic) {
-      request.principal = await options.authority.authenticator.authenticate(basic.username, basic.password, request.ip);
+      request.principal = await options.authority.authenticator.authenticate(
+        basic.username,
+        basic.password,
+        request.ip,
+      );
       return;
     }
     const bearer = parseBearer(header);
     if (bearer) {
-      const claims = verifyToken(bearer, { issuer: options.issuer, audience: options.issuer, keys: options.authority.ring.published });
+      const claims = verifyToken(bearer, {
+        issuer: options.issuer,
+        audience: options.issuer,
+        keys: options.authority.ring.published,
+      });
       const record = options.authority.credential(claims.sub);
       const principal = record ? options.authority.principal(record) : undefined;
       if (!principal) throw new TokenInvalid('the token subject no longer exists');

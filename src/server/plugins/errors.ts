@@ -26,7 +26,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     send(reply, surface, authority);
   });
   app.setNotFoundHandler((request, reply) => {
-    send(reply, 'api', new AuthorityError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+    send(
+      reply,
+      'api',
+      new AuthorityError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+    );
   });
 }
 
@@ -44,7 +48,14 @@ function toAuthorityError(error: FastifyError | AuthorityError | Error): Authori
   if (error instanceof AuthorityError) return error;
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = status === 401 ? 'UNAUTHORIZED' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST';
+    const code =
+      status === 401
+        ? 'UNAUTHORIZED'
+        : status === 404
+          ? 'NOT_FOUND'
+          : status === 429
+            ? 'TOO_MANY_REQUESTS'
+            : 'BAD_REQUEST';
     const message = (error as FastifyError).validation ? `invalid request: ${error.message}` : error.message;
     return new AuthorityError(code, message);
   }

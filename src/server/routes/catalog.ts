@@ -45,7 +45,12 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get<{ Params: { service: string }; Querystring: { n?: string; last?: string } }>(
     `${BASE}/catalog`,
-    { schema: { summary: 'Catalog of a registry, filtered by access (Distribution format, Link paging)', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'Catalog of a registry, filtered by access (Distribution format, Link paging)',
+        tags: ['catalog'],
+      },
+    },
     async (request, reply) => {
       const registry = await registryOf(request);
       const model = services.model();
@@ -76,112 +81,132 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get<{
     Params: { service: string };
     Querystring: { q?: string; n?: string; page?: string; include_empty?: string };
-  }>(`${BASE}/repositories`, { schema: { summary: 'Search the repositories of a registry that the caller may pull', tags: ['catalog'] } }, async (request) => {
-    const registry = await registryOf(request);
-    const outcome = await searchRepositories(services.searchIndex, services.model(), [registry], {
-      query: request.query.q ?? '',
-      pageSize: request.query.n === undefined ? undefined : Number(request.query.n),
-      page: request.query.page === undefined ? undefined : Number(request.query.page),
-      principal: request.principal,
-      sourceAddress: request.ip,
-      includeEmpty: request.query.include_empty === 'true' || request.query.include_empty === '1',
-    });
-    const tags = await tagsFor(
-      ctx.db,
-      outcome.hits.map((h) => h.repository.id),
-    );
-    return {
-      num_results: outcome.numResults,
-      page: outcome.page,
-      num_pages: outcome.numPages,
-      page_size: outcome.pageSize,
-      repositories: outcome.hits.map(({ repository: r }) => ({
-        name: r.name,
-        description: r.description,
-        star_count: r.starCount,
-        is_official: r.official,
-        is_automated: r.automated,
-        empty: r.empty,
-        tags: tags.get(r.id) ?? [],
-        last_push: r.lastPushAt === null ? null : new Date(r.lastPushAt).toISOString(),
-      })),
-    };
-  });
+  }>(
+    `${BASE}/repositories`,
+    {
+      schema: {
+        summary: 'Search the repositories of a registry that the caller may pull',
+        tags: ['catalog'],
+      },
+    },
+    async (request) => {
+      const registry = await registryOf(request);
+      const outcome = await searchRepositories(services.searchIndex, services.model(), [registry], {
+        query: request.query.q ?? '',
+        pageSize: request.query.n === undefined ? undefined : Number(request.query.n),
+        page: request.query.page === undefined ? undefined : Number(request.query.page),
+        principal: request.principal,
+        sourceAddress: request.ip,
+        includeEmpty: request.query.include_empty === 'true' || request.query.include_empty === '1',
+      });
+      const tags = await tagsFor(
+        ctx.db,
+        outcome.hits.map((h) => h.repository.id),
+      );
+      return {
+        num_results: outcome.numResults,
+        page: outcome.page,
+        num_pages: outcome.numPages,
+        page_size: outcome.pageSize,
+        repositories: outcome.hits.map(({ repository: r }) => ({
+          name: r.name,
+          description: r.description,
+          star_count: r.starCount,
+          is_official: r.official,
+          is_automated: r.automated,
+          empty: r.empty,
+          tags: tags.get(r.id) ?? [],
+          last_push: r.lastPushAt === null ? null : new Date(r.lastPushAt).toISOString(),
+        })),
+      };
+    },
+  );
 
-  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/repositories/*`, { schema: { summary: 'One repository with its tags and digests', tags: ['catalog'] } }, async (request) => {
-    const registry = await registryOf(request);
-    const name = repositoryName(request);
-    requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
-    const row = await ctx.db
-      .selectFrom('repositories')
-      .selectAll()
-      .where('registry_id', '=', registry.id)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (!row) throw new NotFound(`repository ${name} not found on ${registry.service}`);
-    const tags = await tagsOf(ctx.db, Number(row.id));
-    return {
-      name: row.name,
-      description: row.description,
-      star_count: Number(row.star_count),
-      is_official: row.official === 1,
-      is_automated: row.automated === 1,
-      empty: row.empty === 1,
-      last_push: row.last_push_at === null ? null : new Date(Number(row.last_push_at)).toISOString(),
-      tags: [...tags]
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([tag, t]) => ({ tag, digest: t.digest, updated: new Date(t.updatedAt).toISOString() })),
-    };
-  });
+  app.get<{ Params: { service: string; '*': string } }>(
+    `${BASE}/repositories/*`,
+    { schema: { summary: 'One repository with its tags and digests', tags: ['catalog'] } },
+    async (request) => {
+      const registry = await registryOf(request);
+      const name = repositoryName(request);
+      requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
+      const row = await ctx.db
+        .selectFrom('repositories')
+        .selectAll()
+        .where('registry_id', '=', registry.id)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (!row) throw new NotFound(`repository ${name} not found on ${registry.service}`);
+      const tags = await tagsOf(ctx.db, Number(row.id));
+      return {
+        name: row.name,
+        description: row.description,
+        star_count: Number(row.star_count),
+        is_official: row.official === 1,
+        is_automated: row.automated === 1,
+        empty: row.empty === 1,
+        last_push: row.last_push_at === null ? null : new Date(Number(row.last_push_at)).toISOString(),
+        tags: [...tags]
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([tag, t]) => ({ tag, digest: t.digest, updated: new Date(t.updatedAt).toISOString() })),
+      };
+    },
+  );
 
   app.patch<{
     Params: { service: string; '*': string };
     Body: { description?: unknown; is_official?: unknown; is_automated?: unknown };
-  }>(`${BASE}/repositories/*`, { schema: { summary: 'Edit the search properties of a repository (pushers)', tags: ['catalog'] } }, async (request) => {
-    const registry = await registryOf(request);
-    const name = repositoryName(request);
-    requireRepository(services.model(), request.principal, registry, name, 'push', request.ip);
-    const body = request.body ?? {};
-    const props: { description?: string; official?: boolean; automated?: boolean } = {};
-    if (body.description !== undefined) {
-      if (typeof body.description !== 'string' || body.description.length > 1000)
-        throw new BadRequest('description must be a string of at most 1000 characters');
-      props.description = body.description;
-    }
-    for (const [key, prop] of [
-      ['is_official', 'official'],
-      ['is_automated', 'automated'],
-    ] as const) {
-      const value = body[key];
-      if (value === undefined) continue;
-      if (typeof value !== 'boolean') throw new BadRequest(`${key} must be true or false`);
-      props[prop] = value;
-    }
-    const id = await findRepositoryId(ctx.db, registry.id, name);
-    if (id === undefined) throw new NotFound(`repository ${name} not found on ${registry.service}`);
-    await ctx.db.transaction().execute(async (trx) => {
-      await updateProperties(trx, id, props);
-      await bumpCatalogVersion(trx);
-    });
-    services.searchIndex.invalidate();
-    ctx.audit.record({
-      action: 'repository.update',
-      actor: principalName(request.principal) || 'anonymous',
-      actorKind: request.principal.kind,
-      target: `repository:${name}`,
-      outcome: 'success',
-      service: registry.service,
-      sourceAddress: request.ip,
-      details: props,
-    });
-    return { name, ...props };
-  });
+  }>(
+    `${BASE}/repositories/*`,
+    { schema: { summary: 'Edit the search properties of a repository (pushers)', tags: ['catalog'] } },
+    async (request) => {
+      const registry = await registryOf(request);
+      const name = repositoryName(request);
+      requireRepository(services.model(), request.principal, registry, name, 'push', request.ip);
+      const body = request.body ?? {};
+      const props: { description?: string; official?: boolean; automated?: boolean } = {};
+      if (body.description !== undefined) {
+        if (typeof body.description !== 'string' || body.description.length > 1000)
+          throw new BadRequest('description must be a string of at most 1000 characters');
+        props.description = body.description;
+      }
+      for (const [key, prop] of [
+        ['is_official', 'official'],
+        ['is_automated', 'automated'],
+      ] as const) {
+        const value = body[key];
+        if (value === undefined) continue;
+        if (typeof value !== 'boolean') throw new BadRequest(`${key} must be true or false`);
+        props[prop] = value;
+      }
+      const id = await findRepositoryId(ctx.db, registry.id, name);
+      if (id === undefined) throw new NotFound(`repository ${name} not found on ${registry.service}`);
+      await ctx.db.transaction().execute(async (trx) => {
+        await updateProperties(trx, id, props);
+        await bumpCatalogVersion(trx);
+      });
+      services.searchIndex.invalidate();
+      ctx.audit.record({
+        action: 'repository.update',
+        actor: principalName(request.principal) || 'anonymous',
+        actorKind: request.principal.kind,
+        target: `repository:${name}`,
+        outcome: 'success',
+        service: registry.service,
+        sourceAddress: request.ip,
+        details: props,
+      });
+      return { name, ...props };
+    },
+  );
 
   for (const method of ['PUT', 'DELETE'] as const) {
     app.route<{ Params: { service: string; '*': string } }>({
       method,
       url: `${BASE}/stars/*`,
-      schema: { summary: method === 'PUT' ? 'Star a repository (pullers)' : 'Remove your star from a repository', tags: ['catalog'] },
+      schema: {
+        summary: method === 'PUT' ? 'Star a repository (pullers)' : 'Remove your star from a repository',
+        tags: ['catalog'],
+      },
       handler: async (request) => {
         const registry = await registryOf(request);
         const name = repositoryName(request);
@@ -238,16 +263,20 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
   );
 
-  app.get<{ Params: { service: string } }>(`${BASE}/sync`, { schema: { summary: 'The last discovery run of a registry', tags: ['catalog'] } }, async (request) => {
-    const registry = await requireRegistry(ctx.db, request.params.service);
-    requireManager(services.model(), request.principal, registry);
-    const last = await lastSync(ctx.db, registry.id);
-    return {
-      service: registry.service,
-      state: last?.state ?? 'never',
-      started_at: last?.startedAt ? new Date(last.startedAt).toISOString() : null,
-      finished_at: last?.finishedAt ? new Date(last.finishedAt).toISOString() : null,
-      interval_seconds: registry.syncInterval ?? 120,
-    };
-  });
+  app.get<{ Params: { service: string } }>(
+    `${BASE}/sync`,
+    { schema: { summary: 'The last discovery run of a registry', tags: ['catalog'] } },
+    async (request) => {
+      const registry = await requireRegistry(ctx.db, request.params.service);
+      requireManager(services.model(), request.principal, registry);
+      const last = await lastSync(ctx.db, registry.id);
+      return {
+        service: registry.service,
+        state: last?.state ?? 'never',
+        started_at: last?.startedAt ? new Date(last.startedAt).toISOString() : null,
+        finished_at: last?.finishedAt ? new Date(last.finishedAt).toISOString() : null,
+        interval_seconds: registry.syncInterval ?? 120,
+      };
+    },
+  );
 }

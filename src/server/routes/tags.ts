@@ -24,18 +24,22 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (deleted.length > 0) services.searchIndex.invalidate();
   };
 
-  app.get<{ Params: { service: string; '*': string } }>(`${BASE}/tags/*`, { schema: { summary: 'Tags of a repository known to the index', tags: ['tags'] } }, async (request) => {
-    const registry = await requireRegistry(ctx.db, request.params.service);
-    const name = decodeURIComponent(request.params['*'] ?? '');
-    requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
-    const id = await findRepositoryId(ctx.db, registry.id, name);
-    if (id === undefined) throw new NotFound(`repository ${name} not found on ${registry.service}`);
-    const tags = await tagsOf(ctx.db, id);
-    return {
-      name,
-      tags: [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([tag, t]) => ({ tag, digest: t.digest })),
-    };
-  });
+  app.get<{ Params: { service: string; '*': string } }>(
+    `${BASE}/tags/*`,
+    { schema: { summary: 'Tags of a repository known to the index', tags: ['tags'] } },
+    async (request) => {
+      const registry = await requireRegistry(ctx.db, request.params.service);
+      const name = decodeURIComponent(request.params['*'] ?? '');
+      requireRepository(services.model(), request.principal, registry, name, 'pull', request.ip);
+      const id = await findRepositoryId(ctx.db, registry.id, name);
+      if (id === undefined) throw new NotFound(`repository ${name} not found on ${registry.service}`);
+      const tags = await tagsOf(ctx.db, id);
+      return {
+        name,
+        tags: [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([tag, t]) => ({ tag, digest: t.digest })),
+      };
+    },
+  );
 
   app.delete<{ Params: { service: string; '*': string }; Querystring: { dry_run?: string } }>(
     `${BASE}/tags/*`,
@@ -64,27 +68,31 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.post<{
     Params: { service: string };
     Body: { repository?: unknown; tags?: unknown; all?: unknown; dry_run?: unknown };
-  }>(`${BASE}/tag-deletions`, { schema: { summary: 'Delete several tags or a whole repository, with a dry run', tags: ['tags'] } }, async (request) => {
-    const registry = await requireRegistry(ctx.db, request.params.service);
-    const body = request.body ?? {};
-    if (typeof body.repository !== 'string' || body.repository === '')
-      throw new BadRequest('repository is required');
-    const tags = body.tags === undefined ? undefined : body.tags;
-    if (tags !== undefined && (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')))
-      throw new BadRequest('tags must be a list of tag names');
-    const outcome = await deleteTags(
-      { ...deps(), tokens: services.tokens(registry.service) },
-      registry,
-      request.principal,
-      {
-        repository: body.repository,
-        ...(tags ? { tags: tags as string[] } : {}),
-        all: body.all === true,
-        dryRun: body.dry_run === true,
-      },
-      request.ip,
-    );
-    afterDelete(outcome.deleted);
-    return outcome;
-  });
+  }>(
+    `${BASE}/tag-deletions`,
+    { schema: { summary: 'Delete several tags or a whole repository, with a dry run', tags: ['tags'] } },
+    async (request) => {
+      const registry = await requireRegistry(ctx.db, request.params.service);
+      const body = request.body ?? {};
+      if (typeof body.repository !== 'string' || body.repository === '')
+        throw new BadRequest('repository is required');
+      const tags = body.tags === undefined ? undefined : body.tags;
+      if (tags !== undefined && (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')))
+        throw new BadRequest('tags must be a list of tag names');
+      const outcome = await deleteTags(
+        { ...deps(), tokens: services.tokens(registry.service) },
+        registry,
+        request.principal,
+        {
+          repository: body.repository,
+          ...(tags ? { tags: tags as string[] } : {}),
+          all: body.all === true,
+          dryRun: body.dry_run === true,
+        },
+        request.ip,
+      );
+      afterDelete(outcome.deleted);
+      return outcome;
+    },
+  );
 }

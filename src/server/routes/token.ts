@@ -46,11 +46,27 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
     }
     let principal: Principal = { kind: 'anonymous' };
     if (credentials) {
-      principal = await login(deps, request, credentials.username, credentials.password, registry, basicChallenge);
+      principal = await login(
+        deps,
+        request,
+        credentials.username,
+        credentials.password,
+        registry,
+        basicChallenge,
+      );
     }
     const granted = grant(deps, request, principal, registry, scopes);
-    const issued = deps.authority.issuer.issue({ subject: principalName(principal), audience: registry.service, access: granted });
-    const body: Record<string, unknown> = { token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt };
+    const issued = deps.authority.issuer.issue({
+      subject: principalName(principal),
+      audience: registry.service,
+      access: granted,
+    });
+    const body: Record<string, unknown> = {
+      token: issued.token,
+      access_token: issued.token,
+      expires_in: issued.expiresIn,
+      issued_at: issued.issuedAt,
+    };
     if (one(query, 'offline_token') === 'true' && principal.kind !== 'anonymous') {
       body.refresh_token = await createRefreshToken(deps, principal, registry, one(query, 'client_id'));
     }
@@ -69,7 +85,8 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
     if (grantType === 'password') {
       const username = one(form, 'username');
       const password = one(form, 'password');
-      if (!username || password === undefined) throw new BadRequest('grant_type=password needs username and password');
+      if (!username || password === undefined)
+        throw new BadRequest('grant_type=password needs username and password');
       principal = await login(deps, request, username, password, registry, {});
       if (one(form, 'access_type') === 'offline') {
         refreshToken = await createRefreshToken(deps, principal, registry, one(form, 'client_id'));
@@ -81,10 +98,16 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
     } else if (grantType === undefined) {
       throw new BadRequest('grant_type is required');
     } else {
-      throw new UnsupportedGrant(`grant_type "${grantType}" is not supported (use password or refresh_token)`);
+      throw new UnsupportedGrant(
+        `grant_type "${grantType}" is not supported (use password or refresh_token)`,
+      );
     }
     const granted = grant(deps, request, principal, registry, scopes);
-    const issued = deps.authority.issuer.issue({ subject: principalName(principal), audience: registry.service, access: granted });
+    const issued = deps.authority.issuer.issue({
+      subject: principalName(principal),
+      audience: registry.service,
+      access: granted,
+    });
     reply.header('cache-control', 'no-store');
     return {
       access_token: issued.token,
@@ -99,10 +122,13 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
 }
 
 function requireRegistry(deps: TokenRouteDeps, service: string | undefined): Registry {
-  if (!service) throw new BadRequest('the service parameter is required (the registry\'s auth.token.service)');
+  if (!service) throw new BadRequest("the service parameter is required (the registry's auth.token.service)");
   if (service === deps.apiAudience && !deps.authority.registry(service)) return apiRegistry(service);
   const registry = deps.authority.registry(service);
-  if (!registry) throw new BadRequest(`unknown service "${service}": no registry with that auth.token.service is configured`);
+  if (!registry)
+    throw new BadRequest(
+      `unknown service "${service}": no registry with that auth.token.service is configured`,
+    );
   return registry;
 }
 
@@ -146,13 +172,34 @@ async function login(
   }
 }
 
-async function redeem(deps: TokenRouteDeps, request: FastifyRequest, token: string, registry: Registry): Promise<Principal> {
+async function redeem(
+  deps: TokenRouteDeps,
+  request: FastifyRequest,
+  token: string,
+  registry: Registry,
+): Promise<Principal> {
   const record = await deps.refreshTokens.find(token);
   const current = record ? deps.authority.credential(record.principalName) : undefined;
-  const principal = current && record && current.kind === record.principalKind ? deps.authority.principal(current) : undefined;
-  const valid = record && record.service === registry.service && current?.credentialVersion === record.credentialVersion && principal && enabled(principal);
+  const principal =
+    current && record && current.kind === record.principalKind
+      ? deps.authority.principal(current)
+      : undefined;
+  const valid =
+    record &&
+    record.service === registry.service &&
+    current?.credentialVersion === record.credentialVersion &&
+    principal &&
+    enabled(principal);
   if (!valid) {
-    void deps.audit.record({ action: 'login', actor: record?.principalName ?? 'unknown', actorKind: record?.principalKind ?? 'anonymous', outcome: 'failure', service: registry.service, sourceAddress: request.ip, details: { grant: 'refresh_token' } });
+    void deps.audit.record({
+      action: 'login',
+      actor: record?.principalName ?? 'unknown',
+      actorKind: record?.principalKind ?? 'anonymous',
+      outcome: 'failure',
+      service: registry.service,
+      sourceAddress: request.ip,
+      details: { grant: 'refresh_token' },
+    });
     throw new InvalidGrant('authentication required');
   }
   void deps.refreshTokens.touch(token).catch(() => {});
@@ -162,17 +209,38 @@ async function redeem(deps: TokenRouteDeps, request: FastifyRequest, token: stri
 function enabled(principal: Principal): boolean {
   if (principal.kind === 'user') return !principal.user.disabled;
   if (principal.kind === 'service') return !principal.service.disabled;
-  if (principal.kind === 'robot') return !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > Date.now());
+  if (principal.kind === 'robot')
+    return (
+      !principal.robot.disabled &&
+      (principal.robot.expiresAt === null || principal.robot.expiresAt > Date.now())
+    );
   return true;
 }
 
-async function createRefreshToken(deps: TokenRouteDeps, principal: Principal, registry: Registry, clientId: string | undefined): Promise<string> {
+async function createRefreshToken(
+  deps: TokenRouteDeps,
+  principal: Principal,
+  registry: Registry,
+  clientId: string | undefined,
+): Promise<string> {
   if (principal.kind === 'anonymous') throw new Unauthorized('anonymous callers cannot get a refresh token');
   const record = deps.authority.credential(principalName(principal))!;
-  return deps.refreshTokens.create({ principalKind: principal.kind, principalName: record.name, credentialVersion: record.credentialVersion, service: registry.service, clientId });
+  return deps.refreshTokens.create({
+    principalKind: principal.kind,
+    principalName: record.name,
+    credentialVersion: record.credentialVersion,
+    service: registry.service,
+    clientId,
+  });
 }
 
-function grant(deps: TokenRouteDeps, request: FastifyRequest, principal: Principal, registry: Registry, requested: ResourceActions[]): ResourceActions[] {
+function grant(
+  deps: TokenRouteDeps,
+  request: FastifyRequest,
+  principal: Principal,
+  registry: Registry,
+  requested: ResourceActions[],
+): ResourceActions[] {
   const granted = deps.authority.authorize(principal, registry, requested, request.ip);
   void deps.audit.record({
     action: 'token.issue',
@@ -190,7 +258,8 @@ function grant(deps: TokenRouteDeps, request: FastifyRequest, principal: Princip
 function one(query: Query, key: string): string | undefined {
   const value = query[key];
   if (Array.isArray(value)) {
-    if (new Set(value).size > 1) throw new BadRequest(`the ${key} parameter was given more than once with different values`);
+    if (new Set(value).size > 1)
+      throw new BadRequest(`the ${key} parameter was given more than once with different values`);
     return value[0];
   }
   return value;

@@ -1,10 +1,14 @@
 import type { StoreAdapter } from '../database.ts';
-import type { MigrationDb } from './index.ts';
 import { serialId } from './columns.ts';
+import type { MigrationDb } from './index.ts';
 
 export async function up(db: MigrationDb, adapter: StoreAdapter): Promise<void> {
   const s = db.schema;
-  await s.createTable('meta').addColumn('key', 'varchar(100)', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+  await s
+    .createTable('meta')
+    .addColumn('key', 'varchar(100)', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
   await s
     .createTable('groups')
     .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -100,7 +104,11 @@ export async function up(db: MigrationDb, adapter: StoreAdapter): Promise<void> 
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_used_at', 'bigint')
     .execute();
-  await s.createIndex('refresh_tokens_principal').on('refresh_tokens').columns(['principal_kind', 'principal_name']).execute();
+  await s
+    .createIndex('refresh_tokens_principal')
+    .on('refresh_tokens')
+    .columns(['principal_kind', 'principal_name'])
+    .execute();
   await serialId(s.createTable('policy_rules'), adapter)
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())

@@ -44,6 +44,9 @@ async function applyPending(db: MigrationDb, adapter: StoreAdapter): Promise<voi
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.name)) continue;
     await migration.up(db, adapter);
-    await db.insertInto('purser_migrations').values({ name: migration.name, applied_at: Date.now() }).execute();
+    await db
+      .insertInto('purser_migrations')
+      .values({ name: migration.name, applied_at: Date.now() })
+      .execute();
   }
 }

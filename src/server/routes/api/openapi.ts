@@ -116,12 +116,22 @@ function operation(route: RecordedRoute): Record<string, unknown> {
   }
   // Path parameters the route has but its schema does not describe (routes without a params schema).
   for (const [, name] of route.url.matchAll(/:([A-Za-z0-9_]+)/g)) {
-    if (!parameters.some((p) => (p as { name: string; in: string }).name === name && (p as { in: string }).in === 'path')) {
+    if (
+      !parameters.some(
+        (p) => (p as { name: string; in: string }).name === name && (p as { in: string }).in === 'path',
+      )
+    ) {
       parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
     }
   }
   if (route.url.endsWith('*')) {
-    parameters.push({ name: '*', in: 'path', required: true, description: 'repository name (may contain /), URL-encoded', schema: { type: 'string' } });
+    parameters.push({
+      name: '*',
+      in: 'path',
+      required: true,
+      description: 'repository name (may contain /), URL-encoded',
+      schema: { type: 'string' },
+    });
   }
   const status = String(schema['x-status'] ?? 200);
   const op: Record<string, unknown> = {
