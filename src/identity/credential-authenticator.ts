@@ -54,6 +54,15 @@ export class CredentialAuthenticator {
   }
 
   async authenticate(name: string, secret: string, sourceAddress = ''): Promise<Principal> {
+    return (await this.check(name, secret, sourceAddress)).principal;
+  }
+
+  /** Like authenticate, and says whether the secret was verified now or a cached check was reused. */
+  async check(
+    name: string,
+    secret: string,
+    sourceAddress = '',
+  ): Promise<{ principal: Principal; cached: boolean }> {
     const now = this.#now();
     const key = crypto
       .createHmac('sha256', this.#cacheKey)
@@ -66,7 +75,7 @@ export class CredentialAuthenticator {
       const record = this.directory.credential(cached.name);
       if (record && record.credentialVersion === cached.credentialVersion) {
         const principal = this.directory.principal(record);
-        if (principal && isEnabled(principal, now)) return principal;
+        if (principal && isEnabled(principal, now)) return { principal, cached: true };
       }
       this.#cache.delete(key);
     }
@@ -97,7 +106,7 @@ export class CredentialAuthenticator {
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
     this.#cache.set(key, { name, credentialVersion: record!.credentialVersion, expires: now + this.#ttl });
-    return principal;
+    return { principal, cached: false };
   }
 
   /** Forget every cached check (after a bulk change). */

@@ -14,8 +14,35 @@ export interface RefreshTokenRecord {
   readonly service: string;
 }
 
+export interface RefreshTokenStoreOptions {
+  /** How long a looked-up record is reused without asking the store again (ms). */
+  readonly cacheTtl?: number;
+  /** `last_used_at` is written at most this often per token (ms). */
+  readonly touchInterval?: number;
+  readonly cacheSize?: number;
+}
+
+/**
+ * Lookups are cached briefly: docker and containerd redeem the same refresh token for every
+ * scope of a command. A cached record is safe to reuse because the token endpoint checks its
+ * credential version against the live model, so a password change, disable or delete still
+ * ends it at once; only a revocation made on another replica waits for the cache TTL.
+ */
 export class RefreshTokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #cache = new Map<string, { record: RefreshTokenRecord; expires: number }>();
+  readonly #touched = new Map<string, number>();
+  readonly #ttl: number;
+  readonly #touchInterval: number;
+  readonly #size: number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: RefreshTokenStoreOptions = {},
+  ) {
+    this.#ttl = options.cacheTtl ?? 30_000;
+    this.#touchInterval = options.touchInterval ?? 60_000;
+    this.#size = options.cacheSize ?? 10_000;
+  }
 
   async create(record: RefreshTokenRecord & { clientId?: string | undefined }): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');
@@ -37,32 +64,50 @@ export class RefreshTokenStore {
 
   async find(token: string): Promise<RefreshTokenRecord | undefined> {
     if (token.length < 16 || token.length > 512) return undefined;
+    const hash = hashToken(token);
+    const now = Date.now();
+    const cached = this.#cache.get(hash);
+    if (cached && cached.expires > now) return cached.record;
     const row = await this.db
       .selectFrom('refresh_tokens')
       .selectAll()
-      .where('token_hash', '=', hashToken(token))
+      .where('token_hash', '=', hash)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
+    if (!row) {
+      this.#cache.delete(hash);
+      return undefined;
+    }
+    const record: RefreshTokenRecord = {
       principalKind: row.principal_kind,
       principalName: row.principal_name,
       credentialVersion: row.credential_version,
       service: row.service,
     };
+    if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value!);
+    this.#cache.set(hash, { record, expires: now + this.#ttl });
+    return record;
   }
 
+  /** Records the use of a token, at most once per touch interval. */
   async touch(token: string): Promise<void> {
+    const hash = hashToken(token);
+    const now = Date.now();
+    if ((this.#touched.get(hash) ?? 0) + this.#touchInterval > now) return;
+    if (this.#touched.size >= this.#size) this.#touched.delete(this.#touched.keys().next().value!);
+    this.#touched.set(hash, now);
     await this.db
       .updateTable('refresh_tokens')
-      .set({ last_used_at: Date.now() })
-      .where('token_hash', '=', hashToken(token))
+      .set({ last_used_at: now })
+      .where('token_hash', '=', hash)
       .execute();
   }
 
   async revoke(token: string): Promise<boolean> {
+    const hash = hashToken(token);
+    this.#cache.delete(hash);
     const result = await this.db
       .deleteFrom('refresh_tokens')
-      .where('token_hash', '=', hashToken(token))
+      .where('token_hash', '=', hash)
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }

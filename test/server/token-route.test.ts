@@ -9,7 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { AuditLog } from '../../src/catalog/audit-log.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { hashPassword } from '../../src/identity/password.ts';
 import { REDACTED_PATHS, type RunningServer, startServer } from '../../src/server/serve.ts';
+import { ModelWriter } from '../../src/store/model-writer.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
 
 const CONFIG = (dataDir: string) => `
@@ -20,6 +22,7 @@ users:
   - { name: alice, password: alice-pw, groups: [dev, ops], privileges: [puller, pusher] }
   - { name: bob, password: bob-pw, groups: [dev], privileges: [puller] }
   - { name: root, password: root-pw, admin: true }
+  - { name: dave, password: dave-pw, groups: [dev], privileges: [puller] }
 robots:
   - { name: ci+old, secret: old-secret, repositories: ["team/*"], permission: admin, expires: 2020-01-01 }
 registries:
@@ -230,6 +233,21 @@ describe('/token', () => {
     assert.equal(jwks.keys[0]!.kid, server.runtime.authority.issuer.kid);
     assert.equal(jwks.keys[0]!.crv, 'P-256');
     assert.equal(jwks.keys[0]!.d, undefined, 'no private part');
+  });
+
+  test('a refresh token dies when its user changes password, even right after use', async () => {
+    const login = await get('service=registry.test&offline_token=true&client_id=docker', {
+      authorization: basic('dave', 'dave-pw'),
+    });
+    const { refresh_token: refreshToken } = (await login.json()) as { refresh_token: string };
+    const form = `grant_type=refresh_token&refresh_token=${refreshToken}&service=registry.test&client_id=docker`;
+    assert.equal((await post(form)).status, 200);
+    await new ModelWriter(server.runtime.ctx.db).upsertUser({
+      name: 'dave',
+      passwordHash: await hashPassword('new-pw'),
+    });
+    await server.runtime.authority.refresh();
+    assert.equal((await post(form)).status, 401);
   });
 
   test('logins and issued tokens are audited with requested vs granted access', async () => {

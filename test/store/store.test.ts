@@ -145,7 +145,14 @@ for (const dialect of DIALECTS.filter(
         'only a hash is stored',
       );
       await writer.upsertUser({ name: 'carol', passwordHash: await hashPassword('two') });
-      assert.equal(await tokens.find(token), undefined, 'a password change revokes refresh tokens');
+      assert.equal(
+        await new RefreshTokenStore(handle.db).find(token),
+        undefined,
+        'a password change deletes refresh tokens from the store',
+      );
+      // A lookup cached before the change still carries the old credential version, which the
+      // token endpoint compares with the live model.
+      assert.equal((await tokens.find(token))?.credentialVersion, 1);
       const snapshot = await readSnapshot(handle.db, 'private');
       assert.equal(snapshot.credentials.get('carol')?.credentialVersion, 2);
     });

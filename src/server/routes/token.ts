@@ -146,16 +146,19 @@ async function login(
   challenge: Record<string, string>,
 ): Promise<Principal> {
   try {
-    const principal = await deps.authority.authenticator.authenticate(username, password, request.ip);
-    void deps.audit.record({
-      action: 'login',
-      actor: username,
-      actorKind: principal.kind,
-      outcome: 'success',
-      service: registry.service,
-      sourceAddress: request.ip,
-      userAgent: request.headers['user-agent'],
-    });
+    const { principal, cached } = await deps.authority.authenticator.check(username, password, request.ip);
+    // A login is a verification of the secret; reusing a cached check is not a new login.
+    if (!cached) {
+      void deps.audit.record({
+        action: 'login',
+        actor: username,
+        actorKind: principal.kind,
+        outcome: 'success',
+        service: registry.service,
+        sourceAddress: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+    }
     return principal;
   } catch (error) {
     void deps.audit.record({
