@@ -53,6 +53,19 @@ if (!process.env.SKIP_TYPECHECK || process.env.CI) {
     process.exit(tsc.status || 1);
   }
   console.log(`run-tests: typecheck ok in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log('run-tests: biome check (lint and format)');
+  const biome = spawnSync(
+    join(root, 'node_modules/.bin/biome'),
+    ['check', 'src', 'test', 'scripts', 'bench'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (biome.status !== 0) {
+    console.error('run-tests: biome check failed; run `npx biome check --write src test scripts bench`');
+    process.exit(biome.status || 1);
+  }
 }
 
 console.log(`run-tests: ${files.length} test file(s)`);
