@@ -4,7 +4,7 @@
  * registry, and optionally N repositories in the catalog index. Built once per size and run,
  * then copied for each server so every scenario starts from the same state.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -23,7 +23,7 @@ import {
   repositoryName,
   SERVICE,
 } from './fixture-model.ts';
-import { SERVER_CORE, type ServerChild, startServerChild } from './processes.ts';
+import { REPO_ROOT, SERVER_CORE, type ServerChild, startServerChild } from './processes.ts';
 
 export interface DatasetSpec extends OrgSize {
   readonly repositories: number;
@@ -182,14 +182,21 @@ export interface BenchServer extends ServerChild {
   readonly configFile: string;
 }
 
-const ENTRY = new URL('./purser-entry.ts', import.meta.url).pathname;
+/** The product itself, compiled: `purser serve` from `npm run build` (what `bin/purser.js` runs). */
+const PURSER_BIN = path.join(REPO_ROOT, 'bin', 'purser.js');
+const COMPILED_MAIN = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
-/** Starts Purser (pinned to the server core) over a copy of the dataset. */
+/** Starts `purser serve` (pinned to the server core) over a copy of the dataset. */
 export async function startBenchServer(
   spec: DatasetSpec,
   log: (line: string) => void,
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<BenchServer> {
+  if (!existsSync(COMPILED_MAIN)) {
+    throw new Error(
+      'dist/cli/main.js is missing: run `npm run build` first (the benchmarks run the compiled server)',
+    );
+  }
   const dataDir = await datasetCopy(spec, log);
   const port = await freePort();
   const configFile = path.join(dataDir, 'purser-bench.yaml');
@@ -205,15 +212,13 @@ export async function startBenchServer(
   );
   // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
   const profileDir = process.env.BENCH_CPU_PROF;
-  const child = await startServerChild(ENTRY, [configFile], {
+  const child = await startServerChild(PURSER_BIN, ['serve', '--config', configFile], {
     core: SERVER_CORE,
+    typescript: false,
+    ready: /purser listening on (\S+)/,
     nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
     env: { PURSER_CONFIG: undefined, PURSER_DATA: undefined, PURSER_URL: undefined, ...extraEnv },
   });
-  if (/search routes added/.test(child.logs()))
-    log(
-      '  note: /v1/search is not registered by the app yet; the bench entry registered searchRoutes itself',
-    );
   return { ...child, dataDir, configFile };
 }
 

@@ -149,9 +149,20 @@ export function startServerChild(
     timeoutMs?: number;
     nodeFlags?: readonly string[];
     cwd?: string;
+    /** Default true; false runs plain JavaScript (the compiled product) without the tsx loader. */
+    typescript?: boolean;
+    /** The output line that says the server is up; its first group is the URL. Default `READY <url>`. */
+    ready?: RegExp;
   },
 ): Promise<ServerChild> {
-  const [command, argv] = nodeCommand(options.core, script, args, options.nodeFlags);
+  const [command, argv] = nodeCommand(
+    options.core,
+    script,
+    args,
+    options.nodeFlags,
+    options.typescript ?? true,
+  );
+  const ready = options.ready ?? /^READY (\S+)/m;
   const child = track(
     spawn(command, argv, {
       cwd: options.cwd ?? REPO_ROOT,
@@ -167,7 +178,7 @@ export function startServerChild(
     }, options.timeoutMs ?? 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /^READY (\S+)/m.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({
