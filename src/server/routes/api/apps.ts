@@ -32,19 +32,15 @@ export async function appRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     return found;
   };
 
-  app.get(
-    `${API_PREFIX}/apps`,
-    { schema: { summary: 'List applications', tags } as never },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      return { apps: ctx.authority.snapshot.apps.map((a) => view().app(a)) };
-    },
-  );
+  app.get(`${API_PREFIX}/apps`, { schema: { summary: 'List applications', tags } }, async (request) => {
+    requireAdmin(request);
+    await ctx.authority.refresh();
+    return { apps: ctx.authority.snapshot.apps.map((a) => view().app(a)) };
+  });
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/apps/:name`,
-    { schema: { summary: 'Show an application', tags, params: NameParams } as never },
+    { schema: { summary: 'Show an application', tags, params: NameParams } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -54,7 +50,7 @@ export async function appRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.post<{ Body: { name: string; id?: number; publications?: string[]; responsibles?: string[] } }>(
     `${API_PREFIX}/apps`,
-    { schema: { summary: 'Create an application', tags, body: CreateApp, 'x-status': 201 } as never },
+    { schema: { summary: 'Create an application', tags, body: CreateApp, 'x-status': 201 } },
     async (request, reply) => {
       requireAdmin(request);
       const body = request.body;
@@ -83,7 +79,7 @@ export async function appRoutes(app: FastifyInstance, ctx: AppContext): Promise<
         tags,
         params: NameParams,
         body: UpdateApp,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -108,7 +104,7 @@ export async function appRoutes(app: FastifyInstance, ctx: AppContext): Promise<
         tags,
         params: NameParams,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);

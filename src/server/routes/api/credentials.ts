@@ -111,7 +111,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
     allowed: isAllowed({ allowlist }, record.address),
   });
 
-  app.get(BASE, { schema: { summary: 'List vault environments', tags } as never }, async (request) => {
+  app.get(BASE, { schema: { summary: 'List vault environments', tags } }, async (request) => {
     const principal = requireAuthenticated(request);
     const all = await vault.listEnvironments();
     const visible = [];
@@ -121,7 +121,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { env: string } }>(
     `${BASE}/:env`,
-    { schema: { summary: 'Show environment settings', tags, params: EnvParams } as never },
+    { schema: { summary: 'Show environment settings', tags, params: EnvParams } },
     async (request) => {
       const env = await requireReader(request, request.params.env);
       return vault.settings(env);
@@ -139,7 +139,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         tags,
         params: EnvParams,
         body: UpdateSettings,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -154,7 +154,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { env: string }; Querystring: { all?: string } }>(
     `${BASE}/:env/credentials`,
-    { schema: { summary: 'List credentials (never secrets)', tags, params: EnvParams } as never },
+    { schema: { summary: 'List credentials (never secrets)', tags, params: EnvParams } },
     async (request) => {
       const env = await requireReader(request, request.params.env);
       const settings = await vault.settings(env);
@@ -172,7 +172,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         params: EnvParams,
         body: CreateCredential,
         'x-status': 201,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);
@@ -184,7 +184,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { env: string; address: string } }>(
     `${BASE}/:env/credentials/:address`,
-    { schema: { summary: 'Show a credential without its secret', tags, params: CredParams } as never },
+    { schema: { summary: 'Show a credential without its secret', tags, params: CredParams } },
     async (request) => {
       const env = await requireReader(request, request.params.env);
       return vault.show(env, request.params.address);
@@ -199,7 +199,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         tags,
         params: CredParams,
         body: UpdateCredential,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -218,7 +218,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} a credential`,
           tags,
           params: CredParams,
-        } as never,
+        },
       },
       async (request) => {
         requireAdmin(request);
@@ -235,7 +235,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         tags,
         params: CredParams,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);
@@ -247,7 +247,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { env: string; address: string } }>(
     `${BASE}/:env/credentials/:address/secret`,
-    { schema: { summary: 'Read a secret (audited)', tags, params: CredParams } as never },
+    { schema: { summary: 'Read a secret (audited)', tags, params: CredParams } },
     async (request) => {
       const env = await requireReader(request, request.params.env);
       return vault.reveal(env, request.params.address, actor(request), 'api');
@@ -262,7 +262,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
           'Credential-helper lookup: any server form (https://index.docker.io/v1/, host:port, …); audited',
         tags,
         params: EnvParams,
-      } as never,
+      },
     },
     async (request) => {
       const env = await requireReader(request, request.params.env);
@@ -274,7 +274,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.get<{ Params: { env: string } }>(
     `${BASE}/:env/grants`,
-    { schema: { summary: 'List environment grants', tags, params: EnvParams } as never },
+    { schema: { summary: 'List environment grants', tags, params: EnvParams } },
     async (request) => {
       requireAdmin(request);
       return { grants: await listGrants(ctx.db, request.params.env) };
@@ -284,7 +284,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
   app.put<{ Params: { env: string; kind: 'service' | 'robot'; name: string } }>(
     `${BASE}/:env/grants/:kind/:name`,
     {
-      schema: { summary: 'Let a service or robot read the environment', tags, params: GrantParams } as never,
+      schema: { summary: 'Let a service or robot read the environment', tags, params: GrantParams },
     },
     async (request) => {
       requireAdmin(request);
@@ -308,7 +308,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.delete<{ Params: { env: string; kind: 'service' | 'robot'; name: string } }>(
     `${BASE}/:env/grants/:kind/:name`,
-    { schema: { summary: 'Revoke a grant', tags, params: GrantParams, 'x-status': 204 } as never },
+    { schema: { summary: 'Revoke a grant', tags, params: GrantParams, 'x-status': 204 } },
     async (request, reply) => {
       requireAdmin(request);
       await revokeEnvironment(ctx.db, request.params.env, request.params.kind, request.params.name);

@@ -54,7 +54,7 @@ export async function explainRoutes(app: FastifyInstance, ctx: AppContext): Prom
           'For each requested resource: the allowed and granted actions, one verdict per action with the deciding seed clause or rule (`decidedBy`, `clause`, `rule`, `reason`), and the trace of custom rules. `text` is the same as `purser explain` prints.',
         tags: ['explain'],
         querystring: ExplainQuery,
-      } as never,
+      },
     },
     async (request) => {
       const caller = requireAuthenticated(request);

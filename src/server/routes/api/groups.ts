@@ -23,7 +23,7 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.get(
     `${API_PREFIX}/groups`,
-    { schema: { summary: 'List groups with their members', tags } as never },
+    { schema: { summary: 'List groups with their members', tags } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -33,7 +33,7 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/groups/:name`,
-    { schema: { summary: 'Show a group', tags, params: NameParams } as never },
+    { schema: { summary: 'Show a group', tags, params: NameParams } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -45,7 +45,7 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post<{ Body: { name: string; id?: number } }>(
     `${API_PREFIX}/groups`,
-    { schema: { summary: 'Create a group', tags, body: CreateGroup, 'x-status': 201 } as never },
+    { schema: { summary: 'Create a group', tags, body: CreateGroup, 'x-status': 201 } },
     async (request, reply) => {
       requireAdmin(request);
       const { name, id } = request.body;
@@ -71,7 +71,7 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
         tags,
         params: NameParams,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);

@@ -39,7 +39,7 @@ export async function keyRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.get(
     `${API_PREFIX}/keys`,
-    { schema: { summary: 'List signing keys (newest first)', tags } as never },
+    { schema: { summary: 'List signing keys (newest first)', tags } },
     async (request) => {
       requireAdmin(request);
       return { keys: await list() };
@@ -48,7 +48,7 @@ export async function keyRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.post<{ Body: { stage?: boolean } }>(
     `${API_PREFIX}/keys/rotate`,
-    { schema: { summary: 'Rotate the signing key', tags, body: Rotate } as never },
+    { schema: { summary: 'Rotate the signing key', tags, body: Rotate } },
     async (request) => {
       requireAdmin(request);
       const stage = request.body.stage ?? false;
@@ -61,7 +61,7 @@ export async function keyRoutes(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.post<{ Params: { kid: string } }>(
     `${API_PREFIX}/keys/:kid/retire`,
-    { schema: { summary: 'Retire a published (not signing) key', tags, params: KidParams } as never },
+    { schema: { summary: 'Retire a published (not signing) key', tags, params: KidParams } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.keys.retire(request.params.kid);

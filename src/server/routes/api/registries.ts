@@ -90,7 +90,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get(
     `${API_PREFIX}/registries`,
-    { schema: { summary: 'List registries (managers see those they are responsible for)', tags } as never },
+    { schema: { summary: 'List registries (managers see those they are responsible for)', tags } },
     async (request) => {
       const principal = requireAuthenticated(request);
       if (!isAdmin(principal) && !(principal.kind === 'user' && holdsManager(principal.user, ctx))) {
@@ -107,7 +107,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get<{ Params: { service: string } }>(
     `${API_PREFIX}/registries/:service`,
-    { schema: { summary: 'Show a registry', tags, params: ServiceParams } as never },
+    { schema: { summary: 'Show a registry', tags, params: ServiceParams } },
     async (request) => {
       requireSomeRegistryManager(request, ctx);
       await ctx.authority.refresh();
@@ -127,7 +127,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
         tags,
         body: CreateRegistry,
         'x-status': 201,
-      } as never,
+      },
     },
     async (request, reply) => {
       const principal = requireAuthenticated(request);
@@ -181,7 +181,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
         tags,
         params: ServiceParams,
         body: UpdateRegistry,
-      } as never,
+      },
     },
     async (request) => {
       requireSomeRegistryManager(request, ctx);
@@ -217,7 +217,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
         tags,
         params: ServiceParams,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       const principal = requireAuthenticated(request);

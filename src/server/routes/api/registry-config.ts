@@ -65,7 +65,7 @@ export async function registryConfigRoute(app: FastifyInstance, ctx: AppContext)
         tags: ['registries'],
         params: ServiceParams,
         querystring: ConfigQuery,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireSomeRegistryManager(request, ctx);

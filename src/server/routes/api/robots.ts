@@ -58,19 +58,15 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
     return found;
   };
 
-  app.get(
-    `${API_PREFIX}/robots`,
-    { schema: { summary: 'List robot accounts', tags } as never },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      return { robots: ctx.authority.snapshot.robots.map((r) => view().robot(r)) };
-    },
-  );
+  app.get(`${API_PREFIX}/robots`, { schema: { summary: 'List robot accounts', tags } }, async (request) => {
+    requireAdmin(request);
+    await ctx.authority.refresh();
+    return { robots: ctx.authority.snapshot.robots.map((r) => view().robot(r)) };
+  });
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/robots/:name`,
-    { schema: { summary: 'Show a robot account', tags, params: NameParams } as never },
+    { schema: { summary: 'Show a robot account', tags, params: NameParams } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -89,7 +85,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
         tags,
         body: CreateRobot,
         'x-status': 201,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);
@@ -127,7 +123,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
         tags,
         params: NameParams,
         body: UpdateRobot,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -160,7 +156,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
         summary: 'Replace the secret with a new generated one (returned once)',
         tags,
         params: NameParams,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -176,7 +172,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.delete<{ Params: { name: string } }>(
     `${API_PREFIX}/robots/:name`,
-    { schema: { summary: 'Delete a robot account', tags, params: NameParams, 'x-status': 204 } as never },
+    { schema: { summary: 'Delete a robot account', tags, params: NameParams, 'x-status': 204 } },
     async (request, reply) => {
       requireAdmin(request);
       await writer.deleteRobot(request.params.name);

@@ -27,7 +27,7 @@ export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get(
     `${API_PREFIX}/rules`,
-    { schema: { summary: 'The custom rules, in order', tags } as never },
+    { schema: { summary: 'The custom rules, in order', tags } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -44,7 +44,7 @@ export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise
           'Every problem is reported as `rules[i].field: message`; nothing changes unless all rules are valid.',
         tags,
         body: RuleList,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);

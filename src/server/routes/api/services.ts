@@ -45,7 +45,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get(
     `${API_PREFIX}/services`,
-    { schema: { summary: 'List service accounts', tags } as never },
+    { schema: { summary: 'List service accounts', tags } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -55,7 +55,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/services/:name`,
-    { schema: { summary: 'Show a service account', tags, params: NameParams } as never },
+    { schema: { summary: 'Show a service account', tags, params: NameParams } },
     async (request) => {
       requireAdmin(request);
       await ctx.authority.refresh();
@@ -72,7 +72,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
         tags,
         body: CreateService,
         'x-status': 201,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);
@@ -105,7 +105,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
         tags,
         params: NameParams,
         body: UpdateService,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -129,7 +129,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
         summary: 'Replace the secret with a new generated one (returned once)',
         tags,
         params: NameParams,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -145,7 +145,7 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.delete<{ Params: { name: string } }>(
     `${API_PREFIX}/services/:name`,
-    { schema: { summary: 'Delete a service account', tags, params: NameParams, 'x-status': 204 } as never },
+    { schema: { summary: 'Delete a service account', tags, params: NameParams, 'x-status': 204 } },
     async (request, reply) => {
       requireAdmin(request);
       await writer.deleteService(request.params.name);

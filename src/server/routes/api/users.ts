@@ -67,26 +67,22 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
   const writer = new ModelWriter(ctx.db);
   const view = () => new ModelView(ctx.authority.snapshot);
 
-  app.get(
-    `${API_PREFIX}/me`,
-    { schema: { summary: 'The authenticated caller', tags } as never },
-    async (request) => {
-      const principal = requireAuthenticated(request);
-      await ctx.authority.refresh();
-      const manages = ctx.authority.snapshot.registries
-        .filter((r) => managesRegistry(principal, r, ctx))
-        .map((r) => r.service);
-      if (principal.kind === 'user') {
-        const user = findUser(ctx, principal.user.name) ?? principal.user;
-        return { kind: 'user', ...view().user(user), manages };
-      }
-      if (principal.kind === 'service')
-        return { kind: 'service', ...view().service(principal.service), manages };
-      return { kind: 'robot', ...view().robot(principal.robot), manages };
-    },
-  );
+  app.get(`${API_PREFIX}/me`, { schema: { summary: 'The authenticated caller', tags } }, async (request) => {
+    const principal = requireAuthenticated(request);
+    await ctx.authority.refresh();
+    const manages = ctx.authority.snapshot.registries
+      .filter((r) => managesRegistry(principal, r, ctx))
+      .map((r) => r.service);
+    if (principal.kind === 'user') {
+      const user = findUser(ctx, principal.user.name) ?? principal.user;
+      return { kind: 'user', ...view().user(user), manages };
+    }
+    if (principal.kind === 'service')
+      return { kind: 'service', ...view().service(principal.service), manages };
+    return { kind: 'robot', ...view().robot(principal.robot), manages };
+  });
 
-  app.get(`${API_PREFIX}/users`, { schema: { summary: 'List users', tags } as never }, async (request) => {
+  app.get(`${API_PREFIX}/users`, { schema: { summary: 'List users', tags } }, async (request) => {
     requireAdmin(request);
     await ctx.authority.refresh();
     return { users: ctx.authority.snapshot.users.map((u) => view().user(u)) };
@@ -99,7 +95,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         summary: 'Show a user (administrators, or the user themself)',
         tags,
         params: NameParams,
-      } as never,
+      },
     },
     async (request) => {
       const principal = requireAuthenticated(request);
@@ -116,7 +112,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.post<{ Body: CreateBody }>(
     `${API_PREFIX}/users`,
-    { schema: { summary: 'Create a user', tags, body: CreateUser, 'x-status': 201 } as never },
+    { schema: { summary: 'Create a user', tags, body: CreateUser, 'x-status': 201 } },
     async (request, reply) => {
       requireAdmin(request);
       const body = request.body;
@@ -152,7 +148,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         tags,
         params: NameParams,
         body: UpdateUser,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
@@ -191,7 +187,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         tags,
         params: NameParams,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       requireAdmin(request);
@@ -216,7 +212,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         params: NameParams,
         body: SetPassword,
         'x-status': 204,
-      } as never,
+      },
     },
     async (request, reply) => {
       const principal = requireAuthenticated(request);
@@ -241,7 +237,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
           'New users keep their bcrypt hash until their first login, when it is re-hashed to argon2id. Existing users are skipped unless `update` is true (then only their password hash is replaced). Problems are reported per line; valid lines are imported anyway.',
         tags,
         body: ImportHtpasswd,
-      } as never,
+      },
     },
     async (request) => {
       requireAdmin(request);
