@@ -245,45 +245,57 @@ export async function setStar(
   return count;
 }
 
-/** Every repository with its tag count (for the in-memory search index). */
+/** Rows read per query when loading the index: bounds the transient memory of a big load. */
+const LOAD_PAGE = 5_000;
+
+/**
+ * Every repository with its tag count (for the in-memory search index), read in pages by id so
+ * that only one page of raw rows exists at a time. Callers sort as they need.
+ */
 export async function loadRepositories(db: Db, registryId?: number): Promise<RepositoryRow[]> {
-  let query = db
-    .selectFrom('repositories as r')
-    .leftJoin(
-      (eb) =>
+  const result: RepositoryRow[] = [];
+  let after = 0;
+  for (;;) {
+    let query = db
+      .selectFrom('repositories as r')
+      .select((eb) => [
+        'r.id',
+        'r.registry_id',
+        'r.name',
+        'r.description',
+        'r.star_count',
+        'r.official',
+        'r.automated',
+        'r.empty',
+        'r.last_push_at',
         eb
-          .selectFrom('repository_tags')
-          .select(['repository_id', (e) => e.fn.countAll<number>().as('n')])
-          .groupBy('repository_id')
-          .as('t'),
-      (join) => join.onRef('t.repository_id', '=', 'r.id'),
-    )
-    .select([
-      'r.id',
-      'r.registry_id',
-      'r.name',
-      'r.description',
-      'r.star_count',
-      'r.official',
-      'r.automated',
-      'r.empty',
-      'r.last_push_at',
-      't.n',
-    ]);
-  if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
-  const rows = await query.orderBy('r.name').execute();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    registryId: Number(r.registry_id),
-    name: r.name,
-    description: r.description,
-    starCount: Number(r.star_count),
-    official: r.official === 1,
-    automated: r.automated === 1,
-    empty: r.empty === 1,
-    lastPushAt: r.last_push_at === null ? null : Number(r.last_push_at),
-    tagCount: Number(r.n ?? 0),
-  }));
+          .selectFrom('repository_tags as t')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('t.repository_id', '=', 'r.id')
+          .as('n'),
+      ])
+      .where('r.id', '>', after)
+      .orderBy('r.id')
+      .limit(LOAD_PAGE);
+    if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
+    const rows = await query.execute();
+    for (const r of rows) {
+      result.push({
+        id: Number(r.id),
+        registryId: Number(r.registry_id),
+        name: r.name,
+        description: r.description,
+        starCount: Number(r.star_count),
+        official: r.official === 1,
+        automated: r.automated === 1,
+        empty: r.empty === 1,
+        lastPushAt: r.last_push_at === null ? null : Number(r.last_push_at),
+        tagCount: Number(r.n ?? 0),
+      });
+    }
+    if (rows.length < LOAD_PAGE) return result;
+    after = Number(rows[rows.length - 1]!.id);
+  }
 }
 
 /** Tags (sorted) for a set of repository ids, for `/v2/search` and the catalog API. */

@@ -12,10 +12,8 @@ import type { Database } from '../store/schema.ts';
 import { decidesPerName, mayPull, namespaceKey, principalKey, rulesUseSources } from './repository-access.ts';
 import { loadRepositories, type RepositoryRow, readCatalogVersion } from './repository-store.ts';
 
-export interface IndexedRepository extends RepositoryRow {
-  readonly lowerName: string;
-  readonly lowerDescription: string;
-}
+/** A repository as the index holds it: the row itself (lower-cased text lives in the haystack). */
+export type IndexedRepository = RepositoryRow;
 
 /** One registry's repositories, sorted by name, with namespace buckets. */
 export class RegistrySlice {
@@ -37,9 +35,9 @@ export class RegistrySlice {
   readonly #matches = new Map<string, Int32Array>();
 
   constructor(input: readonly RepositoryRow[]) {
-    this.repositories = input
-      .map((r) => ({ ...r, lowerName: r.name.toLowerCase(), lowerDescription: r.description.toLowerCase() }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Sorted in JS (not by the store's collation, which differs between dialects); the rows are
+    // kept as they are, without per-row copies, to hold the index's memory down.
+    this.repositories = [...input].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const rows = this.repositories;
     this.emptyFlags = Uint8Array.from(rows, (r) => (r.empty ? 1 : 0));
     this.bucketOf = new Int32Array(rows.length);
@@ -60,7 +58,7 @@ export class RegistrySlice {
     const parts: string[] = [];
     let offset = 0;
     rows.forEach((r, i) => {
-      const text = `${r.lowerName}\n${r.lowerDescription.replaceAll('\u0000', '')}`;
+      const text = `${r.name.toLowerCase()}\n${r.description.toLowerCase().replaceAll('\u0000', '')}`;
       this.#starts[i] = offset;
       parts.push(text);
       offset += text.length + 1;
