@@ -2,7 +2,7 @@
  * `purser gantry login`: what Gantry does with `docker login` on every iteration, without a Docker
  * daemon or CLI. Each credential is verified against its registry (ping, challenge, token), then
  * written to `<configuration>/config.json` with an atomic merge that keeps the file's other
- * content. Strict (Gantry's code): any invalid input line, or any credential the registry refuses,
+ * content. Strict (Gantry's code): one invalid input line, or any credential the registry refuses,
  * means nothing is written. Lenient (Gantry's documentation): bad lines are skipped and reported,
  * and every credential that verifies is written.
  */

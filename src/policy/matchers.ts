@@ -3,7 +3,7 @@
  * to anchored regular expressions and cached.
  *
  *   `*`   any run of characters within one path component (never crosses `/`)
- *   `**`  a whole path component only (`a/**`, `**` `/b`, `a/**` `/b`, `**`): any run of
+ *   `**`  a whole path component only (`a/**`, `**` `/b`, `a/**` `/b`, `**`) matches a run of
  *         characters across `/`; `a/**` `/b` also matches `a/b` (zero components)
  *   `?`   exactly one character other than `/`
  *   `${account}`  (repository patterns of custom rules only) the principal's name

@@ -296,7 +296,7 @@ export class Vault {
   // ---- reading secrets (audited) ------------------------------------------------------------
 
   /**
-   * The secret for a registry as a pull needs it: any server form clients send is accepted;
+   * The secret for a registry as a pull needs it. Every server form clients send is accepted;
    * refuses deactivated credentials ("registry X is deactivated") and registries outside the
    * allowlist. Throws NotFound on a miss.
    */

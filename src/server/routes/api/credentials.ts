@@ -259,7 +259,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
     {
       schema: {
         summary:
-          'Credential-helper lookup: any server form (https://index.docker.io/v1/, host:port, …); audited',
+          'Credential-helper lookup; every server form (https://index.docker.io/v1/, host:port, …); audited',
         tags,
         params: EnvParams,
       },
