@@ -98,6 +98,8 @@ export class Authority implements PrincipalDirectory {
   }
 
   async refreshKeys(): Promise<void> {
+    // Opening the sealed keys costs more than reading their ids: do it only when they changed.
+    if ((await this.keys.fingerprint()) === this.#keysVersion) return;
     const ring = await this.keys.ring();
     const version = ringVersion(ring);
     if (version === this.#keysVersion) return;

@@ -37,6 +37,17 @@ export class KeyStore {
     private readonly dataDir: string,
   ) {}
 
+  /** A cheap fingerprint of the key table (ids and states), to see whether the ring changed. */
+  async fingerprint(): Promise<string> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .select(['kid', 'state'])
+      .orderBy('created_at', 'desc')
+      .orderBy('kid')
+      .execute();
+    return rows.map((r) => `${r.kid}:${r.state}`).join(',');
+  }
+
   async list(): Promise<StoredKey[]> {
     const rows = await this.db
       .selectFrom('signing_keys')
