@@ -3,7 +3,7 @@
  * bumps `model_version` so that every replica rebuilds its snapshot. Upserts take patches:
  * fields left undefined keep their stored value.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
 import { isAllDigits, type Privilege, type RobotPermission } from '../domain/model.ts';
 import { bumpModelVersion } from './access-store.ts';
@@ -222,21 +222,13 @@ export class ModelWriter {
           .execute();
         return 'created';
       }
-      const rotated = patch.secretHash !== undefined && patch.secretHash !== existing.secret_hash;
+      const credential = credentialUpdate(existing.secret_hash, patch);
       await trx
         .updateTable('services')
-        .set((eb) => ({
-          updated_at: now,
-          ...(appId !== undefined ? { app_id: appId } : {}),
-          ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
-          ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-          ...(rotated || patch.disabled === true
-            ? { credential_version: eb('credential_version', '+', 1) }
-            : {}),
-        }))
+        .set({ updated_at: now, ...(appId !== undefined ? { app_id: appId } : {}), ...credential.columns })
         .where('id', '=', existing.id)
         .execute();
-      if (rotated || patch.disabled === true) await revokeRefreshTokens(trx, 'service', patch.name);
+      if (credential.endsSessions) await revokeRefreshTokens(trx, 'service', patch.name);
       return 'updated';
     });
   }
@@ -276,23 +268,19 @@ export class ModelWriter {
           .execute();
         return 'created';
       }
-      const rotated = patch.secretHash !== undefined && patch.secretHash !== existing.secret_hash;
+      const credential = credentialUpdate(existing.secret_hash, patch);
       await trx
         .updateTable('robots')
-        .set((eb) => ({
+        .set({
           updated_at: now,
-          ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
           ...(patch.repositories !== undefined ? { repositories: JSON.stringify(patch.repositories) } : {}),
           ...(patch.permission !== undefined ? { permission: patch.permission } : {}),
           ...(patch.expiresAt !== undefined ? { expires_at: patch.expiresAt } : {}),
-          ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-          ...(rotated || patch.disabled === true
-            ? { credential_version: eb('credential_version', '+', 1) }
-            : {}),
-        }))
+          ...credential.columns,
+        })
         .where('id', '=', existing.id)
         .execute();
-      if (rotated || patch.disabled === true) await revokeRefreshTokens(trx, 'robot', patch.name);
+      if (credential.endsSessions) await revokeRefreshTokens(trx, 'robot', patch.name);
       return 'updated';
     });
   }
@@ -464,6 +452,29 @@ async function setRoleGroups(
         .execute();
   }
   void column;
+}
+
+/**
+ * The credential columns services and robots share. A new secret or a disable bumps
+ * `credential_version` (cached credential checks stop matching) and ends refresh tokens.
+ */
+function credentialUpdate(
+  storedHash: string,
+  patch: { secretHash?: string | undefined; disabled?: boolean | undefined },
+): {
+  columns: { secret_hash?: string; disabled?: number; credential_version?: RawBuilder<number> };
+  endsSessions: boolean;
+} {
+  const endsSessions =
+    (patch.secretHash !== undefined && patch.secretHash !== storedHash) || patch.disabled === true;
+  return {
+    endsSessions,
+    columns: {
+      ...(patch.secretHash !== undefined ? { secret_hash: patch.secretHash } : {}),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+      ...(endsSessions ? { credential_version: sql<number>`credential_version + 1` } : {}),
+    },
+  };
 }
 
 async function revokeRefreshTokens(trx: Tx, kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
