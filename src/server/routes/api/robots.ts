@@ -13,6 +13,7 @@ import { globProblems } from '../../../policy/index.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
 import { auditChange, requireAdmin } from './access-guard.ts';
+import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
 import { EXPIRES, NameParams, PERMISSION, ROBOT_NAME, SECRET, strictObject } from './schemas.ts';
 import { ModelView } from './views.ts';
@@ -149,38 +150,15 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
   );
 
-  app.post<{ Params: { name: string } }>(
-    `${API_PREFIX}/robots/:name/regenerate`,
-    {
-      schema: {
-        summary: 'Replace the secret with a new generated one (returned once)',
-        tags,
-        params: NameParams,
-      },
-    },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      require(request.params.name);
-      const secret = generateSecret();
-      await writer.upsertRobot({ name: request.params.name, secretHash: hashSecret(secret) });
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'robot.regenerate', target: `robot:${request.params.name}` });
-      return { name: request.params.name, secret };
-    },
-  );
-
-  app.delete<{ Params: { name: string } }>(
-    `${API_PREFIX}/robots/:name`,
-    { schema: { summary: 'Delete a robot account', tags, params: NameParams, 'x-status': 204 } },
-    async (request, reply) => {
-      requireAdmin(request);
-      await writer.deleteRobot(request.params.name);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'robot.delete', target: `robot:${request.params.name}` });
-      return reply.code(204).send();
-    },
-  );
+  machineAccountRoutes(app, ctx, writer, {
+    kind: 'robot',
+    plural: 'robots',
+    label: 'robot account',
+    tags,
+    require,
+    setSecretHash: (w, name, secretHash) => w.upsertRobot({ name, secretHash }),
+    remove: (w, name) => w.deleteRobot(name),
+  });
 }
 
 function checkRepositories(patterns: readonly string[]): void {

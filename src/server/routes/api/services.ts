@@ -10,6 +10,7 @@ import { generateSecret, hashSecret } from '../../../identity/password.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
 import { auditChange, requireAdmin } from './access-guard.ts';
+import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
 import { NameParams, PERSON_NAME, SECRET, SERVICE_NAME, strictObject } from './schemas.ts';
 import { ModelView } from './views.ts';
@@ -122,36 +123,13 @@ export async function serviceRoutes(app: FastifyInstance, ctx: AppContext): Prom
     },
   );
 
-  app.post<{ Params: { name: string } }>(
-    `${API_PREFIX}/services/:name/regenerate`,
-    {
-      schema: {
-        summary: 'Replace the secret with a new generated one (returned once)',
-        tags,
-        params: NameParams,
-      },
-    },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      require(request.params.name);
-      const secret = generateSecret();
-      await writer.upsertService({ name: request.params.name, secretHash: hashSecret(secret) });
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'service.regenerate', target: `service:${request.params.name}` });
-      return { name: request.params.name, secret };
-    },
-  );
-
-  app.delete<{ Params: { name: string } }>(
-    `${API_PREFIX}/services/:name`,
-    { schema: { summary: 'Delete a service account', tags, params: NameParams, 'x-status': 204 } },
-    async (request, reply) => {
-      requireAdmin(request);
-      await writer.deleteService(request.params.name);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'service.delete', target: `service:${request.params.name}` });
-      return reply.code(204).send();
-    },
-  );
+  machineAccountRoutes(app, ctx, writer, {
+    kind: 'service',
+    plural: 'services',
+    label: 'service account',
+    tags,
+    require,
+    setSecretHash: (w, name, secretHash) => w.upsertService({ name, secretHash }),
+    remove: (w, name) => w.deleteService(name),
+  });
 }
