@@ -7,6 +7,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 import type { AuditLogTable } from '../store/catalog-tables.ts';
+import type { RowWriter } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
 
 export interface AuditQuery {
@@ -92,6 +93,8 @@ export interface ImageUser {
 export interface AuditLogOptions {
   /** Called when recording an authority entry fails (the caller's operation still succeeds). */
   onError?: (error: unknown, entry: AuditEntry) => void;
+  /** The store's bulk row writer (DatabaseHandle.rows); without it, batches go through Kysely. */
+  rows?: RowWriter;
 }
 
 type Row = AuditLogTable & { id: number };
@@ -99,10 +102,12 @@ type Row = AuditLogTable & { id: number };
 export class AuditLog implements AuditSink {
   readonly #db: Kysely<Database>;
   readonly #onError: ((error: unknown, entry: AuditEntry) => void) | undefined;
+  readonly #rows: RowWriter | undefined;
 
   constructor(db: Kysely<Database>, options: AuditLogOptions = {}) {
     this.#db = db;
     this.#onError = options.onError;
+    this.#rows = options.rows;
   }
 
   async record(entry: AuditEntry): Promise<void> {
@@ -113,6 +118,10 @@ export class AuditLog implements AuditSink {
   async recordMany(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
+      if (this.#rows) {
+        await this.#rows.insertRows('audit_log', entries.map(authorityRow));
+        return;
+      }
       for (let i = 0; i < entries.length; i += 200) {
         await this.#db
           .insertInto('audit_log')

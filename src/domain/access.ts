@@ -48,6 +48,22 @@ export function isRepositoryName(name: string): boolean {
  * do not know (ignored, per spec); throws BadRequest for garbage.
  */
 export function parseResourceScope(scope: string): ResourceActions | undefined {
+  const known = parsedScopes.get(scope);
+  if (known !== undefined) return known ?? undefined;
+  const parsed = parseUncached(scope);
+  if (parsedScopes.size >= PARSED_SCOPES_MAX) parsedScopes.clear();
+  parsedScopes.set(
+    scope,
+    parsed ? Object.freeze({ ...parsed, actions: Object.freeze(parsed.actions) }) : null,
+  );
+  return parsed;
+}
+
+/** Clients repeat the same few scopes on every token request: well-formed ones are remembered. */
+const parsedScopes = new Map<string, ResourceActions | null>();
+const PARSED_SCOPES_MAX = 4096;
+
+function parseUncached(scope: string): ResourceActions | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last === first) {

@@ -34,6 +34,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 1024 * 1024,
     // Per-request lines would cost more than the token itself; errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // No per-request child logger (one allocation chain per token); the error handler adds reqId.
+    childLoggerFactory: (logger: Logger) => logger,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   installErrorHandler(app);
   await app.register(formbody);

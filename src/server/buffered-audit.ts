@@ -9,6 +9,8 @@ export interface BatchAuditSink extends AuditSink {
   recordMany?(entries: readonly AuditEntry[]): Promise<void>;
 }
 
+const SLICE = 250;
+
 export class BufferedAudit implements AuditSink {
   #queue: AuditEntry[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -42,8 +44,13 @@ export class BufferedAudit implements AuditSink {
     this.#flushing = this.#flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        if (this.sink.recordMany) await this.sink.recordMany(batch);
-        else for (const entry of batch) await this.sink.record(entry);
+        if (this.sink.recordMany) {
+          // In slices, yielding between them: a large batch never stalls requests for long.
+          for (let i = 0; i < batch.length; i += SLICE) {
+            if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+            await this.sink.recordMany(batch.length > SLICE ? batch.slice(i, i + SLICE) : batch);
+          }
+        } else for (const entry of batch) await this.sink.record(entry);
       } catch (error) {
         this.options.onError?.(error);
       }

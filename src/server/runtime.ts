@@ -41,7 +41,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       lifetime: options.lifetime,
     });
-    const audit = new BufferedAudit(createAuditSink(database.db), {
+    const audit = new BufferedAudit(createAuditSink(database), {
       onError: (error) => logger.error({ err: error }, 'audit write failed'),
     });
     const controller = new AbortController();

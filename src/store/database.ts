@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Insertable, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Unavailable } from '../domain/errors.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -20,9 +20,22 @@ export interface StoreAdapter {
   readonly needsAutoIncrement: boolean;
 }
 
+/**
+ * Appends rows of one table in bulk (the audit trail's batches). On SQLite it runs one cached
+ * prepared statement per row inside a single transaction, holding Kysely's connection so no
+ * Kysely transaction interleaves; elsewhere it is a multi-row Kysely insert.
+ */
+export interface RowWriter {
+  insertRows<T extends keyof Database & string>(
+    table: T,
+    rows: readonly Insertable<Database[T]>[],
+  ): Promise<void>;
+}
+
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly adapter: StoreAdapter;
+  readonly rows: RowWriter;
   close(): Promise<void>;
 }
 
@@ -78,7 +91,7 @@ async function openSqlite(dataDir: string, readonly: boolean): Promise<DatabaseH
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, adapter: SQLITE_ADAPTER, close: () => db.destroy() };
+  return { db, adapter: SQLITE_ADAPTER, rows: sqliteRowWriter(db, database), close: () => db.destroy() };
 }
 
 async function openPostgres(url: string): Promise<DatabaseHandle> {
@@ -99,5 +112,52 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     throw new Unavailable(`cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, adapter: POSTGRES_ADAPTER, close: () => db.destroy() };
+  return { db, adapter: POSTGRES_ADAPTER, rows: kyselyRowWriter(db), close: () => db.destroy() };
+}
+
+type SqliteConnection = import('better-sqlite3').Database;
+type SqliteStatement = import('better-sqlite3').Statement<unknown[]>;
+
+function sqliteRowWriter(db: Kysely<Database>, database: SqliteConnection): RowWriter {
+  const statements = new Map<string, SqliteStatement>();
+  const insertAll = database.transaction(
+    (statement: SqliteStatement, columns: readonly string[], rows: readonly Record<string, unknown>[]) => {
+      for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
+    },
+  );
+  return {
+    async insertRows(table, rows) {
+      const first = rows[0];
+      if (!first) return;
+      const columns = Object.keys(first);
+      const key = `${table}(${columns.join(',')})`;
+      let statement = statements.get(key);
+      if (!statement) {
+        const names = columns.map((c) => `"${c}"`).join(', ');
+        statement = database.prepare(
+          `insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})`,
+        );
+        statements.set(key, statement);
+      }
+      const prepared = statement;
+      // Holding Kysely's only connection keeps its transactions from interleaving with this one.
+      await db.connection().execute(async () => {
+        insertAll(prepared, columns, rows as readonly Record<string, unknown>[]);
+      });
+    },
+  };
+}
+
+function kyselyRowWriter(db: Kysely<Database>): RowWriter {
+  return {
+    async insertRows(table, rows) {
+      for (let i = 0; i < rows.length; i += 200) {
+        // biome-ignore lint/suspicious/noExplicitAny: the table is generic; rows are typed by the caller.
+        await db
+          .insertInto(table)
+          .values(rows.slice(i, i + 200) as any)
+          .execute();
+      }
+    },
+  };
 }

@@ -31,34 +31,41 @@ export interface AuthenticateOptions {
 
 export function installAuthentication(app: FastifyInstance, options: AuthenticateOptions): void {
   app.decorateRequest('principal', null as never);
-  app.addHook('onRequest', async (request) => {
+  // Callback style: /token (which authenticates on its own) pays no promise here.
+  app.addHook('onRequest', (request, _reply, done) => {
     if (options.localAdmin) {
       request.principal = LOCAL_ADMIN;
-      return;
+      return done();
     }
-    request.principal = { kind: 'anonymous' };
-    if (request.url.startsWith('/token')) return;
-    const header = request.headers.authorization;
-    const basic = parseBasic(header);
-    if (basic) {
-      request.principal = await options.authority.authenticator.authenticate(
-        basic.username,
-        basic.password,
-        request.ip,
-      );
-      return;
-    }
-    const bearer = parseBearer(header);
-    if (bearer) {
-      const claims = verifyToken(bearer, {
-        issuer: options.issuer,
-        audience: options.issuer,
-        keys: options.authority.ring.published,
-      });
-      const record = options.authority.credential(claims.sub);
-      const principal = record ? options.authority.principal(record) : undefined;
-      if (!principal) throw new TokenInvalid('the token subject no longer exists');
+    request.principal = ANONYMOUS;
+    if (request.url.startsWith('/token')) return done();
+    identify(options, request.headers.authorization, request.ip).then((principal) => {
       request.principal = principal;
-    }
+      done();
+    }, done);
   });
+}
+
+const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+async function identify(
+  options: AuthenticateOptions,
+  header: string | undefined,
+  sourceAddress: string,
+): Promise<Principal> {
+  const basic = parseBasic(header);
+  if (basic) {
+    return options.authority.authenticator.authenticate(basic.username, basic.password, sourceAddress);
+  }
+  const bearer = parseBearer(header);
+  if (!bearer) return ANONYMOUS;
+  const claims = verifyToken(bearer, {
+    issuer: options.issuer,
+    audience: options.issuer,
+    keys: options.authority.ring.published,
+  });
+  const record = options.authority.credential(claims.sub);
+  const principal = record ? options.authority.principal(record) : undefined;
+  if (!principal) throw new TokenInvalid('the token subject no longer exists');
+  return principal;
 }

@@ -21,8 +21,12 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AuthorityError | Error, request, reply) => {
     const surface = request.routeOptions.config.surface ?? 'api';
     const authority = toAuthorityError(error);
-    if (authority.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: authority.code, detail: authority.detail }, authority.message);
+    if (authority.status >= 500) request.log.error({ reqId: request.id, err: error }, 'request failed');
+    else
+      request.log.info(
+        { reqId: request.id, code: authority.code, detail: authority.detail },
+        authority.message,
+      );
     send(reply, surface, authority);
   });
   app.setNotFoundHandler((request, reply) => {

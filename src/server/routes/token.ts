@@ -6,7 +6,7 @@
  * Bad credentials are 401 on both forms (containerd falls back from POST to GET only on
  * 400/401/404/405), never 403 or 5xx.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatScopes, parseScopes, type ResourceActions } from '../../domain/access.ts';
 import type { AuditSink } from '../../domain/audit.ts';
 import { BadRequest, InvalidGrant, Unauthorized, UnsupportedGrant } from '../../domain/errors.ts';
@@ -14,6 +14,7 @@ import { type Principal, principalName, type Registry } from '../../domain/model
 import type { RefreshTokenStore } from '../../store/refresh-token-store.ts';
 import type { Authority } from '../authority.ts';
 import { parseBasic } from '../basic-auth.ts';
+import type { IssuedToken } from '../context.ts';
 
 export interface TokenRouteDeps {
   readonly authority: Authority;
@@ -61,17 +62,11 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
       audience: registry.service,
       access: granted,
     });
-    const body: Record<string, unknown> = {
-      token: issued.token,
-      access_token: issued.token,
-      expires_in: issued.expiresIn,
-      issued_at: issued.issuedAt,
-    };
-    if (one(query, 'offline_token') === 'true' && principal.kind !== 'anonymous') {
-      body.refresh_token = await createRefreshToken(deps, principal, registry, one(query, 'client_id'));
-    }
-    reply.header('cache-control', 'no-store');
-    return body;
+    const refreshToken =
+      one(query, 'offline_token') === 'true' && principal.kind !== 'anonymous'
+        ? await createRefreshToken(deps, principal, registry, one(query, 'client_id'))
+        : undefined;
+    return sendToken(reply, issued, refreshToken);
   });
 
   app.post('/token', { config: { surface: 'oauth' } }, async (request, reply) => {
@@ -108,17 +103,29 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
       audience: registry.service,
       access: granted,
     });
-    reply.header('cache-control', 'no-store');
-    return {
-      access_token: issued.token,
-      token: issued.token,
-      token_type: 'Bearer',
-      scope: formatScopes(granted.filter((g) => g.actions.length > 0)),
-      expires_in: issued.expiresIn,
-      issued_at: issued.issuedAt,
-      ...(refreshToken ? { refresh_token: refreshToken } : {}),
-    };
+    return sendToken(reply, issued, refreshToken, formatScopes(granted.filter((g) => g.actions.length > 0)));
   });
+}
+
+/**
+ * The token response, written as a JSON string: `token` (Docker), `access_token`, `token_type`
+ * and `scope` (OAuth2, POST only), `expires_in`, `issued_at`, and `refresh_token` when one was
+ * issued or redeemed. Tokens and timestamps are base64url and ISO text; the rest is escaped.
+ */
+function sendToken(
+  reply: FastifyReply,
+  issued: IssuedToken,
+  refreshToken: string | undefined,
+  oauthScope?: string,
+): FastifyReply {
+  let body = `{"token":"${issued.token}","access_token":"${issued.token}"`;
+  if (oauthScope !== undefined) body += `,"token_type":"Bearer","scope":${JSON.stringify(oauthScope)}`;
+  body += `,"expires_in":${issued.expiresIn},"issued_at":"${issued.issuedAt}"`;
+  if (refreshToken !== undefined) body += `,"refresh_token":${JSON.stringify(refreshToken)}`;
+  return reply
+    .header('cache-control', 'no-store')
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(`${body}}`);
 }
 
 function requireRegistry(deps: TokenRouteDeps, service: string | undefined): Registry {
