@@ -69,7 +69,9 @@ function workload(size: number): Workload {
   const out: Workload = { principals: new Array(length), resources: new Array(length) };
   for (let i = 0; i < length; i++) {
     out.principals[i] = principals[Math.floor(next() * principals.length)]!;
-    const name = names[Math.floor(next() * size)]!;
+    // A fresh copy of the name per request, as /token parses one from every query string: the
+    // catalog's size must not be confounded with whether the harness's own strings are cached.
+    const name = Buffer.from(names[Math.floor(next() * size)]!).toString('latin1');
     out.resources[i] = [{ type: 'repository', name, actions: next() < 0.5 ? ['pull'] : ['pull', 'push'] }];
   }
   return out;
