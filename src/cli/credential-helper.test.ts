@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { localActor } from '../vault/actor.ts';
 import { openLocalVault } from '../vault/local-vault.ts';
-import { type HelperIo, runHelper } from './credential-helper.ts';
+import { type HelperIo, runHelper } from './credential-helper.cts';
 
 let dataDir = '';
 

@@ -56,7 +56,4 @@ export function toRecord(row: CredentialRow): CredentialRecord {
   };
 }
 
-/** Binds a sealed secret to its place so it cannot be moved to another row. */
-export function secretAad(environment: string, address: string): string {
-  return `vault:credential:${environment}/${address}`;
-}
+export { secretAad } from './secret-aad.cts';

@@ -5,7 +5,7 @@
  */
 import { BadRequest, Denied } from '../domain/errors.ts';
 import type { VaultEnvironmentsTable } from '../store/vault-tables.ts';
-import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.ts';
+import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 
 export const DEFAULT_ENVIRONMENT = 'default';
 

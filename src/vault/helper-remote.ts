@@ -4,7 +4,7 @@
  * the allowlist, and audits the read.
  */
 import { Denied, NotFound, Unavailable } from '../domain/errors.ts';
-import type { HelperCredential } from './helper-local.ts';
+import type { HelperCredential } from './helper-local.cts';
 
 export class RemoteHelperStore {
   readonly #base: string;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../store/database.ts';
 import { localActor } from './actor.ts';
-import { LocalHelperStore } from './helper-local.ts';
-import { readHelperSnapshot, SNAPSHOT_FILE, storeSignature } from './helper-snapshot.ts';
+import { LocalHelperStore } from './helper-local.cts';
+import { readHelperSnapshot, SNAPSHOT_FILE, storeSignature } from './helper-snapshot.cts';
 import { openLocalVault } from './local-vault.ts';
 
 test('the snapshot is used only while the store is unchanged; any other writer invalidates it', async () => {

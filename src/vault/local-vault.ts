@@ -10,7 +10,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AuditSink } from '../domain/audit.ts';
 import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
-import { writeHelperSnapshot } from './helper-snapshot.ts';
+import { writeHelperSnapshot } from './helper-snapshot.cts';
 import { appendAuditLine } from './local-audit.ts';
 import { Vault } from './vault.ts';
 
@@ -51,7 +51,7 @@ export async function openLocalVault(
     vault,
     async close() {
       await database.close();
-      // Refresh the helper's snapshot after a change (SQLite only; see helper-snapshot.ts).
+      // Refresh the helper's snapshot after a change (SQLite only; see helper-snapshot.cts).
       if (vault.changed && !location.databaseUrl) {
         try {
           writeHelperSnapshot(location.dataDir);

@@ -11,9 +11,9 @@ export {
   DOCKER_HUB_CONFIG_KEY,
   dockerConfigKey,
   normalizeRegistryAddress,
-} from './server-address.ts';
+} from './server-address.cts';
 
-import { DOCKER_HUB, normalizeRegistryAddress } from './server-address.ts';
+import { DOCKER_HUB, normalizeRegistryAddress } from './server-address.cts';
 
 export function isDockerHub(address: string): boolean {
   return normalizeRegistryAddress(address) === DOCKER_HUB;

@@ -76,8 +76,26 @@ async function exercise(handle: DatabaseHandle): Promise<void> {
   );
   assert.ok((await readCatalogVersion(handle.db)) > 0);
   assert.equal(await setStar(handle.db, repos[0]!.id, 'user:alice', true), 1);
-  const log = new AuditLog(handle.db);
+  const log = new AuditLog(handle.db, { rows: handle.rows });
   await log.recordMany([{ action: 'login', actor: 'alice', actorKind: 'user', outcome: 'success' }]);
+  // The store's bulk row writer (what the server's buffered audit uses): a batch larger than
+  // one multi-row statement, with details and absent columns.
+  const burst = Array.from({ length: 450 }, (_, i) => ({
+    action: 'token.issue',
+    actor: `bulk${i % 3}`,
+    actorKind: 'user' as const,
+    outcome: 'success' as const,
+    service: 'bulk.test',
+    details: { requested: `repository:r${i}:pull`, granted: '' },
+    time: Date.UTC(2026, 0, 2) + i,
+  }));
+  await log.recordMany(burst);
+  const bulk = await log.query({ action: 'token.issue', service: 'bulk.test' }, 1, 1000);
+  assert.equal(bulk.total, 450);
+  const last = bulk.entries[0]!;
+  assert.equal(last.actor, 'bulk2');
+  assert.deepEqual(last.details, { requested: 'repository:r449:pull', granted: '' });
+  assert.equal(last.time, new Date(Date.UTC(2026, 0, 2) + 449).toISOString());
   assert.equal((await log.query({ action: 'pull', principal: 'alice' })).total, 1);
   assert.equal((await log.query({ services: ['dialect.test'] })).total, 3);
   const users = await log.usage({ service: 'dialect.test', digests: ['sha256:a'] });
@@ -87,7 +105,7 @@ async function exercise(handle: DatabaseHandle): Promise<void> {
   );
   let csv = '';
   for await (const chunk of log.exportCsv({})) csv += chunk;
-  assert.equal(csv.trim().split('\n').length, 5);
+  assert.equal(csv.trim().split('\n').length, 455);
   const secret = await ensureNotifySecret(handle.db, 'dialect.test');
   const row = await handle.db
     .selectFrom('registries')

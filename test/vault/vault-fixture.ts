@@ -10,7 +10,7 @@ import { type RunResult, run } from '../support/proc.ts';
 import { purserCli } from '../support/purser.ts';
 import { tempDir } from '../support/temp.ts';
 
-export const HELPER_ENTRY = fileURLToPath(new URL('../../src/cli/credential-helper.ts', import.meta.url));
+export const HELPER_ENTRY = fileURLToPath(new URL('../../src/cli/credential-helper.cts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 export interface VaultFixture {

@@ -8,11 +8,8 @@
  * any process (a server, another CLI) changes it. A stale or missing snapshot means "read the
  * store", never "serve stale data". Secrets stay sealed exactly as in the store.
  */
-import { createRequire } from 'node:module';
-
-const requireCjs = createRequire(import.meta.url);
-const fs = requireCjs('node:fs') as typeof import('node:fs');
-const path = requireCjs('node:path') as typeof import('node:path');
+import fs = require('node:fs');
+import path = require('node:path');
 
 export const SNAPSHOT_FILE = 'vault-helper.snapshot';
 
@@ -87,7 +84,7 @@ export function writeHelperSnapshot(dataDir: string): boolean {
   const target = path.join(dataDir, SNAPSHOT_FILE);
   const file = path.join(dataDir, 'purser.db');
   if (!fs.existsSync(file)) return false;
-  const SQLite = requireCjs('better-sqlite3') as new (
+  const SQLite = require('better-sqlite3') as new (
     file: string,
     options: Record<string, unknown>,
   ) => SqliteReader;

@@ -11,8 +11,11 @@
  * PURSER_USERNAME / PURSER_PASSWORD (a service or robot). `get` runs on every pull, so this
  * file keeps its static imports tiny and loads better-sqlite3 only when needed.
  */
-import { createRequire } from 'node:module';
-import { dockerConfigKey, normalizeRegistryAddress } from '../vault/server-address.ts';
+import fs = require('node:fs');
+import path = require('node:path');
+
+import { LocalHelperStore } from '../vault/helper-local.cts';
+import { dockerConfigKey, normalizeRegistryAddress } from '../vault/server-address.cts';
 
 export const HELPER_NAME = 'docker-credential-purser';
 export const HELPER_PACKAGE = 'purser';
@@ -27,6 +30,12 @@ export interface HelperIo {
   readonly env: NodeJS.ProcessEnv;
   readStdin(): Promise<string>;
   write(text: string): void;
+  /**
+   * Runs this helper again in a child process with `env` and `input` on its standard input,
+   * output passed through; returns its exit code. The shim moves NODE_EXTRA_CA_CERTS aside
+   * (bin/docker-credential-purser), and a remote call needs it back at Node's start.
+   */
+  rerun?(env: NodeJS.ProcessEnv, input: string): number;
 }
 
 class HelperError extends Error {}
@@ -71,16 +80,17 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
     };
   }
   const location = await dataLocation(env);
-  let fast: import('../vault/helper-local.ts').LocalHelperStore | undefined;
+  let fast: LocalHelperStore | undefined;
   const local = async () => {
     if (location.databaseUrl) return undefined;
     if (!fast) {
-      const { LocalHelperStore } = await import('../vault/helper-local.ts');
       fast = new LocalHelperStore(location.dataDir, env);
     }
     return fast;
   };
-  const full = async <T>(fn: (v: import('../vault/local-vault.ts').LocalVault) => Promise<T>): Promise<T> => {
+  const full = async <T,>(
+    fn: (v: import('../vault/local-vault.ts').LocalVault) => Promise<T>,
+  ): Promise<T> => {
     const { openLocalVault } = await import('../vault/local-vault.ts');
     const opened = await openLocalVault(location.configFile ? { config: location.configFile } : {}, env);
     try {
@@ -150,9 +160,8 @@ async function dataLocation(
     const { resolveDataLocation } = await import('../config/data-dir.ts');
     return resolveDataLocation({}, env);
   }
-  const { resolve } = createRequire(import.meta.url)('node:path') as typeof import('node:path');
   return {
-    dataDir: resolve(env.PURSER_DATA ?? './purser-data'),
+    dataDir: path.resolve(env.PURSER_DATA ?? './purser-data'),
     databaseUrl: undefined,
     configFile: undefined,
   };
@@ -179,6 +188,11 @@ export async function runHelper(io: HelperIo): Promise<number> {
     return 0;
   }
   const environment = io.env.PURSER_ENV || 'default';
+  const movedCa = io.env.PURSER_EXTRA_CA_CERTS;
+  if (io.env.PURSER_URL && movedCa && !io.env.NODE_EXTRA_CA_CERTS && io.rerun) {
+    const input = action === 'get' || action === 'store' || action === 'erase' ? await io.readStdin() : '';
+    return io.rerun({ ...io.env, NODE_EXTRA_CA_CERTS: movedCa, PURSER_EXTRA_CA_CERTS: undefined }, input);
+  }
   let store: Store | undefined;
   try {
     switch (action) {
@@ -247,7 +261,6 @@ export async function runHelper(io: HelperIo): Promise<number> {
  * is a measurable part of a helper that runs on every pull.
  */
 export function processIo(): HelperIo {
-  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
   return {
     argv: process.argv,
     env: process.env,
@@ -272,6 +285,15 @@ export function processIo(): HelperIo {
       }
       return Buffer.concat(chunks).toString('utf8');
     },
+    rerun: (env, input) => {
+      const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+      const result = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+        env,
+        input,
+        stdio: ['pipe', 'inherit', 'inherit'],
+      });
+      return result.status ?? 1;
+    },
     write: (text) => {
       const data = Buffer.from(text, 'utf8');
       let offset = 0;
@@ -286,7 +308,7 @@ export function processIo(): HelperIo {
   };
 }
 
-const isEntry = process.argv[1] !== undefined && /credential-helper\.[jt]s$/.test(process.argv[1]);
+const isEntry = process.argv[1] !== undefined && /credential-helper\.c?[jt]s$/.test(process.argv[1]);
 if (isEntry) {
   runHelper(processIo()).then((code) => {
     process.exitCode = code;

@@ -3,20 +3,18 @@
  * read-only with better-sqlite3 and the master key, without Kysely, migrations or the CLI
  * graph. Anything else (PostgreSQL, store, erase) goes through the full Vault.
  *
- * Built-in modules are loaded with `require`: an ESM `import` of node:crypto or node:fs builds
- * a namespace of every export, which evaluates their lazy getters (webcrypto, fs/promises) and
- * costs milliseconds on a helper that runs on every pull. For the same reason the SecretBox
+ * CommonJS, like everything `get` loads (see credential-helper.cts): an ES module graph starts
+ * Node's ESM loader, milliseconds on a helper that runs on every pull. node:crypto is required
+ * only when a secret is opened. For the same reason the SecretBox
  * `v1` format is opened here directly (same format and key ids as src/crypto/secret-box.ts;
  * the tests open values sealed by SecretBox).
  */
-import { createRequire } from 'node:module';
-import { secretAad } from './credential-record.ts';
-import { readHelperSnapshot } from './helper-snapshot.ts';
-import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.ts';
+import fs = require('node:fs');
+import path = require('node:path');
 
-const requireCjs = createRequire(import.meta.url);
-const fs = requireCjs('node:fs') as typeof import('node:fs');
-const path = requireCjs('node:path') as typeof import('node:path');
+import { readHelperSnapshot } from './helper-snapshot.cts';
+import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
+import { secretAad } from './secret-aad.cts';
 
 /** A refusal the helper prints as is (deactivated, not in the allowlist). */
 export class HelperRefusal extends Error {}
@@ -63,10 +61,7 @@ export class LocalHelperStore {
     // CommonJS require skips the ESM wrapper (and its export scan) around better-sqlite3;
     // its default busy timeout (5 s) covers a writer holding the lock.
     const sqlite = locateBetterSqlite();
-    const SQLite = requireCjs(sqlite.main) as new (
-      file: string,
-      options: Record<string, unknown>,
-    ) => SqliteLite;
+    const SQLite = require(sqlite.main) as new (file: string, options: Record<string, unknown>) => SqliteLite;
     const db = new SQLite(file, {
       readonly: true,
       fileMustExist: true,
@@ -187,7 +182,7 @@ export class LocalHelperStore {
  * the `bindings` package, which probes a dozen paths on every start.
  */
 function locateBetterSqlite(): { main: string; addon: string | undefined } {
-  const pkg = requireCjs.resolve('better-sqlite3/package.json');
+  const pkg = require.resolve('better-sqlite3/package.json');
   const dir = path.dirname(pkg);
   const addon = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
   return { main: path.join(dir, 'lib', 'index.js'), addon: fs.existsSync(addon) ? addon : undefined };
@@ -195,7 +190,7 @@ function locateBetterSqlite(): { main: string; addon: string | undefined } {
 
 /** Opens a SecretBox `v1.<keyId>.<iv>.<tag>.<ciphertext>` value with one of `keys` (base64 or hex). */
 export function openSealed(keys: readonly string[], sealed: string, aad: string): string {
-  const crypto = requireCjs('node:crypto') as typeof import('node:crypto');
+  const crypto = require('node:crypto') as typeof import('node:crypto');
   const parts = sealed.split('.');
   if (parts.length !== 5 || parts[0] !== 'v1') throw new Error('sealed value has an unknown format');
   for (const text of keys) {
