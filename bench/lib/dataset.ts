@@ -216,7 +216,11 @@ export async function startBenchServer(
     core: SERVER_CORE,
     typescript: false,
     ready: /purser listening on (\S+)/,
-    nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+    nodeFlags: [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : []),
+      // BENCH_NODE_FLAGS="--trace-gc …": extra flags for diagnosis (output in the server's logs).
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
     env: { PURSER_CONFIG: undefined, PURSER_DATA: undefined, PURSER_URL: undefined, ...extraEnv },
   });
   return { ...child, dataDir, configFile };

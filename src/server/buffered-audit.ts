@@ -2,6 +2,11 @@
  * Keeps audit writes off the request path: entries are queued and written in batches by the
  * underlying sink. `flush()` on shutdown writes what is left, so nothing queued is lost on a
  * graceful stop. The queue is bounded; on overflow the oldest entries are dropped and counted.
+ *
+ * Batches are small and frequent (a full batch is written right after the current I/O turn,
+ * anything else within `intervalMs`): an entry that waits longer than a young-generation GC
+ * cycle is promoted to the old generation, and under token load that turned into megabytes a
+ * second of old-space growth and the long mark-compact pauses that set the p99.
  */
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 
@@ -14,13 +19,17 @@ const SLICE = 250;
 export class BufferedAudit implements AuditSink {
   #queue: AuditEntry[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #soon = false;
   #flushing: Promise<void> = Promise.resolve();
   dropped = 0;
 
   constructor(
     private readonly sink: BatchAuditSink,
     private readonly options: {
+      /** Longest wait of a queued entry, ms (default 50). */
       intervalMs?: number;
+      /** Queue length that triggers a write after the current I/O turn (default 256). */
+      batchSize?: number;
       maxQueue?: number;
       onError?: (error: unknown) => void;
     } = {},
@@ -33,7 +42,15 @@ export class BufferedAudit implements AuditSink {
       this.#queue.shift();
       this.dropped++;
     }
-    this.#timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 200);
+    if (this.#queue.length >= (this.options.batchSize ?? 256)) {
+      if (!this.#soon) {
+        this.#soon = true;
+        setImmediate(() => {
+          this.#soon = false;
+          void this.flush();
+        });
+      }
+    } else this.#timer ??= setTimeout(() => void this.flush(), this.options.intervalMs ?? 50);
   }
 
   flush(): Promise<void> {
