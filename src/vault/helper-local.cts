@@ -188,19 +188,25 @@ function locateBetterSqlite(): { main: string; addon: string | undefined } {
   return { main: path.join(dir, 'lib', 'index.js'), addon: fs.existsSync(addon) ? addon : undefined };
 }
 
-/** Opens a SecretBox `v1.<keyId>.<iv>.<tag>.<ciphertext>` value with one of `keys` (base64 or hex). */
+/**
+ * Opens a SecretBox `v1.<keyId>.<iv>.<tag>.<ciphertext>` value with one of `keys` (base64 or hex).
+ * GCM's tag says which key fits, so key ids (a SHA-256 each) are computed only to explain a
+ * failure.
+ */
 export function openSealed(keys: readonly string[], sealed: string, aad: string): string {
   const crypto = require('node:crypto') as typeof import('node:crypto');
   const parts = sealed.split('.');
   if (parts.length !== 5 || parts[0] !== 'v1') throw new Error('sealed value has an unknown format');
-  for (const text of keys) {
+  const material = keys.map((text) => {
     const trimmed = text.trim();
     const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
       ? Buffer.from(trimmed, 'hex')
       : Buffer.from(trimmed, 'base64');
     if (key.length !== 32)
       throw new Error('the master key must be 32 bytes, written as base64 or 64 hex digits');
-    if (crypto.createHash('sha256').update(key).digest('hex').slice(0, 12) !== parts[1]) continue;
+    return key;
+  });
+  for (const key of material) {
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
@@ -209,8 +215,11 @@ export function openSealed(keys: readonly string[], sealed: string, aad: string)
         'utf8',
       );
     } catch {
-      throw new Error('sealed value failed authentication (wrong master key or tampered data)');
+      // not this key (or tampered data): decided below
     }
   }
+  const loaded = material.map((key) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12));
+  if (loaded.includes(parts[1]!))
+    throw new Error('sealed value failed authentication (wrong master key or tampered data)');
   throw new Error(`sealed value needs master key ${parts[1]}, which is not loaded`);
 }
