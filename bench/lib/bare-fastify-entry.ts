@@ -2,12 +2,12 @@
  * Baseline server: Fastify with no plugins and two routes —
  *  - GET /json returns a ~300-byte JSON object: the HTTP ceiling of this machine, the `a` of
  *    the token scenarios' composite limit;
- *  - GET /sign signs one ES256 JWS per request (the construction of crypto-worker.ts) and
+ *  - GET /sign signs one ES256 JWS per request (es256-jws.ts, as crypto-worker.ts does) and
  *    returns it as a token response: what a route that does nothing but sign reaches, shown
  *    beside the composite so readers see how much of the gap is the route's own work.
  */
-import crypto from 'node:crypto';
 import Fastify from 'fastify';
+import { es256TokenSigner } from './es256-jws.ts';
 
 const body = {
   token: 'x'.repeat(180),
@@ -15,31 +15,7 @@ const body = {
   issued_at: '2026-01-01T00:00:00.000Z',
   note: 'bare fastify baseline for purser benchmarks',
 };
-const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const header = Buffer.from(
-  JSON.stringify({
-    alg: 'ES256',
-    typ: 'JWT',
-    kid: 'ABCD:EFGH:IJKL:MNOP:QRST:UVWX:YZ23:4567:ABCD:EFGH:IJKL:MNOP',
-  }),
-).toString('base64url');
-
-function signed(): string {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    iss: 'purser-bench',
-    sub: 'u1',
-    aud: 'registry.bench',
-    exp: now + 300,
-    nbf: now - 1,
-    iat: now,
-    jti: crypto.randomBytes(16).toString('base64url'),
-    access: [{ type: 'repository', name: 'groups/g1/app', actions: ['pull', 'push'] }],
-  };
-  const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  const signature = crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${signature.toString('base64url')}`;
-}
+const signed = es256TokenSigner();
 
 const app = Fastify({ logger: false });
 app.get('/json', async () => body);

@@ -7,9 +7,9 @@
  *    `inFlight` deep like a server under load (the threadpool inherits the pin).
  * Output: {perSecond: number[]} (one figure per run).
  */
-import crypto from 'node:crypto';
 import { verify as argonVerify } from '@node-rs/argon2';
 import { hashPassword } from '../../src/identity/password.ts';
+import { es256TokenSigner } from './es256-jws.ts';
 
 interface Input {
   kind: 'es256-sign' | 'argon2-verify';
@@ -21,35 +21,14 @@ interface Input {
 const input = JSON.parse(process.argv[2] ?? '{}') as Input;
 
 function es256Run(seconds: number): number {
-  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const header = Buffer.from(
-    JSON.stringify({
-      alg: 'ES256',
-      typ: 'JWT',
-      kid: 'ABCD:EFGH:IJKL:MNOP:QRST:UVWX:YZ23:4567:ABCD:EFGH:IJKL:MNOP',
-    }),
-  ).toString('base64url');
+  const sign = es256TokenSigner();
+  if (Buffer.from(sign().split('.')[2]!, 'base64url').length !== 64)
+    throw new Error('unexpected signature length (not raw r||s)');
   const deadline = performance.now() + seconds * 1000;
   let count = 0;
   while (performance.now() < deadline) {
     for (let i = 0; i < 50; i++) {
-      const now = Math.floor(Date.now() / 1000);
-      const claims = {
-        iss: 'purser-bench',
-        sub: 'u1',
-        aud: 'registry.bench',
-        exp: now + 300,
-        nbf: now - 1,
-        iat: now,
-        jti: crypto.randomBytes(16).toString('base64url'),
-        access: [{ type: 'repository', name: 'groups/g1/app', actions: ['pull', 'push'] }],
-      };
-      const signingInput = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-      const signature = crypto.sign('sha256', Buffer.from(signingInput), {
-        key: privateKey,
-        dsaEncoding: 'ieee-p1363',
-      });
-      if (signature.length !== 64) throw new Error('unexpected signature length');
+      sign();
       count++;
     }
   }

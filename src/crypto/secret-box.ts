@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import { AuthorityError } from '../domain/errors.ts';
+import { MESSAGES, openParts, parseSealed, sealedKeyId } from './sealed-value.cts';
 
 export class SecretBox {
   #keys: ReadonlyMap<string, Buffer>;
@@ -45,32 +46,20 @@ export class SecretBox {
   }
 
   open(sealed: string, aad = ''): string {
-    const parts = sealed.split('.');
-    if (parts.length !== 5 || parts[0] !== 'v1')
-      throw new AuthorityError('INTERNAL', 'sealed value has an unknown format');
-    let key = this.#keys.get(parts[1]!);
+    const parts = parseSealed(sealed);
+    if (!parts) throw new AuthorityError('INTERNAL', MESSAGES.unknownFormat);
+    let key = this.#keys.get(parts.keyId);
     if (!key && this.#reload) {
       const keys = this.#reload();
       this.#keys = keyMap(keys);
       this.#currentKeyId = keyId(keys[0]!);
-      key = this.#keys.get(parts[1]!);
+      key = this.#keys.get(parts.keyId);
     }
-    if (!key) {
-      throw new AuthorityError('INTERNAL', `sealed value needs master key ${parts[1]}, which is not loaded`);
-    }
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
+    if (!key) throw new AuthorityError('INTERNAL', MESSAGES.keyNotLoaded(parts.keyId));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
+      return openParts(key, parts, aad);
     } catch (error) {
-      throw new AuthorityError(
-        'INTERNAL',
-        'sealed value failed authentication (wrong master key or tampered data)',
-        { cause: error },
-      );
+      throw new AuthorityError('INTERNAL', MESSAGES.failedAuthentication, { cause: error });
     }
   }
 
@@ -91,5 +80,5 @@ function keyMap(keys: readonly Buffer[]): Map<string, Buffer> {
 }
 
 export function keyId(key: Buffer): string {
-  return crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
+  return sealedKeyId(key);
 }

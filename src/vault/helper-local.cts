@@ -12,6 +12,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 
+import { MESSAGES, openParts, parseSealed, sealedKeyId } from '../crypto/sealed-value.cts';
 import { readHelperSnapshot } from './helper-snapshot.cts';
 import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 import { secretAad } from './secret-aad.cts';
@@ -189,14 +190,13 @@ function locateBetterSqlite(): { main: string; addon: string | undefined } {
 }
 
 /**
- * Opens a SecretBox `v1.<keyId>.<iv>.<tag>.<ciphertext>` value with one of `keys` (base64 or hex).
+ * Opens a SecretBox value (src/crypto/sealed-value.cts) with one of `keys` (base64 or hex).
  * GCM's tag says which key fits, so key ids (a SHA-256 each) are computed only to explain a
  * failure.
  */
 export function openSealed(keys: readonly string[], sealed: string, aad: string): string {
-  const crypto = require('node:crypto') as typeof import('node:crypto');
-  const parts = sealed.split('.');
-  if (parts.length !== 5 || parts[0] !== 'v1') throw new Error('sealed value has an unknown format');
+  const parts = parseSealed(sealed);
+  if (!parts) throw new Error(MESSAGES.unknownFormat);
   const material = keys.map((text) => {
     const trimmed = text.trim();
     const key = /^[0-9a-fA-F]{64}$/.test(trimmed)
@@ -207,19 +207,13 @@ export function openSealed(keys: readonly string[], sealed: string, aad: string)
     return key;
   });
   for (const key of material) {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2]!, 'base64url'));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(Buffer.from(parts[3]!, 'base64url'));
     try {
-      return Buffer.concat([decipher.update(Buffer.from(parts[4]!, 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
+      return openParts(key, parts, aad);
     } catch {
       // not this key (or tampered data): decided below
     }
   }
-  const loaded = material.map((key) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12));
-  if (loaded.includes(parts[1]!))
-    throw new Error('sealed value failed authentication (wrong master key or tampered data)');
-  throw new Error(`sealed value needs master key ${parts[1]}, which is not loaded`);
+  if (material.some((key) => sealedKeyId(key) === parts.keyId))
+    throw new Error(MESSAGES.failedAuthentication);
+  throw new Error(MESSAGES.keyNotLoaded(parts.keyId));
 }

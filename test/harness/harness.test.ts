@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { requireBinaries, requireBinary } from '../support/binaries.ts';
 import { startContainerd } from '../support/containerd.ts';
 import { makeOciImage } from '../support/oci-image.ts';
-import { describeResult, run } from '../support/proc.ts';
+import { describeResult } from '../support/proc.ts';
 import { type Registry, startRegistry, writeHtpasswd } from '../support/registry.ts';
 import {
   createPodmanStore,
@@ -23,6 +23,7 @@ import {
   tempAuthFile,
 } from '../support/skopeo.ts';
 import { tempDir } from '../support/temp.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 interface Inspect {
   Digest: string;
@@ -171,25 +172,11 @@ test('no-auth registry keeps its data and port across a restart', async (t) => {
 test('token-auth registry challenges with the configured realm and sends notifications', async (t) => {
   if (!requireBinaries(t, ['docker-registry', 'skopeo', 'openssl'])) return;
   const dir = tempDir();
-  const cert = join(dir, 'root.pem');
-  const certs = await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    join(dir, 'root.key'),
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=purser-harness',
-  ]);
-  assert.equal(certs.code, 0, describeResult(certs));
+  const { certFile: cert } = await selfSignedCertificate(dir, {
+    commonName: 'purser-harness',
+    days: 1,
+    name: 'root',
+  });
 
   const events: {
     action: string;

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { requireBinary } from '../support/binaries.ts';
 import { describeResult, run } from '../support/proc.ts';
 import { tempDir } from '../support/temp.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 const SHIM = fileURLToPath(new URL('../../bin/docker-credential-purser', import.meta.url));
 const COMPILED = fileURLToPath(new URL('../../dist/cli/credential-helper.cjs', import.meta.url));
@@ -60,29 +61,10 @@ describe('the installed docker-credential-purser', { timeout: 120_000 }, () => {
   test('a remote get over TLS trusts the CA given in NODE_EXTRA_CA_CERTS', async (t) => {
     if (!requireBinary(t, 'openssl')) return;
     const dir = tempDir('purser-shim-tls-');
-    const gen = await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    assert.equal(gen.code, 0, describeResult(gen));
+    const tls = await selfSignedCertificate(dir, { commonName: '127.0.0.1', subjectAltName: 'IP:127.0.0.1' });
     const seen: string[] = [];
     const server = https.createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      { key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) },
       (req, res) => {
         seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
         res.setHeader('content-type', 'application/json');
@@ -100,7 +82,7 @@ describe('the installed docker-credential-purser', { timeout: 120_000 }, () => {
         PURSER_CONFIG: undefined,
       };
       const trusted = await run(SHIM, ['get'], {
-        env: { ...env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },
+        env: { ...env, NODE_EXTRA_CA_CERTS: tls.certFile },
         input: 'registry.shim.test\n',
       });
       assert.equal(trusted.code, 0, describeResult(trusted));

@@ -10,37 +10,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { requireBinaries, requireBinary } from '../support/binaries.ts';
-import { describeResult, run } from '../support/proc.ts';
+import { describeResult } from '../support/proc.ts';
 import { startRegistry, writeHtpasswd } from '../support/registry.ts';
 import { tempDir } from '../support/temp.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 import { vaultFixture } from './vault-fixture.ts';
 
 describe('registry trust and login', { timeout: 120_000 }, () => {
   test('trust fetches the self-signed chain, shows the fingerprint and writes certs.d for docker and containers', async (t) => {
     if (!requireBinary(t, 'openssl')) return;
     const dir = tempDir('purser-tls-');
-    const gen = await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=registry.purser.test',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    assert.equal(gen.code, 0, describeResult(gen));
-    const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const server = https.createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: certPem },
-      (_req, res) => res.end('{}'),
+    const tls = await selfSignedCertificate(dir, { commonName: 'registry.purser.test' });
+    const certPem = readFileSync(tls.certFile, 'utf8');
+    const server = https.createServer({ key: readFileSync(tls.keyFile), cert: certPem }, (_req, res) =>
+      res.end('{}'),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
