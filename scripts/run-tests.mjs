@@ -68,6 +68,24 @@ if (!process.env.SKIP_TYPECHECK || process.env.CI) {
   }
 }
 
+// The installed commands (bin/purser.js, bin/docker-credential-purser) and the benchmarks run
+// dist/: rebuild it, so tests of those never exercise an older build than the sources.
+{
+  const started = Date.now();
+  const build = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (build.status !== 0) {
+    console.error(
+      `run-tests: npm run build failed (exit ${build.status ?? build.signal}); not running tests`,
+    );
+    process.exit(build.status || 1);
+  }
+  console.log(`run-tests: dist/ rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 console.log(`run-tests: ${files.length} test file(s)`);
 // spec for people; a TAP copy on the side so the summary ends with node's own `# pass N` / `# fail N`.
 const tapDir = mkdtempSync(join(tmpdir(), 'purser-run-tests-'));

@@ -1,17 +1,18 @@
 /**
- * Shared set-up for vault tests: a data directory, a PATH directory holding a
- * `docker-credential-purser` that runs the helper from sources, and the environment that ties
- * them together (PURSER_DATA, PATH).
+ * Shared set-up for vault tests: a data directory, a PATH directory holding
+ * `docker-credential-purser` as npm installs it (a symlink to bin/docker-credential-purser,
+ * which runs dist/; `npm test` rebuilds dist/ first), and the environment that ties them
+ * together (PURSER_DATA, PATH).
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunResult, run } from '../support/proc.ts';
 import { purserCli } from '../support/purser.ts';
 import { tempDir } from '../support/temp.ts';
 
-export const HELPER_ENTRY = fileURLToPath(new URL('../../src/cli/credential-helper.cts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
+const HELPER_COMMAND = fileURLToPath(new URL('../../bin/docker-credential-purser', import.meta.url));
+const HELPER_BUILD = fileURLToPath(new URL('../../dist/cli/credential-helper.cjs', import.meta.url));
 
 export interface VaultFixture {
   readonly root: string;
@@ -28,9 +29,10 @@ export function vaultFixture(): VaultFixture {
   const dataDir = join(root, 'data');
   const binDir = join(root, 'bin');
   mkdirSync(binDir, { recursive: true });
+  if (!existsSync(HELPER_BUILD))
+    throw new Error(`${HELPER_BUILD} is missing: run npm run build (npm test does)`);
   const script = join(binDir, 'docker-credential-purser');
-  writeFileSync(script, `#!/bin/sh\nexec "${process.execPath}" --import "${TSX}" "${HELPER_ENTRY}" "$@"\n`);
-  chmodSync(script, 0o755);
+  symlinkSync(HELPER_COMMAND, script);
   const env = { PURSER_DATA: dataDir, PATH: `${binDir}:${process.env.PATH ?? ''}` };
   return {
     root,
