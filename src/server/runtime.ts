@@ -6,10 +6,14 @@ import pino, { type Logger } from 'pino';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { AccessMode } from '../domain/model.ts';
 import { openDatabase } from '../store/database.ts';
+import { appendAuditLine, localAuditFile } from '../vault/local-audit.ts';
 import { createAuditSink } from './audit-sink.ts';
 import { Authority } from './authority.ts';
 import { BufferedAudit } from './buffered-audit.ts';
 import type { AppContext } from './context.ts';
+
+/** Where a server keeps audit entries its store refused (`<data>/audit/`). */
+export const UNWRITTEN_AUDIT = 'unwritten.jsonl';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -41,7 +45,17 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       lifetime: options.lifetime,
     });
-    const audit = new BufferedAudit(createAuditSink(database), {
+    // An entry the store refuses (disk full, database down) goes to <data>/audit/unwritten.jsonl
+    // instead of being lost; the failure is logged at most every 10 s.
+    let lastWarning = 0;
+    const unwritten = localAuditFile(options.dataDir, UNWRITTEN_AUDIT);
+    const sink = createAuditSink(database, (error, entry) => {
+      appendAuditLine(options.dataDir, entry, UNWRITTEN_AUDIT);
+      if (Date.now() - lastWarning < 10_000) return;
+      lastWarning = Date.now();
+      logger.error({ err: error, file: unwritten }, 'audit write failed; entries kept in the file');
+    });
+    const audit = new BufferedAudit(sink, {
       onError: (error) => logger.error({ err: error }, 'audit write failed'),
     });
     const controller = new AbortController();

@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 
-export function localAuditFile(dataDir: string): string {
-  return path.join(dataDir, 'audit', 'vault.jsonl');
+export function localAuditFile(dataDir: string, name = 'vault.jsonl'): string {
+  return path.join(dataDir, 'audit', name);
 }
 
-export function appendAuditLine(dataDir: string, entry: AuditEntry): void {
+/** `name`: `vault.jsonl` (local commands), `unwritten.jsonl` (a server whose store refused a batch). */
+export function appendAuditLine(dataDir: string, entry: AuditEntry, name = 'vault.jsonl'): void {
   try {
-    const file = localAuditFile(dataDir);
+    const file = localAuditFile(dataDir, name);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.appendFileSync(file, `${JSON.stringify({ ...entry, time: entry.time ?? Date.now() })}\n`, {
       mode: 0o600,
