@@ -81,7 +81,7 @@ const FLUSH_EVERY = 200;
 
 export async function syncRegistry(
   db: Kysely<Database>,
-  registry: { id: number; service: string; url: string },
+  registry: { id: number; service: string; url: string; insecure?: boolean },
   tokens: TokenSource | undefined,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
@@ -93,6 +93,7 @@ export async function syncRegistry(
     timeoutMs: options.timeoutMs ?? 10_000,
     signal: options.signal,
     userAgent: 'purser-discovery',
+    insecure: registry.insecure === true,
   });
   const errors: string[] = [];
   const note = (message: string) => {

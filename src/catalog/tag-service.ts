@@ -54,7 +54,12 @@ export async function deleteTags(
   sourceAddress?: string,
 ): Promise<TagDeletionOutcome> {
   requireRepository(deps.model, principal, registry, request.repository, 'delete', sourceAddress);
-  const client = new RegistryClient({ url: registry.url, tokens: deps.tokens, userAgent: 'purser' });
+  const client = new RegistryClient({
+    url: registry.url,
+    tokens: deps.tokens,
+    userAgent: 'purser',
+    insecure: registry.insecure,
+  });
   let tags = request.tags ?? [];
   if (request.all) tags = await client.listTags(request.repository);
   else if (tags.length === 0) throw new BadRequest('name the tags to delete, or ask for all of them');

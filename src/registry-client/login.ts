@@ -6,12 +6,12 @@
  * HTTPS is tried first; loopback and `insecure` registries fall back to plain HTTP and skip TLS
  * verification over HTTPS, as Docker does for them.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { isLoopbackAddress } from '../vault/registry-address.ts';
 import { findChallenge, parseChallenges } from './challenge.ts';
+import { networkReason } from './network-error.ts';
+import { type FetchLike, nodeFetch } from './node-fetch.ts';
 
-export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+export type { FetchLike };
 
 export interface VerifyCredentialsOptions {
   /** `host` or `host:port`. */
@@ -49,7 +49,7 @@ export async function verifyCredentials(options: VerifyCredentialsOptions): Prom
       base = candidate;
       break;
     } catch (error) {
-      lastError = describeNetworkError(error);
+      lastError = networkReason(error);
     }
   }
   if (!ping) return { ok: false, reason: `cannot reach ${bases[0]}/v2/: ${lastError}` };
@@ -126,7 +126,7 @@ async function fetchToken(
       body: form.toString(),
     });
   } catch (error) {
-    return { ok: false, reason: `cannot reach token server ${realm}: ${describeNetworkError(error)}` };
+    return { ok: false, reason: `cannot reach token server ${realm}: ${networkReason(error)}` };
   }
   if ([400, 401, 404, 405].includes(res.status)) {
     await res.arrayBuffer().catch(() => undefined);
@@ -141,7 +141,7 @@ async function fetchToken(
         headers: { 'user-agent': USER_AGENT, authorization: basicAuth(options.username, options.password) },
       });
     } catch (error) {
-      return { ok: false, reason: `cannot reach token server ${realm}: ${describeNetworkError(error)}` };
+      return { ok: false, reason: `cannot reach token server ${realm}: ${networkReason(error)}` };
     }
   }
   const text = await res.text().catch(() => '');
@@ -190,67 +190,4 @@ function withDetail(reason: string, body: string): string {
     // not JSON: nothing to add
   }
   return reason;
-}
-
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const code = (error as { code?: string }).code ?? (cause as { code?: string } | undefined)?.code;
-  return code ? `${error.message} (${code})` : error.message;
-}
-
-/**
- * A minimal fetch over node:http/https that can skip certificate verification (Node's global
- * fetch cannot without undici's dispatcher). Only what registry pings and token requests need.
- */
-export function nodeFetch(settings: {
-  rejectUnauthorized: boolean;
-  timeoutMs: number;
-  ca?: string | undefined;
-}): FetchLike {
-  return (url, init = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const target = new URL(url);
-      const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, key) => {
-        headers[key] = value;
-      });
-      const body = typeof init.body === 'string' ? init.body : undefined;
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const module = target.protocol === 'https:' ? https : http;
-      const req = module.request(
-        target,
-        {
-          method: init.method ?? 'GET',
-          headers,
-          timeout: settings.timeoutMs,
-          rejectUnauthorized: settings.rejectUnauthorized,
-          ...(settings.ca ? { ca: settings.ca } : {}),
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const responseHeaders = new Headers();
-            for (const [key, value] of Object.entries(res.headers)) {
-              if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
-              else if (value !== undefined) responseHeaders.set(key, value);
-            }
-            const status = res.statusCode ?? 0;
-            const nullBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD';
-            resolve(
-              new Response(nullBody ? null : Buffer.concat(chunks), {
-                status,
-                statusText: res.statusMessage ?? '',
-                headers: responseHeaders,
-              }),
-            );
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${settings.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
 }

@@ -6,6 +6,8 @@
  */
 import type { ResourceActions } from '../domain/access.ts';
 import { parseNextLink } from './link-header.ts';
+import { networkReason } from './network-error.ts';
+import { type FetchLike, nodeFetch } from './node-fetch.ts';
 import { RegistryRequestError } from './registry-request-error.ts';
 
 /** Returns a bearer token granting `access` on the registry (or undefined for no auth). */
@@ -29,6 +31,11 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   userAgent?: string;
+  /**
+   * The registry is marked insecure: over HTTPS its certificate is not verified (a self-signed
+   * or private-CA registry, as Docker's `insecure-registries` treats it).
+   */
+  insecure?: boolean;
 }
 
 export interface ManifestHead {
@@ -47,6 +54,7 @@ export class RegistryClient {
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
   readonly #userAgent: string;
+  readonly #fetch: FetchLike;
 
   constructor(options: RegistryClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -54,6 +62,10 @@ export class RegistryClient {
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#signal = options.signal;
     this.#userAgent = options.userAgent ?? 'purser';
+    this.#fetch =
+      options.insecure && this.url.startsWith('https:')
+        ? nodeFetch({ rejectUnauthorized: false, timeoutMs: this.#timeoutMs })
+        : fetch;
   }
 
   /** Walks `/v2/_catalog` page by page (n/last, Link header); yields each page's names. */
@@ -229,9 +241,9 @@ export class RegistryClient {
     const what = `${method} ${new URL(url).pathname}`;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: init.body, signal, redirect: 'follow' });
+      response = await this.#fetch(url, { method, headers, body: init.body, signal, redirect: 'follow' });
     } catch (error) {
-      const reason = timeout.aborted ? `timed out after ${this.#timeoutMs} ms` : (error as Error).message;
+      const reason = timeout.aborted ? `timed out after ${this.#timeoutMs} ms` : networkReason(error);
       throw new RegistryRequestError(`registry ${this.url} did not answer ${what}: ${reason}`, 0, undefined, {
         cause: error,
       });

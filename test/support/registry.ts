@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { parse, stringify } from 'yaml';
+import { nodeFetch } from '../../src/registry-client/node-fetch.ts';
 import { findBinary } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { type LoggedProcess, spawnLogged } from './proc.ts';
@@ -51,10 +52,12 @@ export interface RegistryOptions {
   keepWorkdir?: boolean;
   /** How long to wait for readiness. Default 30 s. */
   startTimeoutMs?: number;
+  /** Serve HTTPS with this certificate and key (PEM files); the URL is then https://. */
+  tls?: { certificate: string; key: string };
 }
 
 export interface Registry {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// with `tls`) */
   url: string;
   /** 127.0.0.1:PORT, as image references use it. */
   host: string;
@@ -80,6 +83,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   let port = options.port ?? (await freePort());
   let proc: LoggedProcess | undefined;
   let stopped = false;
+  const scheme = options.tls ? 'https' : 'http';
 
   const launch = async (): Promise<void> => {
     writeFileSync(configFile, stringify(buildConfig(options, workdir, port)));
@@ -88,7 +92,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     proc = started;
     try {
       await started.waitForLog(/listening on 127\.0\.0\.1:(\d+)/, { timeoutMs });
-      await waitForV2(`http://127.0.0.1:${port}`, started, timeoutMs);
+      await waitForV2(`${scheme}://127.0.0.1:${port}`, started, timeoutMs);
     } catch (error) {
       await started.stop('SIGKILL');
       throw error;
@@ -113,7 +117,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
 
   const host = `127.0.0.1:${port}`;
   return {
-    url: `http://${host}`,
+    url: `${scheme}://${host}`,
     host,
     port,
     workdir,
@@ -161,6 +165,7 @@ function buildConfig(options: RegistryOptions, workdir: string, port: number): R
       addr: `127.0.0.1:${port}`,
       secret: randomBytes(16).toString('hex'),
       headers: { 'X-Content-Type-Options': ['nosniff'] },
+      ...(options.tls ? { tls: { certificate: options.tls.certificate, key: options.tls.key } } : {}),
     },
     health: { storagedriver: { enabled: false } },
   };
@@ -242,7 +247,8 @@ async function waitForV2(url: string, proc: LoggedProcess, timeoutMs: number): P
     if (!proc.running())
       throw new Error(`docker-registry exited during startup\n${proc.logs().slice(-3000)}`);
     try {
-      const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) });
+      // A test registry's certificate is self-signed: readiness does not verify it.
+      const response = await nodeFetch({ rejectUnauthorized: false, timeoutMs: 2_000 })(`${url}/v2/`);
       await response.arrayBuffer();
       if (response.status === 200 || response.status === 401) return;
       last = `status ${response.status}`;
