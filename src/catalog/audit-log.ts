@@ -7,7 +7,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 import type { AuditLogTable } from '../store/catalog-tables.ts';
-import type { RowWriter } from '../store/database.ts';
+import { kyselyRowWriter, type RowWriter } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
 
 export interface AuditQuery {
@@ -93,7 +93,7 @@ export interface ImageUser {
 export interface AuditLogOptions {
   /** Called when recording an authority entry fails (the caller's operation still succeeds). */
   onError?: (error: unknown, entry: AuditEntry) => void;
-  /** The store's bulk row writer (DatabaseHandle.rows); without it, batches go through Kysely. */
+  /** The store's bulk row writer (DatabaseHandle.rows); default: multi-row Kysely inserts. */
   rows?: RowWriter;
 }
 
@@ -102,12 +102,12 @@ type Row = AuditLogTable & { id: number };
 export class AuditLog implements AuditSink {
   readonly #db: Kysely<Database>;
   readonly #onError: ((error: unknown, entry: AuditEntry) => void) | undefined;
-  readonly #rows: RowWriter | undefined;
+  readonly #rows: RowWriter;
 
   constructor(db: Kysely<Database>, options: AuditLogOptions = {}) {
     this.#db = db;
     this.#onError = options.onError;
-    this.#rows = options.rows;
+    this.#rows = options.rows ?? kyselyRowWriter(db);
   }
 
   async record(entry: AuditEntry): Promise<void> {
@@ -118,16 +118,7 @@ export class AuditLog implements AuditSink {
   async recordMany(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     try {
-      if (this.#rows) {
-        await this.#rows.insertRows('audit_log', entries.map(authorityRow));
-        return;
-      }
-      for (let i = 0; i < entries.length; i += 200) {
-        await this.#db
-          .insertInto('audit_log')
-          .values(entries.slice(i, i + 200).map(authorityRow))
-          .execute();
-      }
+      await this.#rows.insertRows('audit_log', entries.map(authorityRow));
     } catch (error) {
       if (this.#onError) for (const entry of entries) this.#onError(error, entry);
       else throw error;

@@ -48,15 +48,14 @@ export function isRepositoryName(name: string): boolean {
  * do not know (ignored, per spec); throws BadRequest for garbage.
  */
 export function parseResourceScope(scope: string): ResourceActions | undefined {
-  const known = parsedScopes.get(scope);
-  if (known !== undefined) return known ?? undefined;
-  const parsed = parseUncached(scope);
-  if (parsedScopes.size >= PARSED_SCOPES_MAX) parsedScopes.clear();
-  parsedScopes.set(
-    scope,
-    parsed ? Object.freeze({ ...parsed, actions: Object.freeze(parsed.actions) }) : null,
-  );
-  return parsed;
+  let parsed = parsedScopes.get(scope);
+  if (parsed === undefined) {
+    const fresh = parseUncached(scope);
+    parsed = fresh ? Object.freeze({ ...fresh, actions: Object.freeze(fresh.actions) }) : null;
+    if (parsedScopes.size >= PARSED_SCOPES_MAX) parsedScopes.clear();
+    parsedScopes.set(scope, parsed);
+  }
+  return parsed ?? undefined;
 }
 
 /** Clients repeat the same few scopes on every token request: well-formed ones are remembered. */

@@ -107,52 +107,45 @@ export class RegistryClient {
 
   /** HEAD a manifest by tag or digest; undefined when it does not exist. */
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
-    const access: ResourceActions[] = [{ type: 'repository', name: repository, actions: ['pull'] }];
-    try {
-      const response = await this.#request(
-        'HEAD',
-        `${this.url}/v2/${repository}/manifests/${reference}`,
-        access,
-        {
-          headers: { accept: MANIFEST_ACCEPT },
-        },
+    const response = await this.#manifest('HEAD', repository, reference);
+    if (!response) return undefined;
+    const digest = response.headers.get('docker-content-digest');
+    if (!digest)
+      throw new RegistryRequestError(
+        `registry sent no Docker-Content-Digest for ${repository}:${reference}`,
+        response.status,
+        undefined,
       );
-      const digest = response.headers.get('docker-content-digest');
-      if (!digest)
-        throw new RegistryRequestError(
-          `registry sent no Docker-Content-Digest for ${repository}:${reference}`,
-          response.status,
-          undefined,
-        );
-      return {
-        digest,
-        mediaType: response.headers.get('content-type') ?? '',
-        size: Number(response.headers.get('content-length') ?? 0),
-      };
-    } catch (error) {
-      if (error instanceof RegistryRequestError && error.notFound) return undefined;
-      throw error;
-    }
+    return {
+      digest,
+      mediaType: response.headers.get('content-type') ?? '',
+      size: Number(response.headers.get('content-length') ?? 0),
+    };
   }
 
   async getManifest(repository: string, reference: string): Promise<ManifestDocument | undefined> {
+    const response = await this.#manifest('GET', repository, reference);
+    if (!response) return undefined;
+    const body = Buffer.from(await response.arrayBuffer());
+    return {
+      digest: response.headers.get('docker-content-digest') ?? '',
+      mediaType: response.headers.get('content-type') ?? '',
+      size: body.length,
+      body,
+    };
+  }
+
+  /** A manifest request with pull access; undefined when the registry says it does not exist. */
+  async #manifest(
+    method: 'HEAD' | 'GET',
+    repository: string,
+    reference: string,
+  ): Promise<Response | undefined> {
     const access: ResourceActions[] = [{ type: 'repository', name: repository, actions: ['pull'] }];
     try {
-      const response = await this.#request(
-        'GET',
-        `${this.url}/v2/${repository}/manifests/${reference}`,
-        access,
-        {
-          headers: { accept: MANIFEST_ACCEPT },
-        },
-      );
-      const body = Buffer.from(await response.arrayBuffer());
-      return {
-        digest: response.headers.get('docker-content-digest') ?? '',
-        mediaType: response.headers.get('content-type') ?? '',
-        size: body.length,
-        body,
-      };
+      return await this.#request(method, `${this.url}/v2/${repository}/manifests/${reference}`, access, {
+        headers: { accept: MANIFEST_ACCEPT },
+      });
     } catch (error) {
       if (error instanceof RegistryRequestError && error.notFound) return undefined;
       throw error;

@@ -6,7 +6,7 @@ import pino, { type Logger } from 'pino';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { AccessMode } from '../domain/model.ts';
 import { openDatabase } from '../store/database.ts';
-import { appendAuditLine, localAuditFile } from '../vault/local-audit.ts';
+import { appendAuditLine, localAuditFile } from '../vault/local-audit.cts';
 import { createAuditSink } from './audit-sink.ts';
 import { Authority } from './authority.ts';
 import { BufferedAudit } from './buffered-audit.ts';

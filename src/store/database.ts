@@ -148,7 +148,8 @@ function sqliteRowWriter(db: Kysely<Database>, database: SqliteConnection): RowW
   };
 }
 
-function kyselyRowWriter(db: Kysely<Database>): RowWriter {
+/** Multi-row Kysely inserts of 200 rows: PostgreSQL's RowWriter, and the default elsewhere. */
+export function kyselyRowWriter(db: Kysely<Database>): RowWriter {
   return {
     async insertRows(table, rows) {
       for (let i = 0; i < rows.length; i += 200) {

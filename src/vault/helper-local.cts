@@ -14,6 +14,7 @@ import path = require('node:path');
 
 import { MESSAGES, openParts, parseSealed, sealedKeyId } from '../crypto/sealed-value.cts';
 import { readHelperSnapshot } from './helper-snapshot.cts';
+import { appendAuditLine } from './local-audit.cts';
 import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 import { secretAad } from './secret-aad.cts';
 
@@ -150,11 +151,11 @@ export class LocalHelperStore {
     return out;
   }
 
-  /** Appends the read to `<data>/audit/vault.jsonl` (see local-audit.ts); never blocks a pull. */
+  /** Appends the read to `<data>/audit/vault.jsonl` (local-audit.cts); never blocks a pull. */
   audit(environment: string, address: string): void {
     // The login name from the environment (os.userInfo would load node:os for one string).
     const user = this.#env.USER ?? this.#env.LOGNAME ?? `uid ${process.getuid?.() ?? 'unknown'}`;
-    const entry = {
+    appendAuditLine(this.#dataDir, {
       action: 'credential.read',
       actor: `local:${user}`,
       actorKind: 'system',
@@ -162,15 +163,7 @@ export class LocalHelperStore {
       outcome: 'success',
       userAgent: 'docker-credential-purser',
       details: { purpose: 'helper' },
-      time: Date.now(),
-    };
-    try {
-      const dir = path.join(this.#dataDir, 'audit');
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      fs.appendFileSync(path.join(dir, 'vault.jsonl'), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    } catch {
-      // read-only data directory: the read still succeeds
-    }
+    });
   }
 
   close(): void {

@@ -11,7 +11,7 @@ import type { AuditSink } from '../domain/audit.ts';
 import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import { writeHelperSnapshot } from './helper-snapshot.cts';
-import { appendAuditLine } from './local-audit.ts';
+import { appendAuditLine } from './local-audit.cts';
 import { Vault } from './vault.ts';
 
 export interface LocalVault {

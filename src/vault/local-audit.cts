@@ -1,10 +1,12 @@
 /**
  * Audit sink for commands that run without the server (CLI local mode, the credential helper):
  * one JSON line per entry appended to `<data>/audit/vault.jsonl` (0600). Failing to write (a
- * read-only data directory) never blocks the command.
+ * read-only data directory) never blocks the command. CommonJS: the helper's `get` writes its
+ * read here on every pull.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
+
 import type { AuditEntry, AuditSink } from '../domain/audit.ts';
 
 export function localAuditFile(dataDir: string, name = 'vault.jsonl'): string {
