@@ -143,6 +143,9 @@ export function spawnLogged(
   let output = '';
   let dropped = 0;
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  // 'exit' can come before the last output is read: waitForLog reports an exit only once the
+  // pipes are drained ('close'), or 200 ms after it when a grandchild still holds them.
+  let drained = false;
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const waiter of [...waiters]) waiter();
@@ -163,16 +166,23 @@ export function spawnLogged(
     stream.on('data', onData);
     unrefStream(stream);
   }
+  const drain = () => {
+    if (drained) return;
+    drained = true;
+    notify();
+  };
+  child.once('close', drain);
   child.once('exit', (code, signal) => {
     exit = { code, signal };
     live.delete(child);
+    setTimeout(drain, 200).unref();
     notify();
   });
   child.once('error', (error) => {
     exit ??= { code: null, signal: null };
     output += `\n[test/support/proc] ${cmd}: ${error.message}\n`;
     live.delete(child);
-    notify();
+    drain();
   });
 
   const wait = <T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> =>
@@ -218,7 +228,7 @@ export function spawnLogged(
           const start = Math.max(0, from - dropped);
           const match = output.slice(start).match(pattern);
           if (match) return match;
-          if (exit) {
+          if (exit && drained) {
             throw new Error(
               `${cmd} exited (code ${exit.code}, signal ${exit.signal}) before logging ${pattern}\n${tail()}`,
             );
