@@ -14,8 +14,8 @@
 import fs = require('node:fs');
 import path = require('node:path');
 
+import { dockerConfigKey, normalizeRegistryAddress } from '../domain/server-address.cts';
 import { LocalHelperStore } from '../vault/helper-local.cts';
-import { dockerConfigKey, normalizeRegistryAddress } from '../vault/server-address.cts';
 
 export const HELPER_NAME = 'docker-credential-purser';
 export const HELPER_PACKAGE = 'purser';

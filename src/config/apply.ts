@@ -5,7 +5,9 @@
  */
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { parseExpiry } from '../domain/expiry.ts';
 import type { Privilege } from '../domain/model.ts';
+import { normalizePrivilege } from '../domain/privilege.ts';
 import {
   generateSecret,
   hashPassword,
@@ -15,7 +17,7 @@ import {
 } from '../identity/password.ts';
 import { ModelWriter } from '../store/model-writer.ts';
 import type { Database } from '../store/schema.ts';
-import { type Config, normalizePrivilege, parseExpiry } from './load.ts';
+import type { Config } from './load.ts';
 
 export interface ApplyResult {
   /** Set when the bootstrap administrator was created with a generated password. */

@@ -7,14 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
+import { type EntityKind, nameProblem } from '../domain/entity-names.ts';
 import { ConfigInvalid } from '../domain/errors.ts';
-import {
-  type AccessMode,
-  isAllDigits,
-  PRIVILEGE_ALIASES,
-  PRIVILEGES,
-  type Privilege,
-} from '../domain/model.ts';
+import { parseExpiry } from '../domain/expiry.ts';
+import { type AccessMode, PRIVILEGES } from '../domain/model.ts';
+import { normalizePrivilege } from '../domain/privilege.ts';
 import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 
@@ -140,23 +137,21 @@ function parseListen(text: string, problems: string[]): ListenAddress {
   return { host: match[1] ?? match[2]!, port };
 }
 
-export function normalizePrivilege(name: string): Privilege | undefined {
-  if ((PRIVILEGES as readonly string[]).includes(name)) return name as Privilege;
-  return PRIVILEGE_ALIASES[name.toLowerCase()];
-}
-
-/** Parses a robot expiry (`2027-12-31` = end of that day UTC, or an ISO date-time) into epoch ms. */
-export function parseExpiry(text: string): number | undefined {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const ms = Date.parse(dateOnly ? `${text}T23:59:59Z` : text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
 function checkDeclared(c: WrittenConfig, problems: string[]): void {
   const groupNames = new Set<string>();
   const ids = { groups: new Set<number>(), users: new Set<number>(), apps: new Set<number>() };
+  // The entity name rules (src/domain/entity-names.ts) are the ones the API and the store apply.
+  const checkName = (kind: EntityKind, name: string, where: string) => {
+    const problem = nameProblem(kind, name);
+    if (problem !== undefined) problems.push(`${where}: ${problem}`);
+  };
+  const checkGroups = (names: readonly string[] | undefined, where: string) => {
+    names?.forEach((name, j) => {
+      checkName('group', name, `${where}[${j}]`);
+    });
+  };
   c.groups?.forEach((g, i) => {
-    if (isAllDigits(g.name)) problems.push(`groups[${i}].name: must not be all digits`);
+    checkName('group', g.name, `groups[${i}].name`);
     if (groupNames.has(g.name)) problems.push(`groups[${i}].name: duplicate group "${g.name}"`);
     groupNames.add(g.name);
     if (g.id !== undefined && ids.groups.has(g.id)) problems.push(`groups[${i}].id: duplicate id ${g.id}`);
@@ -171,9 +166,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
   };
   c.users?.forEach((u, i) => {
     const at = `users[${i}]`;
-    if (isAllDigits(u.name)) problems.push(`${at}.name: must not be all digits`);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(u.name))
-      problems.push(`${at}.name: use letters, digits, '.', '_', '@' and '-'`);
+    checkName('user', u.name, `${at}.name`);
     claim(u.name, at);
     if (u.id !== undefined && ids.users.has(u.id)) problems.push(`${at}.id: duplicate id ${u.id}`);
     if (u.id !== undefined) ids.users.add(u.id);
@@ -186,24 +179,26 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
       if (!normalizePrivilege(p))
         problems.push(`${at}.privileges[${j}]: unknown privilege "${p}" (use ${PRIVILEGES.join(', ')})`);
     });
-    u.groups?.forEach((g, j) => {
-      if (isAllDigits(g)) problems.push(`${at}.groups[${j}]: group names must not be all digits`);
-    });
+    checkGroups(u.groups, `${at}.groups`);
   });
   const appNames = new Set<string>();
   c.apps?.forEach((a, i) => {
-    if (isAllDigits(a.name)) problems.push(`apps[${i}].name: must not be all digits`);
+    checkName('app', a.name, `apps[${i}].name`);
+    checkGroups(a.publications, `apps[${i}].publications`);
+    checkGroups(a.responsibles, `apps[${i}].responsibles`);
     if (appNames.has(a.name)) problems.push(`apps[${i}].name: duplicate app "${a.name}"`);
     appNames.add(a.name);
     if (a.id !== undefined && ids.apps.has(a.id)) problems.push(`apps[${i}].id: duplicate id ${a.id}`);
     if (a.id !== undefined) ids.apps.add(a.id);
   });
   c.services?.forEach((s, i) => {
+    checkName('service', s.name, `services[${i}].name`);
     claim(s.name, `services[${i}]`);
     if (s.app !== undefined && !appNames.has(s.app))
       problems.push(`services[${i}].app: unknown app "${s.app}"`);
   });
   c.robots?.forEach((r, i) => {
+    checkName('robot', r.name, `robots[${i}].name`);
     claim(r.name, `robots[${i}]`);
     if (r.expires !== undefined && r.expires !== null && parseExpiry(r.expires) === undefined) {
       problems.push(`robots[${i}].expires: expected a date (YYYY-MM-DD) or an ISO date-time`);
@@ -212,6 +207,9 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
   problems.push(...validateRules(c.rules));
   const services = new Set<string>();
   c.registries?.forEach((r, i) => {
+    checkName('registry', r.service, `registries[${i}].service`);
+    checkGroups(r.publications, `registries[${i}].publications`);
+    checkGroups(r.responsibles, `registries[${i}].responsibles`);
     if (services.has(r.service)) problems.push(`registries[${i}].service: duplicate registry "${r.service}"`);
     services.add(r.service);
     try {

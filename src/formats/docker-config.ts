@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { BadRequest } from '../domain/errors.ts';
-import { dockerConfigKey } from '../vault/registry-address.ts';
+import { dockerConfigKey } from '../domain/registry-address.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { type ExportCredential, encodeAuth, identityUser, isIdentityToken } from './registry.ts';
 

@@ -8,7 +8,7 @@
  */
 import YAML from 'yaml';
 import { BadRequest } from '../domain/errors.ts';
-import { dockerConfigKey } from '../vault/registry-address.ts';
+import { dockerConfigKey } from '../domain/registry-address.ts';
 import { type ExportCredential, encodeAuth, goJson, requirePassword } from './registry.ts';
 
 export interface K8sSecretOptions {

@@ -3,8 +3,9 @@
  * helper shared by all formats. Each exporter lives in its own file and returns the exact bytes
  * its consumer reads.
  */
+
+import { type CredentialKind, IDENTITY_TOKEN_USERNAME } from '../domain/credential-kind.ts';
 import { BadRequest } from '../domain/errors.ts';
-import { type CredentialKind, IDENTITY_TOKEN_USERNAME } from '../vault/credential-kind.ts';
 
 export interface ExportCredential {
   /** Canonical address: `host[:port]`, Docker Hub as `docker.io`. */

@@ -6,7 +6,7 @@
  * (the docs show one, the structs have none).
  */
 import YAML from 'yaml';
-import { DOCKER_HUB } from '../vault/registry-address.ts';
+import { DOCKER_HUB } from '../domain/registry-address.ts';
 import { type ExportCredential, identityUser, isIdentityToken } from './registry.ts';
 
 interface Rke2Auth {

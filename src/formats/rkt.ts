@@ -4,7 +4,7 @@
  * `dockerAuth` mode writes the Docker-registry variant with `registries` instead (Docker Hub as
  * `index.docker.io`, rkt's default registry).
  */
-import { DOCKER_HUB } from '../vault/registry-address.ts';
+import { DOCKER_HUB } from '../domain/registry-address.ts';
 import { type ExportCredential, requirePassword } from './registry.ts';
 
 export interface RktFile {

@@ -7,7 +7,7 @@
  * returned with its line number at once, and a trailing CR (a file saved on Windows) is dropped
  * instead of becoming part of the password.
  */
-import { normalizeRegistryAddress, parseRegistryAddress } from '../vault/registry-address.ts';
+import { normalizeRegistryAddress, parseRegistryAddress } from '../domain/registry-address.ts';
 import type { GantryCredential, InputProblem } from './gantry-credential.ts';
 
 export interface ConfigsFileResult {

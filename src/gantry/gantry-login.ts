@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { dockerConfigKey } from '../domain/registry-address.ts';
 import {
   type DockerConfigObject,
   dockerAuthEntry,
@@ -20,7 +21,6 @@ import {
   type VerifyCredentialsResult,
   verifyCredentials,
 } from '../registry-client/login.ts';
-import { dockerConfigKey } from '../vault/registry-address.ts';
 import type { GantryCredential, InputProblem } from './gantry-credential.ts';
 import { configurationDir, type GantryInputs } from './gantry-inputs.ts';
 import { verificationTarget } from './verification-target.ts';

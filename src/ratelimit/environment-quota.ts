@@ -4,10 +4,11 @@
  * `purser vault check` (which reports the remaining quota of each Docker Hub credential and warns
  * below 10%).
  */
+
+import { IDENTITY_TOKEN_USERNAME } from '../domain/credential-kind.ts';
 import { isAuthorityError } from '../domain/errors.ts';
+import { DOCKER_HUB } from '../domain/registry-address.ts';
 import type { Actor } from '../vault/actor.ts';
-import { IDENTITY_TOKEN_USERNAME } from '../vault/credential-kind.ts';
-import { DOCKER_HUB } from '../vault/registry-address.ts';
 import type { Vault } from '../vault/vault.ts';
 import {
   type DockerHubCredential,

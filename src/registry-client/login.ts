@@ -6,7 +6,7 @@
  * HTTPS is tried first; loopback and `insecure` registries fall back to plain HTTP and skip TLS
  * verification over HTTPS, as Docker does for them.
  */
-import { isLoopbackAddress } from '../vault/registry-address.ts';
+import { isLoopbackAddress } from '../domain/registry-address.ts';
 import { findChallenge, parseChallenges } from './challenge.ts';
 import { networkReason } from './network-error.ts';
 import { type FetchLike, nodeFetch } from './node-fetch.ts';

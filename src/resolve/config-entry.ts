@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DOCKER_HUB, dockerConfigKey, normalizeRegistryAddress } from '../domain/registry-address.ts';
 import type { DockerConfigObject } from '../formats/docker-config.ts';
-import { DOCKER_HUB, dockerConfigKey, normalizeRegistryAddress } from '../vault/registry-address.ts';
 import type { ConfigEntry } from './resolution.ts';
 
 export function readConfigEntry(dir: string, registry: string): ConfigEntry {

@@ -14,8 +14,8 @@
  */
 import path from 'node:path';
 import { BadRequest } from '../domain/errors.ts';
+import { DOCKER_HUB, normalizeRegistryAddress } from '../domain/registry-address.ts';
 import { parseReference } from '../vault/image-reference.ts';
-import { DOCKER_HUB, normalizeRegistryAddress } from '../vault/registry-address.ts';
 import { describeCredentialSource, describeVault } from './describe-resolution.ts';
 import { GANTRY_LABEL, gantrySelection } from './gantry-selection.ts';
 import type { Resolution, ResolveInput, ResolveStep } from './resolution.ts';

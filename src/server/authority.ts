@@ -105,7 +105,7 @@ export class Authority implements PrincipalDirectory {
     if (version === this.#keysVersion) return;
     this.#ring = ring;
     this.#keysVersion = version;
-    this.issuer.useKey(ring.signer);
+    this.issuer.signWith(ring.signer);
   }
 
   registry(service: string): Registry | undefined {

@@ -8,23 +8,12 @@ import type {} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { ResourceActions } from '../domain/access.ts';
 import type { AuditSink } from '../domain/audit.ts';
 import type { Principal } from '../domain/model.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';
+import type { TokenMinter } from '../token/token-minter.ts';
 import type { Authority } from './authority.ts';
-
-export interface IssuedToken {
-  readonly token: string;
-  readonly expiresIn: number;
-  readonly issuedAt: string;
-}
-
-/** Mints registry tokens; used by /token and by Purser itself (discovery, tag deletion). */
-export interface TokenMinter {
-  issue(request: { subject: string; audience: string; access: readonly ResourceActions[] }): IssuedToken;
-}
 
 export interface AppContext {
   readonly dataDir: string;

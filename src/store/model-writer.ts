@@ -4,8 +4,9 @@
  * fields left undefined keep their stored value.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { checkName } from '../domain/entity-names.ts';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
-import { isAllDigits, type Privilege, type RobotPermission } from '../domain/model.ts';
+import type { Privilege, RobotPermission } from '../domain/model.ts';
 import { bumpModelVersion } from './access-store.ts';
 import type { Database } from './schema.ts';
 
@@ -64,7 +65,7 @@ export class ModelWriter {
   }
 
   async upsertGroup(name: string, id?: number): Promise<Created> {
-    refuseDigits('group', name);
+    checkName('group', name);
     return this.change(async (trx) => {
       const existing = await trx
         .selectFrom('groups')
@@ -89,7 +90,7 @@ export class ModelWriter {
   }
 
   async upsertUser(patch: UserPatch): Promise<Created> {
-    refuseDigits('user', patch.name);
+    checkName('user', patch.name);
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'users');
       const now = Date.now();
@@ -160,7 +161,7 @@ export class ModelWriter {
   }
 
   async upsertApp(patch: AppPatch): Promise<Created> {
-    refuseDigits('app', patch.name);
+    checkName('app', patch.name);
     return this.change(async (trx) => {
       let app = await trx.selectFrom('apps').select('id').where('name', '=', patch.name).executeTakeFirst();
       const created = !app;
@@ -238,8 +239,7 @@ export class ModelWriter {
   }
 
   async upsertRobot(patch: RobotPatch): Promise<Created> {
-    if (!patch.name.includes('+'))
-      throw new BadRequest(`robot names have the form owner+name (got "${patch.name}")`);
+    checkName('robot', patch.name);
     return this.change(async (trx) => {
       await refuseNameTaken(trx, patch.name, 'robots');
       const now = Date.now();
@@ -379,12 +379,6 @@ export class ModelWriter {
   }
 }
 
-function refuseDigits(kind: string, name: string): void {
-  if (isAllDigits(name)) throw new BadRequest(`${kind} names must not be all digits ("${name}")`);
-  if (name.trim() === '' || name.length > 255)
-    throw new BadRequest(`${kind} names must have 1 to 255 characters`);
-}
-
 /** Users, services and robots share one login namespace. */
 async function refuseNameTaken(trx: Tx, name: string, own: 'users' | 'services' | 'robots'): Promise<void> {
   for (const table of ['users', 'services', 'robots'] as const) {
@@ -415,7 +409,7 @@ async function insertGroup(trx: Tx, name: string, id?: number): Promise<number> 
 async function ensureGroups(trx: Tx, names: readonly string[]): Promise<number[]> {
   const ids: number[] = [];
   for (const name of [...new Set(names)]) {
-    refuseDigits('group', name);
+    checkName('group', name);
     const row = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
     ids.push(row ? row.id : await insertGroup(trx, name));
   }

@@ -4,8 +4,8 @@
  */
 import crypto from 'node:crypto';
 import type { ResourceActions } from '../domain/access.ts';
-import type { IssuedToken, TokenMinter } from '../server/context.ts';
 import { SIGNING_ALG, type SigningKey } from './signing-key.ts';
+import type { IssuedToken, TokenMinter } from './token-minter.ts';
 
 export interface ClaimSet {
   readonly iss: string;
@@ -41,7 +41,7 @@ export class TokenIssuer implements TokenMinter {
   }
 
   /** Switches the signer (key rotation); takes effect for the next token. */
-  useKey(key: SigningKey): void {
+  signWith(key: SigningKey): void {
     if (key.kid === this.#key.kid) return;
     this.#key = key;
     this.#header = encodeHeader(key);

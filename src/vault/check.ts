@@ -3,9 +3,10 @@
  * and reports which are invalid, expired or unreachable. Secrets are read through the vault, so
  * each check is audited like any other read.
  */
+
+import { IDENTITY_TOKEN_USERNAME } from '../domain/credential-kind.ts';
 import { type FetchLike, verifyCredentials } from '../registry-client/login.ts';
 import type { Actor } from './actor.ts';
-import { IDENTITY_TOKEN_USERNAME } from './credential-kind.ts';
 import type { Vault } from './vault.ts';
 
 export interface CheckOutcome {

@@ -6,13 +6,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { IDENTITY_TOKEN_USERNAME } from '../domain/credential-kind.ts';
 import { BadRequest } from '../domain/errors.ts';
+import {
+  dockerConfigKey,
+  normalizeRegistryAddress,
+  parseRegistryAddress,
+} from '../domain/registry-address.ts';
 import { writeFileAtomic } from '../formats/atomic-file.ts';
 import { PURSER_HELPER, parseDockerConfig, renderDockerConfig } from '../formats/docker-config.ts';
 import type { Actor } from './actor.ts';
 import { decodeAuth } from './config-audit.ts';
-import { IDENTITY_TOKEN_USERNAME } from './credential-kind.ts';
-import { dockerConfigKey, normalizeRegistryAddress, parseRegistryAddress } from './registry-address.ts';
 import type { Vault } from './vault.ts';
 
 export interface MigratedEntry {

@@ -1,8 +1,8 @@
 /** What the vault shows about a credential: everything but the secret. */
 
 import type { Selectable } from 'kysely';
+import type { CredentialKind, CredentialState } from '../domain/credential-kind.ts';
 import type { VaultCredentialsTable } from '../store/vault-tables.ts';
-import type { CredentialKind, CredentialState } from './credential-kind.ts';
 
 export interface CredentialRecord {
   readonly id: number;

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import tls from 'node:tls';
 import { Unavailable } from '../domain/errors.ts';
-import { hostOf } from './registry-address.ts';
+import { hostOf } from '../domain/registry-address.ts';
 
 export interface PresentedCertificate {
   readonly subject: string;

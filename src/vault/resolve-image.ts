@@ -3,10 +3,11 @@
  * default registry (when set) instead of Docker Hub, and registries outside the allowlist are
  * refused. Normalization is distribution/reference's (src/vault/image-reference.ts).
  */
+
+import { normalizeRegistryAddress } from '../domain/registry-address.ts';
 import type { EnvironmentSettings } from './environment-settings.ts';
 import { isAllowed, notAllowed } from './environment-settings.ts';
 import { type ImageReference, parseReference } from './image-reference.ts';
-import { normalizeRegistryAddress } from './registry-address.ts';
 
 export interface ResolvedImage {
   readonly reference: ImageReference;

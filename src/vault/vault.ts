@@ -7,16 +7,17 @@
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { type AuditSink, NULL_AUDIT } from '../domain/audit.ts';
-import { BadRequest, NotFound } from '../domain/errors.ts';
-import type { Database } from '../store/schema.ts';
-import type { Actor } from './actor.ts';
 import {
   CREDENTIAL_KINDS,
   type CredentialKind,
   type CredentialState,
   GCR_JSON_KEY_USERNAME,
   IDENTITY_TOKEN_USERNAME,
-} from './credential-kind.ts';
+} from '../domain/credential-kind.ts';
+import { BadRequest, NotFound } from '../domain/errors.ts';
+import { normalizeRegistryAddress, parseRegistryAddress } from '../domain/registry-address.ts';
+import type { Database } from '../store/schema.ts';
+import type { Actor } from './actor.ts';
 import {
   type CredentialRecord,
   type CredentialRow,
@@ -32,7 +33,6 @@ import {
   parseEnvironmentName,
   settingsFromRow,
 } from './environment-settings.ts';
-import { normalizeRegistryAddress, parseRegistryAddress } from './registry-address.ts';
 
 export interface AddCredentialInput {
   readonly environment?: string;

@@ -12,9 +12,9 @@ import type { AuditSink } from '../../domain/audit.ts';
 import { BadRequest, InvalidGrant, Unauthorized, UnsupportedGrant } from '../../domain/errors.ts';
 import { type Principal, principalName, type Registry } from '../../domain/model.ts';
 import type { RefreshTokenStore } from '../../store/refresh-token-store.ts';
+import type { IssuedToken } from '../../token/token-minter.ts';
 import type { Authority } from '../authority.ts';
 import { parseBasic } from '../basic-auth.ts';
-import type { IssuedToken } from '../context.ts';
 
 export interface TokenRouteDeps {
   readonly authority: Authority;

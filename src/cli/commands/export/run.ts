@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequest } from '../../../domain/errors.ts';
+import { parseRegistryAddress } from '../../../domain/registry-address.ts';
 import { writeFileAtomic } from '../../../formats/atomic-file.ts';
 import type { ExportCredential } from '../../../formats/registry.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
 import { openLocalVault } from '../../../vault/local-vault.ts';
-import { parseRegistryAddress } from '../../../vault/registry-address.ts';
 import { EXPORT_FORMATS } from './index.ts';
 
 type Options = Record<string, unknown>;

@@ -1,13 +1,14 @@
 /** `purser login`: verify, report, store on success. */
-import { verifyCredentials } from '../../../registry-client/login.ts';
-import { localActor } from '../../../vault/actor.ts';
-import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { openLocalVault } from '../../../vault/local-vault.ts';
+
 import {
   DOCKER_HUB,
   normalizeRegistryAddress,
   parseRegistryAddress,
-} from '../../../vault/registry-address.ts';
+} from '../../../domain/registry-address.ts';
+import { verifyCredentials } from '../../../registry-client/login.ts';
+import { localActor } from '../../../vault/actor.ts';
+import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
+import { openLocalVault } from '../../../vault/local-vault.ts';
 import { ExitError } from '../../output.ts';
 import { readSecretOption } from '../vault/secret-input.ts';
 

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadRequest } from '../../../domain/errors.ts';
+import { parseRegistryAddress } from '../../../domain/registry-address.ts';
 import { writeFileAtomic } from '../../../formats/atomic-file.ts';
-import { parseRegistryAddress } from '../../../vault/registry-address.ts';
 import { certsDirName, fetchCertificateChain, formatFingerprint } from '../../../vault/registry-trust.ts';
 import { ExitError } from '../../output.ts';
 

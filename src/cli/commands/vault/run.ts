@@ -1,8 +1,8 @@
 /** Implementations of `purser vault …` (local mode: the data directory, no server). */
 
+import { CREDENTIAL_KINDS, GCR_JSON_KEY_USERNAME } from '../../../domain/credential-kind.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { localActor } from '../../../vault/actor.ts';
-import { CREDENTIAL_KINDS, GCR_JSON_KEY_USERNAME } from '../../../vault/credential-kind.ts';
 import type { CredentialRecord } from '../../../vault/credential-record.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
 import { type LocalVault, openLocalVault } from '../../../vault/local-vault.ts';
@@ -162,7 +162,7 @@ export async function allow(addresses: readonly string[], options: Options): Pro
       next = await vault.setAllowlist(env, null, localActor());
     } else if (addresses.length > 0) {
       const base = current.allowlist ?? [];
-      const { parseRegistryAddress } = await import('../../../vault/registry-address.ts');
+      const { parseRegistryAddress } = await import('../../../domain/registry-address.ts');
       const given = addresses.map(parseRegistryAddress);
       const list = options.remove ? base.filter((a) => !given.includes(a)) : [...base, ...given];
       next = await vault.setAllowlist(env, list, localActor());

@@ -7,12 +7,12 @@ import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
 import { auditChange, requireAdmin } from './access-guard.ts';
 import { API_PREFIX } from './openapi.ts';
-import { GROUP_LIST, NameParams, PERSON_NAME, strictObject } from './schemas.ts';
+import { APP_NAME, GROUP_LIST, NameParams, strictObject } from './schemas.ts';
 import { ModelView } from './views.ts';
 
 const tags = ['apps'];
 const CreateApp = strictObject({
-  name: PERSON_NAME,
+  name: APP_NAME,
   id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   publications: Type.Optional(GROUP_LIST),
   responsibles: Type.Optional(GROUP_LIST),

@@ -5,8 +5,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseExpiry } from '../../../config/load.ts';
 import { BadRequest, Conflict, NotFound } from '../../../domain/errors.ts';
+import { parseExpiry } from '../../../domain/expiry.ts';
 import type { RobotPermission } from '../../../domain/model.ts';
 import { generateSecret, hashSecret } from '../../../identity/password.ts';
 import { globProblems } from '../../../policy/index.ts';

@@ -3,28 +3,20 @@
  * not match (TypeBox's own messages quote regular expressions).
  */
 import { type TSchema, Type } from '@sinclair/typebox';
+import { type EntityKind, NAME_RULES } from '../../../domain/entity-names.ts';
 
-export const PERSON_NAME = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$',
-  hint: "use 1 to 255 letters, digits, '.', '_', '@' and '-', starting with a letter or digit",
-  description: 'User, group or app name (not all digits)',
-});
-export const GROUP_NAME = PERSON_NAME;
-export const SERVICE_NAME = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}$',
-  hint: "use 1 to 255 letters, digits, '.', '_', ':', '@' and '-' (a host name, for example)",
-  description: 'Service account name, usually the host name of the machine',
-});
-export const ROBOT_NAME = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,126}\\+[A-Za-z0-9][A-Za-z0-9._-]{0,126}$',
-  hint: 'robot names have the form owner+name (for example ci+builder)',
-  description: 'Robot name, owner+name',
-});
-export const REGISTRY_SERVICE = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$',
-  hint: "the registry's REGISTRY_AUTH_TOKEN_SERVICE: letters, digits, '.', '_', ':' and '-'",
-  description: "The registry's token service name (the token audience)",
-});
+/** A name schema from the one entity name rule set (the all-digits refusal is the services'). */
+function entityName(kind: EntityKind) {
+  const rule = NAME_RULES[kind];
+  return Type.String({ pattern: rule.pattern, hint: rule.hint, description: rule.description });
+}
+
+export const USER_NAME = entityName('user');
+export const GROUP_NAME = entityName('group');
+export const APP_NAME = entityName('app');
+export const SERVICE_NAME = entityName('service');
+export const ROBOT_NAME = entityName('robot');
+export const REGISTRY_SERVICE = entityName('registry');
 export const PASSWORD = Type.String({
   minLength: 8,
   maxLength: 1024,

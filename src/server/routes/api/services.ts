@@ -12,14 +12,14 @@ import type { AppContext } from '../../context.ts';
 import { auditChange, requireAdmin } from './access-guard.ts';
 import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
-import { NameParams, PERSON_NAME, SECRET, SERVICE_NAME, strictObject } from './schemas.ts';
+import { APP_NAME, NameParams, SECRET, SERVICE_NAME, strictObject } from './schemas.ts';
 import { ModelView } from './views.ts';
 
 const tags = ['services'];
 const CreateService = strictObject({
   name: SERVICE_NAME,
   app: Type.Optional(
-    Type.Union([PERSON_NAME, Type.Null()], {
+    Type.Union([APP_NAME, Type.Null()], {
       description: 'The app this service runs (pulls apps/<app>/...)',
     }),
   ),
@@ -27,7 +27,7 @@ const CreateService = strictObject({
   disabled: Type.Optional(Type.Boolean()),
 });
 const UpdateService = strictObject({
-  app: Type.Optional(Type.Union([PERSON_NAME, Type.Null()])),
+  app: Type.Optional(Type.Union([APP_NAME, Type.Null()])),
   disabled: Type.Optional(Type.Boolean()),
 });
 

@@ -8,22 +8,22 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { normalizePrivilege } from '../../../config/load.ts';
 import { BadRequest, Conflict, Denied, NotFound } from '../../../domain/errors.ts';
-import { isAllDigits, type Privilege, type User } from '../../../domain/model.ts';
+import { isAllDigits, type User } from '../../../domain/model.ts';
+import { parsePrivileges } from '../../../domain/privilege.ts';
 import { parseHtpasswd } from '../../../identity/htpasswd.ts';
 import { hashPassword } from '../../../identity/password.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
 import { auditChange, isAdmin, managesRegistry, requireAdmin, requireAuthenticated } from './access-guard.ts';
 import { API_PREFIX } from './openapi.ts';
-import { GROUP_LIST, NameParams, PASSWORD, PERSON_NAME, PRIVILEGE_LIST, strictObject } from './schemas.ts';
+import { GROUP_LIST, NameParams, PASSWORD, PRIVILEGE_LIST, strictObject, USER_NAME } from './schemas.ts';
 import { ModelView } from './views.ts';
 
 const tags = ['users'];
 
 const CreateUser = strictObject({
-  name: PERSON_NAME,
+  name: USER_NAME,
   id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   password: Type.Optional(PASSWORD),
   groups: Type.Optional(GROUP_LIST),
@@ -124,7 +124,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         id: body.id,
         passwordHash: body.password === undefined ? null : await hashPassword(body.password),
         groups: body.groups ?? [],
-        privileges: privileges(body.privileges ?? []),
+        privileges: parsePrivileges(body.privileges ?? []),
         admin: body.admin ?? false,
         disabled: body.disabled ?? false,
       });
@@ -160,7 +160,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await writer.upsertUser({
         name,
         groups: body.groups,
-        privileges: body.privileges === undefined ? undefined : privileges(body.privileges),
+        privileges: body.privileges === undefined ? undefined : parsePrivileges(body.privileges),
         admin: body.admin,
         disabled: body.disabled,
       });
@@ -247,7 +247,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const created: string[] = [];
       const updated: string[] = [];
       const skipped: { name: string; reason: string }[] = [];
-      const grant = privileges(body.privileges ?? []);
+      const grant = parsePrivileges(body.privileges ?? []);
       await ctx.authority.refresh();
       for (const entry of parsed.entries) {
         if (isAllDigits(entry.name) || !/^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$/.test(entry.name)) {
@@ -310,20 +310,4 @@ function refuseDigits(name: string): void {
 function refuseLastAdmin(ctx: AppContext, user: User): void {
   const others = ctx.authority.snapshot.users.filter((u) => u.admin && !u.disabled && u.name !== user.name);
   if (others.length === 0) throw new Conflict(`"${user.name}" is the last enabled administrator`);
-}
-
-export function privileges(names: readonly string[]): Privilege[] {
-  const result: Privilege[] = [];
-  const unknown: string[] = [];
-  for (const name of names) {
-    const privilege = normalizePrivilege(name);
-    if (!privilege) unknown.push(name);
-    else if (!result.includes(privilege)) result.push(privilege);
-  }
-  if (unknown.length > 0) {
-    throw new BadRequest(
-      `unknown privilege${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}: use DockerRegistriesPuller, DockerRegistriesPusher, DockerRegistriesManager (or puller, pusher, manager)`,
-    );
-  }
-  return result;
 }

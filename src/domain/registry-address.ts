@@ -4,7 +4,7 @@
  * (`https://index.docker.io/v1/`, `docker.io`, `http://host:5000`, `host:5000/v2/`); this module
  * is the one place that maps them, for the vault, the exporters and the credential helper alike.
  */
-import { BadRequest } from '../domain/errors.ts';
+import { BadRequest } from './errors.ts';
 
 export {
   DOCKER_HUB,
