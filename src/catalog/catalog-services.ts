@@ -4,11 +4,11 @@
  * scheduler get the same instances.
  */
 
+import { AuditLog } from '../audit/audit-log.ts';
 import type { ResourceActions } from '../domain/access.ts';
 import type { AccessModel } from '../policy/access-model.ts';
 import type { TokenSource } from '../registry-client/registry-client.ts';
 import type { AppContext } from '../server/context.ts';
-import { AuditLog } from './audit-log.ts';
 import { SearchIndex } from './search-index.ts';
 
 export interface CatalogServices {

@@ -1,4 +1,3 @@
-export { AUDIT_COLUMNS, AuditLog, type AuditQuery, type AuditRecord, type ImageUser } from './audit-log.ts';
 export { type CatalogServices, catalogServices, selfTokens } from './catalog-services.ts';
 export { lastSync, type SyncOptions, type SyncProgress, type SyncReport, syncRegistry } from './discovery.ts';
 export {

@@ -4,7 +4,7 @@
  * audited, and reflected in the index at once (the registry's delete events confirm it later).
  */
 import type { Kysely } from 'kysely';
-import type { AuditSink } from '../domain/audit.ts';
+import type { AuditSink } from '../audit/audit-entry.ts';
 import { BadRequest, NotFound } from '../domain/errors.ts';
 import { type Principal, principalName } from '../domain/model.ts';
 import type { AccessModel } from '../policy/access-model.ts';

@@ -7,8 +7,8 @@
 import type {} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AuditSink } from '../audit/audit-entry.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { AuditSink } from '../domain/audit.ts';
 import type { Principal } from '../domain/model.ts';
 import type { DatabaseHandle } from '../store/database.ts';
 import type { Database } from '../store/schema.ts';

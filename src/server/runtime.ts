@@ -3,17 +3,13 @@
  * (model, policy, keys). Shared by `purser serve` and by CLI commands in local mode.
  */
 import pino, { type Logger } from 'pino';
+import { openAuditPipeline } from '../audit/audit-pipeline.ts';
+import type { BufferedAudit } from '../audit/buffered-audit.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { AccessMode } from '../domain/model.ts';
 import { openDatabase } from '../store/database.ts';
-import { appendAuditLine, localAuditFile } from '../vault/local-audit.cts';
-import { createAuditSink } from './audit-sink.ts';
 import { Authority } from './authority.ts';
-import { BufferedAudit } from './buffered-audit.ts';
 import type { AppContext } from './context.ts';
-
-/** Where a server keeps audit entries its store refused (`<data>/audit/`). */
-export const UNWRITTEN_AUDIT = 'unwritten.jsonl';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -45,19 +41,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       lifetime: options.lifetime,
     });
-    // An entry the store refuses (disk full, database down) goes to <data>/audit/unwritten.jsonl
-    // instead of being lost; the failure is logged at most every 10 s.
-    let lastWarning = 0;
-    const unwritten = localAuditFile(options.dataDir, UNWRITTEN_AUDIT);
-    const sink = createAuditSink(database, (error, entry) => {
-      appendAuditLine(options.dataDir, entry, UNWRITTEN_AUDIT);
-      if (Date.now() - lastWarning < 10_000) return;
-      lastWarning = Date.now();
-      logger.error({ err: error, file: unwritten }, 'audit write failed; entries kept in the file');
-    });
-    const audit = new BufferedAudit(sink, {
-      onError: (error) => logger.error({ err: error }, 'audit write failed'),
-    });
+    const { sink: audit } = openAuditPipeline({ database, dataDir: options.dataDir, logger });
     const controller = new AbortController();
     const ctx: AppContext = {
       dataDir: options.dataDir,

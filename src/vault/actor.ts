@@ -1,6 +1,6 @@
 /** Who changes or reads vault entries, for `updated_by` columns and audit entries. */
 import os from 'node:os';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
 import { type Principal, principalName } from '../domain/model.ts';
 
 export interface Actor {

@@ -12,9 +12,9 @@
 import fs = require('node:fs');
 import path = require('node:path');
 
+import { appendAuditLine } from '../audit/local-audit.cts';
 import { MESSAGES, openParts, parseSealed, sealedKeyId } from '../crypto/sealed-value.cts';
 import { readHelperSnapshot } from './helper-snapshot.cts';
-import { appendAuditLine } from './local-audit.cts';
 import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 import { secretAad } from './secret-aad.cts';
 

@@ -3,15 +3,15 @@
  * PURSER_DATA, else ./purser-data; the store in it (migrated) and the master key.
  */
 
-import { AuditLog } from '../catalog/audit-log.ts';
+import type { AuditSink } from '../audit/audit-entry.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { appendAuditLine } from '../audit/local-audit.cts';
 import { resolveDataLocation } from '../config/data-dir.ts';
 import { loadSecretBox, type MasterKeySource } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import type { AuditSink } from '../domain/audit.ts';
 import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import { writeHelperSnapshot } from './helper-snapshot.cts';
-import { appendAuditLine } from './local-audit.cts';
 import { Vault } from './vault.ts';
 
 export interface LocalVault {

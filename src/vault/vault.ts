@@ -5,8 +5,8 @@
  * Every secret read goes through `reveal*` and is audited.
  */
 import type { Kysely } from 'kysely';
+import { type AuditSink, NULL_AUDIT } from '../audit/audit-entry.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
-import { type AuditSink, NULL_AUDIT } from '../domain/audit.ts';
 import {
   CREDENTIAL_KINDS,
   type CredentialKind,

@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { AuditLog } from '../../src/catalog/audit-log.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import type { AccessModel } from '../../src/policy/access-model.ts';
 import type { AppContext } from '../../src/server/context.ts';

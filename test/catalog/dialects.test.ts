@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { AuditLog } from '../../src/catalog/audit-log.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { ingestRegistryEvents } from '../../src/catalog/event-ingest.ts';
 import { checkNotifySecret, ensureNotifySecret } from '../../src/catalog/notify-secret.ts';
 import { parseEnvelope } from '../../src/catalog/registry-event.ts';

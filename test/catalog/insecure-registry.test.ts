@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AuditLog } from '../../src/catalog/audit-log.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { syncRegistry } from '../../src/catalog/discovery.ts';
 import type { CatalogRegistry } from '../../src/catalog/registry-lookup.ts';
 import { loadRepositories } from '../../src/catalog/repository-store.ts';

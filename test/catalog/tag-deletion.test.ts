@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AuditLog } from '../../src/catalog/audit-log.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { syncRegistry } from '../../src/catalog/discovery.ts';
 import type { CatalogRegistry } from '../../src/catalog/registry-lookup.ts';
 import { findRepositoryId, tagsOf } from '../../src/catalog/repository-store.ts';

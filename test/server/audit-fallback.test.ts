@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
-import { openRuntime, UNWRITTEN_AUDIT } from '../../src/server/runtime.ts';
+import { UNWRITTEN_AUDIT } from '../../src/audit/audit-pipeline.ts';
+import { openRuntime } from '../../src/server/runtime.ts';
 import { tempDir } from '../support/temp.ts';
 
 test('entries the store refuses go to audit/unwritten.jsonl, and the failure is logged once', async () => {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { AuditLog } from '../../src/catalog/audit-log.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { REDACTED_PATHS, type RunningServer, startServer } from '../../src/server/serve.ts';

@@ -9,7 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { AuditQuery } from '../../catalog/audit-log.ts';
+import type { AuditQuery } from '../../audit/audit-log.ts';
 import { auditScope } from '../../catalog/caller-access.ts';
 import { catalogServices } from '../../catalog/catalog-services.ts';
 import { findRegistry } from '../../catalog/registry-lookup.ts';

@@ -9,7 +9,7 @@
  * - everything else is 403 for authenticated callers and 401 for anonymous ones.
  */
 import type { FastifyRequest } from 'fastify';
-import type { AuditEntry } from '../../../domain/audit.ts';
+import type { AuditEntry } from '../../../audit/audit-entry.ts';
 import { Denied, Unauthorized } from '../../../domain/errors.ts';
 import { type Principal, principalName, type Registry, type User } from '../../../domain/model.ts';
 import type { AppContext } from '../../context.ts';

@@ -8,7 +8,7 @@
  * cycle is promoted to the old generation, and under token load that turned into megabytes a
  * second of old-space growth and the long mark-compact pauses that set the p99.
  */
-import type { AuditEntry, AuditSink } from '../domain/audit.ts';
+import type { AuditEntry, AuditSink } from './audit-entry.ts';
 
 export interface BatchAuditSink extends AuditSink {
   recordMany?(entries: readonly AuditEntry[]): Promise<void>;

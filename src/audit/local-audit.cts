@@ -7,7 +7,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 
-import type { AuditEntry, AuditSink } from '../domain/audit.ts';
+import type { AuditEntry, AuditSink } from './audit-entry.ts';
 
 export function localAuditFile(dataDir: string, name = 'vault.jsonl'): string {
   return path.join(dataDir, 'audit', name);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { insertRegistry, openTestStore, type TestStore } from '../../test/catalog/fixtures.ts';
+import { ingestRegistryEvents } from '../catalog/event-ingest.ts';
+import { parseEnvelope } from '../catalog/registry-event.ts';
 import { AuditLog, csvLine } from './audit-log.ts';
-import { ingestRegistryEvents } from './event-ingest.ts';
-import { parseEnvelope } from './registry-event.ts';
 
 let store: TestStore;
 let log: AuditLog;

@@ -1,6 +1,6 @@
 /**
  * The authority's own audit trail (logins, tokens, changes, credential reads). Registry events
- * share the same log (see src/catalog). Implementations must never store a secret.
+ * share the same log (audit-log.ts). Implementations must never store a secret.
  */
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { AuditEntry } from '../domain/audit.ts';
+import type { AuditEntry } from './audit-entry.ts';
 import { type BatchAuditSink, BufferedAudit } from './buffered-audit.ts';
 
 function recordingSink(): BatchAuditSink & { batches: AuditEntry[][] } {
