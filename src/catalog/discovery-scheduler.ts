@@ -4,8 +4,10 @@
  * start, so repositories pushed while Purser was stopped are found. One run per registry at a
  * time; stops on shutdown.
  */
-import type { AppContext } from '../server/context.ts';
-import { catalogServices } from './catalog-services.ts';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../store/schema.ts';
+import type { CatalogServices } from './catalog-services.ts';
 import { syncRegistry } from './discovery.ts';
 import { listRegistries } from './registry-lookup.ts';
 
@@ -18,8 +20,17 @@ export interface DiscoverySchedulerOptions {
   defaultIntervalSeconds?: number;
 }
 
+/** What the scheduler works with (the composed runtime has all of it). */
+export interface DiscoveryDeps {
+  readonly db: Kysely<Database>;
+  readonly catalog: Pick<CatalogServices, 'searchIndex' | 'tokens'>;
+  readonly logger: Logger;
+  /** Stops the scheduler and the runs in progress (shutdown). */
+  readonly shutdown: AbortSignal;
+}
+
 export function startDiscoveryScheduler(
-  ctx: AppContext,
+  ctx: DiscoveryDeps,
   options: DiscoverySchedulerOptions = {},
 ): () => Promise<void> {
   const tickMs = options.tickMs ?? 5_000;
@@ -28,7 +39,7 @@ export function startDiscoveryScheduler(
   const running = new Map<number, Promise<void>>();
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, ctx.shutdown]);
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
   let ticking: Promise<void> = Promise.resolve();
 
   const tick = async () => {

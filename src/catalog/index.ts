@@ -1,4 +1,4 @@
-export { type CatalogServices, catalogServices, selfTokens } from './catalog-services.ts';
+export { type CatalogServices, selfTokens } from './catalog-services.ts';
 export { lastSync, type SyncOptions, type SyncProgress, type SyncReport, syncRegistry } from './discovery.ts';
 export {
   DEFAULT_SYNC_INTERVAL_SECONDS,

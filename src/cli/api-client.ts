@@ -69,7 +69,7 @@ async function remote(server: string, call: ApiCall): Promise<ApiResponse> {
 async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse> {
   const location = resolveDataLocation({ config: globals.config });
   const config = location.configFile ? loadConfigFile(location.configFile) : undefined;
-  const { openRuntime } = await import('../server/runtime.ts');
+  const { openRuntime } = await import('../app/compose.ts');
   const { buildApp } = await import('../server/app.ts');
   const runtime = await openRuntime({
     dataDir: location.dataDir,
@@ -80,12 +80,7 @@ async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse
     lifetime: config?.token.lifetime ?? 300,
   });
   try {
-    const app = await buildApp({
-      ctx: runtime.ctx,
-      authority: runtime.authority,
-      issuer: config?.token.issuer ?? 'purser',
-      localAdmin: true,
-    });
+    const app = await buildApp({ runtime, localAdmin: true });
     try {
       const response = await app.inject({
         method: call.method,

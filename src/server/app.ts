@@ -1,14 +1,13 @@
 /**
- * Builds the HTTP application: error surfaces, authentication, /token, keys, health, the
- * management API and the registry-integration routes. Used by `purser serve` and, with
- * `localAdmin`, in-process by the CLI (which then speaks the same API without a server).
+ * Builds the HTTP application over a composed runtime (src/app/compose.ts): error surfaces,
+ * authentication, /token, keys, health, the management API and the registry-integration
+ * routes. Used by `purser serve` and, with `localAdmin`, in-process by the CLI (which then
+ * speaks the same API without a server, as the local administrator).
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { RefreshTokenStore } from '../store/refresh-token-store.ts';
-import type { Authority } from './authority.ts';
-import type { AppContext } from './context.ts';
+import type { Runtime } from '../app/compose.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { installAuthentication } from './plugins/authenticate.ts';
 import { installErrorHandler } from './plugins/errors.ts';
@@ -17,9 +16,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { tokenRoutes } from './routes/token.ts';
 
 export interface BuildAppOptions {
-  readonly ctx: AppContext;
-  readonly authority: Authority;
-  readonly issuer: string;
+  readonly runtime: Runtime;
   readonly logger?: Logger | false;
   /** CLI mode: every request is the local administrator. */
   readonly localAdmin?: boolean;
@@ -27,6 +24,7 @@ export interface BuildAppOptions {
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { runtime } = options;
   const app = Fastify({
     loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
     logger: options.logger === false || options.logger === undefined ? false : undefined,
@@ -40,19 +38,19 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installErrorHandler(app);
   await app.register(formbody);
   installAuthentication(app, {
-    authority: options.authority,
-    issuer: options.issuer,
+    authority: runtime.authority,
+    issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
   });
-  await metaRoutes(app, options.authority);
+  await metaRoutes(app, runtime.authority);
   await tokenRoutes(app, {
-    authority: options.authority,
-    refreshTokens: new RefreshTokenStore(options.ctx.db),
-    audit: options.ctx.audit,
-    realm: options.issuer,
-    apiAudience: options.issuer,
+    authority: runtime.authority,
+    refreshTokens: runtime.refreshTokens,
+    audit: runtime.audit,
+    realm: runtime.issuer,
+    apiAudience: runtime.issuer,
   });
-  await apiRoutes(app, options.ctx, options.authority);
-  await registerIntegrationRoutes(app, options.ctx, options.authority);
+  await apiRoutes(app, runtime);
+  await registerIntegrationRoutes(app, runtime);
   return app;
 }

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { openRuntime, type Runtime } from '../app/compose.ts';
 import { applyDeclared } from '../config/apply.ts';
 import type { Config } from '../config/load.ts';
 import { buildApp } from './app.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
-import { openRuntime, type Runtime } from './runtime.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -59,18 +59,13 @@ export async function startServer(
   let app: FastifyInstance | undefined;
   let stopJobs: (() => Promise<void>) | undefined;
   try {
-    const applied = await applyDeclared(runtime.ctx.db, config);
+    const applied = await applyDeclared(runtime.db, config);
     if (applied.generatedAdminPassword) {
       announce(`Created the administrator "admin" with password: ${applied.generatedAdminPassword}`);
       announce('This password is shown only once. Change it with: purser user passwd admin');
     }
     await runtime.authority.refresh();
-    app = await buildApp({
-      ctx: runtime.ctx,
-      authority: runtime.authority,
-      issuer: config.token.issuer,
-      logger,
-    });
+    app = await buildApp({ runtime, logger });
     await app.listen({ host: config.listen.host, port: config.listen.port });
     stopJobs = startBackgroundJobs(runtime);
   } catch (error) {

@@ -3,10 +3,10 @@
  * driven with app.inject. Seeds an administrator `root` and helpers to call as anyone.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { openRuntime, type Runtime } from '../../src/server/runtime.ts';
 import { ModelWriter } from '../../src/store/model-writer.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
 
@@ -52,7 +52,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     issuer: 'purser',
     lifetime: 300,
   });
-  const writer = new ModelWriter(runtime.ctx.db);
+  const writer = new ModelWriter(runtime.db);
   await writer.upsertUser({
     name: ROOT.name,
     passwordHash: await hashPassword(ROOT.password),
@@ -61,12 +61,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     privileges: [],
   });
   await runtime.authority.refresh();
-  const app = await buildApp({
-    ctx: runtime.ctx,
-    authority: runtime.authority,
-    issuer: 'purser',
-    logger: false,
-  });
+  const app = await buildApp({ runtime, logger: false });
   const call: ApiFixture['call'] = (method, url, opts = {}) =>
     app.inject({
       method,

@@ -197,7 +197,7 @@ describe('groups, apps, services and robots API', () => {
 
   test('audit entries record changes without secrets', async () => {
     await f.runtime.audit.flush();
-    const rows = await f.runtime.ctx.db.selectFrom('audit_log').selectAll().execute();
+    const rows = await f.runtime.db.selectFrom('audit_log').selectAll().execute();
     const text = JSON.stringify(rows);
     assert.match(text, /robot\.create/);
     assert.match(text, /service\.regenerate/);

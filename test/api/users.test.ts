@@ -214,7 +214,7 @@ describe('users API', () => {
     const deadline = Date.now() + 10_000;
     let stored = '';
     while (Date.now() < deadline) {
-      const row = await f.runtime.ctx.db
+      const row = await f.runtime.db
         .selectFrom('users')
         .select('password_hash')
         .where('name', '=', 'erin')

@@ -7,6 +7,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { AuditLog } from '../../src/audit/audit-log.ts';
+import { selfTokens } from '../../src/catalog/catalog-services.ts';
+import { SearchIndex } from '../../src/catalog/search-index.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import type { AccessModel } from '../../src/policy/access-model.ts';
 import type { AppContext } from '../../src/server/context.ts';
@@ -46,19 +48,22 @@ export async function tokenIssuer(issuer = 'purser-test'): Promise<{ key: Signin
 export async function startCatalogApp(options: CatalogAppOptions): Promise<CatalogApp> {
   const controller = new AbortController();
   const logger = pino({ level: process.env.PURSER_TEST_LOG ? 'debug' : 'silent' });
+  const auditLog = new AuditLog(options.handle.db);
   const ctx = {
-    dataDir: '',
     publicUrl: options.publicUrl ?? 'http://127.0.0.1',
-    database: options.handle,
     db: options.handle.db,
-    box: undefined,
-    audit: new AuditLog(options.handle.db),
+    audit: auditLog,
     logger,
-    minter: options.issuer,
     authority: {
       get model() {
         return options.model();
       },
+    },
+    catalog: {
+      auditLog,
+      searchIndex: new SearchIndex(options.handle.db),
+      model: options.model,
+      tokens: (service: string) => selfTokens(options.issuer, service),
     },
     shutdown: controller.signal,
   } as unknown as AppContext;

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
+import { openRuntime } from '../../src/app/compose.ts';
 import { UNWRITTEN_AUDIT } from '../../src/audit/audit-pipeline.ts';
-import { openRuntime } from '../../src/server/runtime.ts';
 import { tempDir } from '../support/temp.ts';
 
 test('entries the store refuses go to audit/unwritten.jsonl, and the failure is logged once', async () => {
@@ -28,11 +28,11 @@ test('entries the store refuses go to audit/unwritten.jsonl, and the failure is 
     runtime.audit.record({ action: 'login', actor: 'alice', actorKind: 'user', outcome: 'success' });
     await runtime.audit.flush();
     assert.equal(
-      (await runtime.ctx.db.selectFrom('audit_log').select('actor').execute()).length,
+      (await runtime.db.selectFrom('audit_log').select('actor').execute()).length,
       1,
       'written to the store while it accepts',
     );
-    await runtime.ctx.db.schema.dropTable('audit_log').execute();
+    await runtime.db.schema.dropTable('audit_log').execute();
     for (const actor of ['bob', 'carol', 'dave'])
       runtime.audit.record({ action: 'token.issue', actor, actorKind: 'user', outcome: 'success' });
     await runtime.audit.flush();

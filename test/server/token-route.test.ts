@@ -242,7 +242,7 @@ describe('/token', () => {
     const { refresh_token: refreshToken } = (await login.json()) as { refresh_token: string };
     const form = `grant_type=refresh_token&refresh_token=${refreshToken}&service=registry.test&client_id=docker`;
     assert.equal((await post(form)).status, 200);
-    await new ModelWriter(server.runtime.ctx.db).upsertUser({
+    await new ModelWriter(server.runtime.db).upsertUser({
       name: 'dave',
       passwordHash: await hashPassword('new-pw'),
     });
@@ -256,7 +256,7 @@ describe('/token', () => {
     });
     await get('service=registry.test', { authorization: basic('bob', 'not-bobs') });
     await server.runtime.audit.flush();
-    const log = new AuditLog(server.runtime.ctx.db);
+    const log = new AuditLog(server.runtime.db);
     const issued = await log.query({ principal: 'bob', action: 'token.issue' });
     const entry = issued.entries.find((e) => JSON.stringify(e).includes('team/audited'));
     assert.ok(entry, 'the token is in the audit log');

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, type TestContext, test } from 'node:test';
+import { openRuntime } from '../../src/app/compose.ts';
 import { SecretBox } from '../../src/crypto/secret-box.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { openRuntime } from '../../src/server/runtime.ts';
 import { readModelVersion, readSnapshot } from '../../src/store/access-store.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.ts';
 import { ModelWriter } from '../../src/store/model-writer.ts';
@@ -219,7 +219,7 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   await b.authority.refresh();
   assert.equal(a.authority.issuer.kid, b.authority.issuer.kid, 'both replicas sign with the same key');
 
-  const writer = new ModelWriter(a.ctx.db);
+  const writer = new ModelWriter(a.db);
   await writer.upsertRegistry({
     service: 'registry.test',
     url: 'http://127.0.0.1:5000',
@@ -235,8 +235,8 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   await b.authority.refresh();
   assert.ok(b.authority.credential('alice'), 'replica B sees a user created through replica A');
 
-  const appA = await buildApp({ ctx: a.ctx, authority: a.authority, issuer: 'purser' });
-  const appB = await buildApp({ ctx: b.ctx, authority: b.authority, issuer: 'purser' });
+  const appA = await buildApp({ runtime: a });
+  const appB = await buildApp({ runtime: b });
   cleanups.push(() => appA.close());
   cleanups.push(() => appB.close());
   await a.authority.refresh();

@@ -178,7 +178,7 @@ describe('credential API', () => {
     );
 
     await api.runtime.audit.flush();
-    const rows = await api.runtime.ctx.db
+    const rows = await api.runtime.db
       .selectFrom('audit_log')
       .selectAll()
       .where('action', '=', 'credential.read')

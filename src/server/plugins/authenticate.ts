@@ -5,10 +5,10 @@
  * In local CLI mode every request is the local administrator.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Authority } from '../../app/authority.ts';
 import { TokenInvalid } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { verifyToken } from '../../token/verifier.ts';
-import type { Authority } from '../authority.ts';
 import { parseBasic, parseBearer } from '../basic-auth.ts';
 
 export const LOCAL_ADMIN: Principal = {

@@ -11,7 +11,6 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { AuditQuery } from '../../audit/audit-log.ts';
 import { auditScope } from '../../catalog/caller-access.ts';
-import { catalogServices } from '../../catalog/catalog-services.ts';
 import { findRegistry } from '../../catalog/registry-lookup.ts';
 import { findRepositoryId, tagsOf } from '../../catalog/repository-store.ts';
 import { splitTagReference } from '../../catalog/tag-service.ts';
@@ -61,7 +60,7 @@ export function auditFilter(q: Filters, scope: string[] | undefined): AuditQuery
 }
 
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
 
   app.get<{ Querystring: Filters }>(
     '/api/v1/audit',

@@ -12,7 +12,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalLabel, requireManager, requireRepository } from '../../catalog/caller-access.ts';
-import { catalogServices } from '../../catalog/catalog-services.ts';
 import { lastSync, syncRegistry } from '../../catalog/discovery.ts';
 import { requireRegistry } from '../../catalog/registry-lookup.ts';
 import {
@@ -31,7 +30,7 @@ import type { AppContext } from '../context.ts';
 const BASE = '/api/v1/registries/:service';
 
 export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
   const registryOf = async (request: FastifyRequest<{ Params: { service: string } }>) => {
     const registry = services.model().registryByService(request.params.service);
     if (!registry) throw new NotFound(`no registry with service "${request.params.service}"`);

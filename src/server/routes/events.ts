@@ -6,7 +6,6 @@
  * event is never lost, and retries (same event id) are stored once.
  */
 import type { FastifyInstance } from 'fastify';
-import { catalogServices } from '../../catalog/catalog-services.ts';
 import { ingestRegistryEvents } from '../../catalog/event-ingest.ts';
 import {
   checkNotifySecret,
@@ -36,7 +35,7 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
       );
     }
   }
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
 
   app.post<{ Params: { service: string } }>(
     `${NOTIFICATIONS_PATH}/:service`,

@@ -1,7 +1,7 @@
 /** Health and key publication. */
 import type { FastifyInstance } from 'fastify';
+import type { Authority } from '../../app/authority.ts';
 import { jwks } from '../../token/key-store.ts';
-import type { Authority } from '../authority.ts';
 
 export async function metaRoutes(app: FastifyInstance, authority: Authority): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));

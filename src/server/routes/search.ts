@@ -9,7 +9,6 @@
  * see only what they may pull; podman sends no credentials here, so it sees what anonymous may.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { catalogServices } from '../../catalog/catalog-services.ts';
 import { tagsFor } from '../../catalog/repository-store.ts';
 import { searchRepositories, v1Body, v1Result } from '../../catalog/search.ts';
 import { NotFound } from '../../domain/errors.ts';
@@ -27,7 +26,7 @@ interface SearchQuery {
 }
 
 export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
 
   const registriesFor = (request: FastifyRequest<{ Querystring: SearchQuery }>): Registry[] => {
     const header = request.headers[SERVICE_HEADER];

@@ -8,7 +8,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { requireRepository } from '../../catalog/caller-access.ts';
-import { catalogServices } from '../../catalog/catalog-services.ts';
 import { requireRegistry } from '../../catalog/registry-lookup.ts';
 import { findRepositoryId, tagsOf } from '../../catalog/repository-store.ts';
 import { deleteTags, splitTagReference } from '../../catalog/tag-service.ts';
@@ -18,7 +17,7 @@ import type { AppContext } from '../context.ts';
 const BASE = '/api/v1/registries/:service';
 
 export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = catalogServices(ctx);
+  const services = ctx.catalog;
   const deps = () => ({ db: ctx.db, model: services.model(), audit: ctx.audit });
   const afterDelete = (deleted: readonly string[]) => {
     if (deleted.length > 0) services.searchIndex.invalidate();

@@ -7,13 +7,13 @@
  * 400/401/404/405), never 403 or 5xx.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Authority } from '../../app/authority.ts';
 import type { AuditSink } from '../../audit/audit-entry.ts';
 import { formatScopes, parseScopes, type ResourceActions } from '../../domain/access.ts';
 import { BadRequest, InvalidGrant, Unauthorized, UnsupportedGrant } from '../../domain/errors.ts';
 import { type Principal, principalName, type Registry } from '../../domain/model.ts';
 import type { RefreshTokenStore } from '../../store/refresh-token-store.ts';
 import type { IssuedToken } from '../../token/token-minter.ts';
-import type { Authority } from '../authority.ts';
 import { parseBasic } from '../basic-auth.ts';
 
 export interface TokenRouteDeps {

@@ -1,6 +1,5 @@
 /** `purser registry sync SERVICE`: in-process on the data directory, or streamed from a server. */
 import cliProgress from 'cli-progress';
-import { selfTokens } from '../../../catalog/catalog-services.ts';
 import { type SyncProgress, type SyncReport, syncRegistry } from '../../../catalog/discovery.ts';
 import { requireRegistry } from '../../../catalog/registry-lookup.ts';
 import { resolveDataLocation } from '../../../config/data-dir.ts';
@@ -44,7 +43,7 @@ async function localSync(
 ): Promise<SyncReport> {
   const location = resolveDataLocation({ config: options.config as string | undefined });
   const config = location.configFile ? loadConfigFile(location.configFile) : undefined;
-  const { openRuntime } = await import('../../../server/runtime.ts');
+  const { openRuntime } = await import('../../../app/compose.ts');
   const runtime = await openRuntime({
     dataDir: location.dataDir,
     databaseUrl: location.databaseUrl,
@@ -54,8 +53,8 @@ async function localSync(
     lifetime: config?.token.lifetime ?? 300,
   });
   try {
-    const registry = await requireRegistry(runtime.ctx.db, service);
-    return await syncRegistry(runtime.ctx.db, registry, selfTokens(runtime.ctx, service), { onProgress });
+    const registry = await requireRegistry(runtime.db, service);
+    return await syncRegistry(runtime.db, registry, runtime.catalog.tokens(service), { onProgress });
   } finally {
     await runtime.close();
   }

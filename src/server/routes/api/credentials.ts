@@ -10,7 +10,6 @@ import { BadRequest, Denied } from '../../../domain/errors.ts';
 import { principalActor } from '../../../vault/actor.ts';
 import type { CredentialRecord } from '../../../vault/credential-record.ts';
 import { isAllowed, parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { Vault } from '../../../vault/vault.ts';
 import {
   grantEnvironment,
   listGrants,
@@ -80,7 +79,7 @@ type CreateBody = {
 type UpdateBody = { username?: string; secret?: string; email?: string | null; expiresAt?: number | null };
 
 export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const vault = new Vault(ctx.db, ctx.box, ctx.audit);
+  const vault = ctx.vault;
   const actor = (request: FastifyRequest) =>
     principalActor(request.principal, {
       sourceAddress: request.ip,

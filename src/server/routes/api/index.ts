@@ -4,7 +4,6 @@
  * credential vault's, is recorded for the OpenAPI document (GET /api/v1/openapi.json).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Authority } from '../../authority.ts';
 import type { AppContext } from '../../context.ts';
 import { appRoutes } from './apps.ts';
 import { credentialRoutes } from './credentials.ts';
@@ -21,8 +20,7 @@ import { installTypeBoxValidator } from './validator.ts';
 
 const API_VERSION = '1.0.0';
 
-export async function apiRoutes(app: FastifyInstance, ctx: AppContext, authority: Authority): Promise<void> {
-  void authority; // ctx.authority is the same instance
+export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const catalog = new RouteCatalog();
   catalog.install(app);
   await app.register(async (api) => {

@@ -1,22 +1,18 @@
 /**
  * The authority at run time: the current access snapshot and policy, the credential
- * authenticator, and the signing key ring. Decisions and credential lookups are in memory;
- * `refresh()` reloads from the store when another process (CLI, API, replica) changed it.
+ * authenticator, and the signing key ring. Decisions and credential lookups are in memory.
+ * It listens to ModelChanges and installs a new snapshot when the model version moves, whoever
+ * moved it (an application service here, the CLI, another replica); `refresh()` catches up
+ * with changes made elsewhere and with key rotations.
  */
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ResourceActions } from '../domain/access.ts';
 import type { AccessMode, Principal, Registry } from '../domain/model.ts';
 import { CredentialAuthenticator, type PrincipalDirectory } from '../identity/credential-authenticator.ts';
-import { hashPassword } from '../identity/password.ts';
 import { AccessController, AccessModel, type AccessRule, type Explanation } from '../policy/index.ts';
-import {
-  type AccessSnapshot,
-  type CredentialRecord,
-  readModelVersion,
-  readSnapshot,
-} from '../store/access-store.ts';
-import { ModelWriter } from '../store/model-writer.ts';
+import { type AccessSnapshot, type CredentialRecord, readSnapshot } from '../store/access-store.ts';
+import type { ModelChanges } from '../store/model-changes.ts';
 import type { Database } from '../store/schema.ts';
 import { TokenIssuer } from '../token/issuer.ts';
 import { type KeyRing, KeyStore } from '../token/key-store.ts';
@@ -28,12 +24,18 @@ export interface AuthorityOptions {
   readonly mode: AccessMode;
   readonly issuer: string;
   readonly lifetime: number;
+  readonly changes: ModelChanges;
+  /**
+   * Called after a successful login with an outdated hash (an imported bcrypt one), so the
+   * password can be stored again as argon2id (the user service does it).
+   */
+  readonly onRehash?: (name: string, password: string) => void;
 }
 
 export class Authority implements PrincipalDirectory {
   #snapshot: AccessSnapshot;
   #model: AccessModel;
-  #controller: AccessController;
+  readonly #controller: AccessController;
   #ring: KeyRing;
   #keysVersion = '';
   readonly #users = new Map<string, Principal>();
@@ -58,16 +60,10 @@ export class Authority implements PrincipalDirectory {
     this.issuer = new TokenIssuer(ring.signer, { issuer: options.issuer, lifetime: options.lifetime });
     this.#install(snapshot);
     this.#keysVersion = ringVersion(ring);
-    const writer = new ModelWriter(options.db);
     this.authenticator = new CredentialAuthenticator(this, {
-      onRehash: (name, password) => {
-        // Imported bcrypt hashes become argon2id after the first successful login.
-        void hashPassword(password)
-          .then((passwordHash) => writer.upsertUser({ name, passwordHash }))
-          .then(() => this.refresh())
-          .catch(() => {});
-      },
+      ...(options.onRehash ? { onRehash: options.onRehash } : {}),
     });
+    options.changes.onChange((version) => this.#reload(version));
   }
 
   static async open(options: AuthorityOptions): Promise<Authority> {
@@ -89,12 +85,15 @@ export class Authority implements PrincipalDirectory {
     return this.#ring;
   }
 
-  /** Reloads the model when its version moved, and the key ring when keys changed. */
+  /** Catches up with model changes made elsewhere, and with key rotations. */
   async refresh(): Promise<void> {
-    const version = await readModelVersion(this.options.db);
+    await this.options.changes.catchUp();
+    await this.refreshKeys();
+  }
+
+  async #reload(version: number): Promise<void> {
     if (version !== this.#snapshot.version)
       this.#install(await readSnapshot(this.options.db, this.options.mode));
-    await this.refreshKeys();
   }
 
   async refreshKeys(): Promise<void> {
@@ -170,7 +169,7 @@ export class Authority implements PrincipalDirectory {
       rules: snapshot.rules as AccessRule[],
       mode: snapshot.mode,
     });
-    this.#controller = new AccessController(this.#model);
+    this.#controller.replaceModel(this.#model);
   }
 }
 
