@@ -15,15 +15,14 @@ import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccessMode } from '../domain/model.ts';
-import { hashPassword } from '../identity/password.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
-import { ModelWriter } from '../store/model-writer.ts';
 import { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
 import { Vault } from '../vault/vault.ts';
 import { Authority } from './authority.ts';
+import { type ApplicationServices, composeServices } from './services.ts';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -56,6 +55,7 @@ export interface Runtime {
   readonly catalog: CatalogServices;
   readonly refreshTokens: RefreshTokenStore;
   readonly vault: Vault;
+  readonly services: ApplicationServices;
   /** Aborted on close: long-running jobs (discovery) stop. */
   readonly shutdown: AbortSignal;
   close(): Promise<void>;
@@ -69,7 +69,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const db = database.db;
     const changes = new ModelVersionChanges(db);
     const pipeline = openAuditPipeline({ database, dataDir: options.dataDir, logger });
-    const writer = new ModelWriter(db);
+    // The services are built after the authority they use; its re-hash callback reaches the
+    // user service through this binding.
+    let services: ApplicationServices | undefined;
     const authority = await Authority.open({
       db,
       box,
@@ -78,15 +80,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       lifetime: options.lifetime,
       changes,
-      // Imported bcrypt hashes become argon2id after the first successful login.
-      onRehash: (name, password) => {
-        void hashPassword(password)
-          .then((passwordHash) => writer.upsertUser({ name, passwordHash }))
-          .then(() => changes.notify())
-          .catch(() => {});
-      },
+      onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
     const vault = new Vault(db, box, pipeline.sink);
+    services = composeServices({ db, authority, changes, audit: pipeline.sink, issuer: options.issuer });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
       searchIndex: new SearchIndex(db),
@@ -109,6 +106,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       catalog,
       refreshTokens: new RefreshTokenStore(db),
       vault,
+      services,
       shutdown: controller.signal,
       async close() {
         controller.abort();

@@ -4,19 +4,12 @@
  * changed, so a restart does not invalidate refresh tokens.
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Runtime } from '../app/compose.ts';
 import { parseExpiry } from '../domain/expiry.ts';
 import type { Privilege } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
-import {
-  generateSecret,
-  hashPassword,
-  hashSecret,
-  verifyPassword,
-  verifySecret,
-} from '../identity/password.ts';
+import { generateSecret, hashSecret, verifySecret } from '../identity/password.ts';
 import { ModelWriter } from '../store/model-writer.ts';
-import type { Database } from '../store/schema.ts';
 import type { Config } from './load.ts';
 
 export interface ApplyResult {
@@ -26,10 +19,11 @@ export interface ApplyResult {
 }
 
 export async function applyDeclared(
-  db: Kysely<Database>,
+  runtime: Pick<Runtime, 'db' | 'services' | 'changes'>,
   config: Config,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ApplyResult> {
+  const { db, services } = runtime;
   const writer = new ModelWriter(db);
   const c = config.declared;
   let changes = 0;
@@ -46,23 +40,11 @@ export async function applyDeclared(
     changes++;
   }
   for (const user of c.users ?? []) {
-    const stored = await db
-      .selectFrom('users')
-      .select('password_hash')
-      .where('name', '=', user.name)
-      .executeTakeFirst();
-    let passwordHash: string | undefined;
-    if (user.password_hash !== undefined) passwordHash = user.password_hash;
-    else if (user.password !== undefined) {
-      const same = stored?.password_hash
-        ? (await verifyPassword(stored.password_hash, user.password)).ok
-        : false;
-      passwordHash = same ? undefined : await hashPassword(user.password);
-    }
-    await writer.upsertUser({
+    await services.users.declare({
       name: user.name,
       id: user.id,
-      passwordHash,
+      password: user.password,
+      passwordHash: user.password_hash,
       groups: user.groups ?? [],
       privileges: (user.privileges ?? []).map((p) => normalizePrivilege(p) as Privilege),
       admin: user.admin ?? false,
@@ -118,7 +100,8 @@ export async function applyDeclared(
     await writer.replaceRules(c.rules);
     changes++;
   }
-  const bootstrap = await ensureBootstrapAdmin(db, writer, env);
+  const bootstrap = await ensureBootstrapAdmin(runtime, env);
+  await runtime.changes.notify();
   return { changes, ...(bootstrap ? { generatedAdminPassword: bootstrap } : {}) };
 }
 
@@ -127,32 +110,14 @@ export async function applyDeclared(
  * comes from PURSER_ADMIN_PASSWORD, or is generated and returned so the caller prints it once.
  */
 async function ensureBootstrapAdmin(
-  db: Kysely<Database>,
-  writer: ModelWriter,
+  runtime: Pick<Runtime, 'services'>,
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
-  const anyAdmin = await db.selectFrom('users').select('id').where('admin', '=', 1).executeTakeFirst();
-  const done = await db
-    .selectFrom('meta')
-    .select('value')
-    .where('key', '=', 'bootstrap_admin')
-    .executeTakeFirst();
-  if (anyAdmin || done) return undefined;
   const generated = env.PURSER_ADMIN_PASSWORD ? undefined : crypto.randomBytes(18).toString('base64url');
-  const password = env.PURSER_ADMIN_PASSWORD ?? generated!;
-  await writer.upsertUser({
-    name: 'admin',
-    passwordHash: await hashPassword(password),
-    admin: true,
-    groups: [],
-    privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'],
-  });
-  await db
-    .insertInto('meta')
-    .values({ key: 'bootstrap_admin', value: String(Date.now()) })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  return generated;
+  const created = await runtime.services.users.ensureFirstAdministrator(
+    env.PURSER_ADMIN_PASSWORD ?? generated!,
+  );
+  return created ? generated : undefined;
 }
 
 export { generateSecret };

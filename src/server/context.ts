@@ -20,6 +20,7 @@ export type AppContext = Pick<
   | 'catalog'
   | 'refreshTokens'
   | 'vault'
+  | 'services'
   | 'shutdown'
 >;
 

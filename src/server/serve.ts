@@ -59,7 +59,7 @@ export async function startServer(
   let app: FastifyInstance | undefined;
   let stopJobs: (() => Promise<void>) | undefined;
   try {
-    const applied = await applyDeclared(runtime.db, config);
+    const applied = await applyDeclared(runtime, config);
     if (applied.generatedAdminPassword) {
       announce(`Created the administrator "admin" with password: ${applied.generatedAdminPassword}`);
       announce('This password is shown only once. Change it with: purser user passwd admin');

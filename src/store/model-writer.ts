@@ -6,21 +6,16 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { checkName } from '../domain/entity-names.ts';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
-import type { Privilege, RobotPermission } from '../domain/model.ts';
+import type { RobotPermission } from '../domain/model.ts';
 import { bumpModelVersion } from './access-store.ts';
 import type { Database } from './schema.ts';
+import { ensureGroups, insertGroup } from './writers/group-names.ts';
+import { refuseNameTaken } from './writers/login-names.ts';
+import { nextId } from './writers/numbered-ids.ts';
+import { revokeRefreshTokens } from './writers/refresh-tokens.ts';
 
 type Tx = Transaction<Database>;
 
-export interface UserPatch {
-  name: string;
-  id?: number | undefined;
-  passwordHash?: string | null | undefined;
-  groups?: readonly string[] | undefined;
-  privileges?: readonly Privilege[] | undefined;
-  admin?: boolean | undefined;
-  disabled?: boolean | undefined;
-}
 export interface AppPatch {
   name: string;
   id?: number | undefined;
@@ -87,77 +82,6 @@ export class ModelWriter {
       const result = await trx.deleteFrom('groups').where('name', '=', name).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw new NotFound(`no group named "${name}"`);
     });
-  }
-
-  async upsertUser(patch: UserPatch): Promise<Created> {
-    checkName('user', patch.name);
-    return this.change(async (trx) => {
-      await refuseNameTaken(trx, patch.name, 'users');
-      const now = Date.now();
-      let user = await trx
-        .selectFrom('users')
-        .select(['id', 'password_hash'])
-        .where('name', '=', patch.name)
-        .executeTakeFirst();
-      const created = !user;
-      if (!user) {
-        const id = patch.id ?? (await nextId(trx, 'users'));
-        if (await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) {
-          throw new Conflict(`user id ${id} is already taken`);
-        }
-        await trx
-          .insertInto('users')
-          .values({
-            id,
-            name: patch.name,
-            password_hash: patch.passwordHash ?? null,
-            privileges: JSON.stringify(patch.privileges ?? []),
-            admin: patch.admin ? 1 : 0,
-            disabled: patch.disabled ? 1 : 0,
-            credential_version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        user = { id, password_hash: patch.passwordHash ?? null };
-      } else {
-        if (patch.id !== undefined && patch.id !== user.id)
-          throw new Conflict(`user "${patch.name}" already has id ${user.id}`);
-        const credentialChanged =
-          (patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash) ||
-          patch.disabled === true;
-        await trx
-          .updateTable('users')
-          .set((eb) => ({
-            updated_at: now,
-            ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash } : {}),
-            ...(patch.privileges !== undefined ? { privileges: JSON.stringify(patch.privileges) } : {}),
-            ...(patch.admin !== undefined ? { admin: patch.admin ? 1 : 0 } : {}),
-            ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
-            ...(credentialChanged ? { credential_version: eb('credential_version', '+', 1) } : {}),
-          }))
-          .where('id', '=', user.id)
-          .execute();
-      }
-      if (patch.groups !== undefined) {
-        const ids = await ensureGroups(trx, patch.groups);
-        await trx.deleteFrom('user_groups').where('user_id', '=', user.id).execute();
-        if (ids.length > 0) {
-          await trx
-            .insertInto('user_groups')
-            .values(ids.map((group_id, position) => ({ user_id: user.id, group_id, position })))
-            .execute();
-        }
-      }
-      if (!created && patch.disabled === true) await revokeRefreshTokens(trx, 'user', patch.name);
-      if (!created && patch.passwordHash !== undefined && patch.passwordHash !== user.password_hash)
-        await revokeRefreshTokens(trx, 'user', patch.name);
-      return created ? 'created' : 'updated';
-    });
-  }
-
-  deleteUser(name: string): Promise<void> {
-    return this.deleteNamed('users', 'user', name);
   }
 
   async upsertApp(patch: AppPatch): Promise<Created> {
@@ -379,43 +303,6 @@ export class ModelWriter {
   }
 }
 
-/** Users, services and robots share one login namespace. */
-async function refuseNameTaken(trx: Tx, name: string, own: 'users' | 'services' | 'robots'): Promise<void> {
-  for (const table of ['users', 'services', 'robots'] as const) {
-    if (table === own) continue;
-    const row = await trx.selectFrom(table).select('name').where('name', '=', name).executeTakeFirst();
-    if (row) throw new Conflict(`the name "${name}" is already used by a ${table.slice(0, -1)}`);
-  }
-}
-
-async function nextId(trx: Tx, table: 'users' | 'groups' | 'apps'): Promise<number> {
-  const row = await trx
-    .selectFrom(table)
-    .select((eb) => eb.fn.max('id').as('max'))
-    .executeTakeFirst();
-  return Number(row?.max ?? 0) + 1;
-}
-
-async function insertGroup(trx: Tx, name: string, id?: number): Promise<number> {
-  const groupId = id ?? (await nextId(trx, 'groups'));
-  if (await trx.selectFrom('groups').select('id').where('id', '=', groupId).executeTakeFirst()) {
-    throw new Conflict(`group id ${groupId} is already taken`);
-  }
-  await trx.insertInto('groups').values({ id: groupId, name, created_at: Date.now() }).execute();
-  return groupId;
-}
-
-/** Group ids for names, creating missing groups; keeps order (first = primary). */
-async function ensureGroups(trx: Tx, names: readonly string[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const name of [...new Set(names)]) {
-    checkName('group', name);
-    const row = await trx.selectFrom('groups').select('id').where('name', '=', name).executeTakeFirst();
-    ids.push(row ? row.id : await insertGroup(trx, name));
-  }
-  return ids;
-}
-
 async function setRoleGroups(
   trx: Tx,
   table: 'app_groups' | 'registry_groups',
@@ -469,12 +356,4 @@ function credentialUpdate(
       ...(endsSessions ? { credential_version: sql<number>`credential_version + 1` } : {}),
     },
   };
-}
-
-async function revokeRefreshTokens(trx: Tx, kind: 'user' | 'service' | 'robot', name: string): Promise<void> {
-  await trx
-    .deleteFrom('refresh_tokens')
-    .where('principal_kind', '=', kind)
-    .where('principal_name', '=', name)
-    .execute();
 }

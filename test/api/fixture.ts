@@ -8,6 +8,7 @@ import type { AccessMode } from '../../src/domain/model.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ModelWriter } from '../../src/store/model-writer.ts';
+import { type ModelWriters, modelWriters } from '../../src/store/writers/model-writers.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
 
 export const ROOT = { name: 'root', password: 'root-password' } as const;
@@ -17,6 +18,8 @@ export interface ApiFixture {
   readonly runtime: Runtime;
   readonly dataDir: string;
   readonly writer: ModelWriter;
+  /** The store's per-aggregate writers (seeding without going through the API). */
+  readonly writers: ModelWriters;
   /** Calls the API; `as` = [user, password] for Basic auth, undefined = anonymous. */
   call(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -53,7 +56,8 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     lifetime: 300,
   });
   const writer = new ModelWriter(runtime.db);
-  await writer.upsertUser({
+  const writers = modelWriters(runtime.db);
+  await writers.users.upsert({
     name: ROOT.name,
     passwordHash: await hashPassword(ROOT.password),
     admin: true,
@@ -74,6 +78,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     runtime,
     dataDir,
     writer,
+    writers,
     call,
     admin: (method, url, body) => call(method, url, { as: [ROOT.name, ROOT.password], body }),
     async close() {

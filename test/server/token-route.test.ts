@@ -11,7 +11,7 @@ import { AuditLog } from '../../src/audit/audit-log.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { REDACTED_PATHS, type RunningServer, startServer } from '../../src/server/serve.ts';
-import { ModelWriter } from '../../src/store/model-writer.ts';
+import { modelWriters } from '../../src/store/writers/model-writers.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
 
 const CONFIG = (dataDir: string) => `
@@ -242,7 +242,7 @@ describe('/token', () => {
     const { refresh_token: refreshToken } = (await login.json()) as { refresh_token: string };
     const form = `grant_type=refresh_token&refresh_token=${refreshToken}&service=registry.test&client_id=docker`;
     assert.equal((await post(form)).status, 200);
-    await new ModelWriter(server.runtime.db).upsertUser({
+    await modelWriters(server.runtime.db).users.upsert({
       name: 'dave',
       passwordHash: await hashPassword('new-pw'),
     });

@@ -13,6 +13,7 @@ import { readModelVersion, readSnapshot } from '../../src/store/access-store.ts'
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.ts';
 import { ModelWriter } from '../../src/store/model-writer.ts';
 import { RefreshTokenStore } from '../../src/store/refresh-token-store.ts';
+import { modelWriters } from '../../src/store/writers/model-writers.ts';
 import { KeyStore } from '../../src/token/key-store.ts';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../support/postgres.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
@@ -68,9 +69,10 @@ for (const dialect of DIALECTS.filter(
       await again.close();
 
       const writer = new ModelWriter(handle.db);
+      const writers = modelWriters(handle.db);
       const before = await readModelVersion(handle.db);
       await writer.upsertGroup('dev', 10);
-      await writer.upsertUser({
+      await writers.users.upsert({
         name: 'alice',
         id: 1,
         passwordHash: await hashPassword('pw'),
@@ -113,13 +115,13 @@ for (const dialect of DIALECTS.filter(
       assert.equal(snapshot.credentials.get('alice')?.kind, 'user');
       assert.equal(snapshot.credentials.get('ci+builder')?.kind, 'robot');
 
-      await assert.rejects(writer.upsertUser({ name: '1234' }), /all digits/);
+      await assert.rejects(writers.users.upsert({ name: '1234' }), /all digits/);
       await assert.rejects(
         writer.upsertService({ name: 'alice', secretHash: 'x' }),
         /already used by a user/,
       );
-      await assert.rejects(writer.upsertUser({ name: 'bob', id: 1 }), /already taken/);
-      await assert.rejects(writer.deleteUser('nobody'), /no user named/);
+      await assert.rejects(writers.users.upsert({ name: 'bob', id: 1 }), /already taken/);
+      await assert.rejects(writers.users.delete('nobody'), /no user named/);
     });
 
     test('refresh tokens survive and die with the credential', async (t) => {
@@ -127,7 +129,8 @@ for (const dialect of DIALECTS.filter(
       if (!opened) return;
       const { handle } = opened;
       const writer = new ModelWriter(handle.db);
-      await writer.upsertUser({ name: 'carol', passwordHash: await hashPassword('one') });
+      const writers = modelWriters(handle.db);
+      await writers.users.upsert({ name: 'carol', passwordHash: await hashPassword('one') });
       const tokens = new RefreshTokenStore(handle.db);
       const token = await tokens.create({
         principalKind: 'user',
@@ -144,7 +147,7 @@ for (const dialect of DIALECTS.filter(
         stored.every((row) => row.token_hash !== token),
         'only a hash is stored',
       );
-      await writer.upsertUser({ name: 'carol', passwordHash: await hashPassword('two') });
+      await writers.users.upsert({ name: 'carol', passwordHash: await hashPassword('two') });
       assert.equal(
         await new RefreshTokenStore(handle.db).find(token),
         undefined,
@@ -220,13 +223,14 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   assert.equal(a.authority.issuer.kid, b.authority.issuer.kid, 'both replicas sign with the same key');
 
   const writer = new ModelWriter(a.db);
+  const writers = modelWriters(a.db);
   await writer.upsertRegistry({
     service: 'registry.test',
     url: 'http://127.0.0.1:5000',
     publications: ['dev'],
     responsibles: ['dev'],
   });
-  await writer.upsertUser({
+  await writers.users.upsert({
     name: 'alice',
     passwordHash: await hashPassword('alice-pw'),
     groups: ['dev'],

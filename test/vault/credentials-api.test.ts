@@ -27,7 +27,7 @@ describe('credential API', () => {
       repositories: ['**'],
       permission: 'read',
     });
-    await api.writer.upsertUser({
+    await api.writers.users.upsert({
       name: 'carol',
       passwordHash: await hashPassword('carol-password'),
       admin: false,

@@ -6,22 +6,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Authority } from '../../app/authority.ts';
+import { LOCAL_ADMINISTRATOR } from '../../app/caller.ts';
 import { TokenInvalid } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { verifyToken } from '../../token/verifier.ts';
 import { parseBasic, parseBearer } from '../basic-auth.ts';
-
-export const LOCAL_ADMIN: Principal = {
-  kind: 'user',
-  user: {
-    id: 0,
-    name: 'local-cli',
-    groups: [],
-    privileges: ['DockerRegistriesPuller', 'DockerRegistriesPusher', 'DockerRegistriesManager'],
-    admin: true,
-    disabled: false,
-  },
-};
 
 export interface AuthenticateOptions {
   readonly authority: Authority;
@@ -34,7 +23,7 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
   // Callback style: /token (which authenticates on its own) pays no promise here.
   app.addHook('onRequest', (request, _reply, done) => {
     if (options.localAdmin) {
-      request.principal = LOCAL_ADMIN;
+      request.principal = LOCAL_ADMINISTRATOR;
       return done();
     }
     request.principal = ANONYMOUS;

@@ -1,6 +1,7 @@
 /** /api/v1/apps (administrators only): publications and responsibles by group name. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ModelView } from '../../../app/views.ts';
 import { BadRequest, Conflict, NotFound } from '../../../domain/errors.ts';
 import { isAllDigits } from '../../../domain/model.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
@@ -8,7 +9,6 @@ import type { AppContext } from '../../context.ts';
 import { auditChange, requireAdmin } from './access-guard.ts';
 import { API_PREFIX } from './openapi.ts';
 import { APP_NAME, GROUP_LIST, NameParams, strictObject } from './schemas.ts';
-import { ModelView } from './views.ts';
 
 const tags = ['apps'];
 const CreateApp = strictObject({

@@ -7,6 +7,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ModelView } from '../../../app/views.ts';
 import { BadRequest, Conflict, Denied, NotFound } from '../../../domain/errors.ts';
 import type { Registry } from '../../../domain/model.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
@@ -23,7 +24,6 @@ import {
 import { API_PREFIX } from './openapi.ts';
 import { registryConfigRoute } from './registry-config.ts';
 import { GROUP_LIST, REGISTRY_SERVICE, ServiceParams, strictObject } from './schemas.ts';
-import { ModelView } from './views.ts';
 
 const tags = ['registries'];
 const URL_SCHEMA = Type.String({

@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ModelView } from '../../../app/views.ts';
 import { BadRequest, Conflict, NotFound } from '../../../domain/errors.ts';
 import { parseExpiry } from '../../../domain/expiry.ts';
 import type { RobotPermission } from '../../../domain/model.ts';
@@ -16,7 +17,6 @@ import { auditChange, requireAdmin } from './access-guard.ts';
 import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
 import { EXPIRES, NameParams, PERMISSION, ROBOT_NAME, SECRET, strictObject } from './schemas.ts';
-import { ModelView } from './views.ts';
 
 const tags = ['robots'];
 const REPOSITORIES = Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {

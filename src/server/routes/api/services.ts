@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ModelView } from '../../../app/views.ts';
 import { Conflict, NotFound } from '../../../domain/errors.ts';
 import { generateSecret, hashSecret } from '../../../identity/password.ts';
 import { ModelWriter } from '../../../store/model-writer.ts';
@@ -13,7 +14,6 @@ import { auditChange, requireAdmin } from './access-guard.ts';
 import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
 import { APP_NAME, NameParams, SECRET, SERVICE_NAME, strictObject } from './schemas.ts';
-import { ModelView } from './views.ts';
 
 const tags = ['services'];
 const CreateService = strictObject({

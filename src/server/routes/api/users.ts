@@ -1,24 +1,15 @@
 /**
- * /api/v1/users, /api/v1/me and htpasswd import.
- *
- * htpasswd import: new users are created with their bcrypt hash kept as-is (verified on login,
- * re-hashed to argon2id after the first successful one). Users that already exist are
- * skipped and reported, unless `update: true`, which replaces their password hash (and only
- * that). Lines that are not `name:bcrypt-hash` are reported by line number.
+ * /api/v1/users, /api/v1/me and htpasswd import: parse, call the user service, render.
+ * The rules (who may do what, the last administrator, htpasswd lines) are the service's
+ * (src/app/user-service.ts).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { BadRequest, Conflict, Denied, NotFound } from '../../../domain/errors.ts';
-import { isAllDigits, type User } from '../../../domain/model.ts';
-import { parsePrivileges } from '../../../domain/privilege.ts';
-import { parseHtpasswd } from '../../../identity/htpasswd.ts';
-import { hashPassword } from '../../../identity/password.ts';
-import { ModelWriter } from '../../../store/model-writer.ts';
+import type { CreateUserInput, UpdateUserInput } from '../../../app/user-service.ts';
 import type { AppContext } from '../../context.ts';
-import { auditChange, isAdmin, managesRegistry, requireAdmin, requireAuthenticated } from './access-guard.ts';
+import { callerOf } from './caller.ts';
 import { API_PREFIX } from './openapi.ts';
 import { GROUP_LIST, NameParams, PASSWORD, PRIVILEGE_LIST, strictObject, USER_NAME } from './schemas.ts';
-import { ModelView } from './views.ts';
 
 const tags = ['users'];
 
@@ -52,41 +43,16 @@ const ImportHtpasswd = strictObject({
   privileges: Type.Optional(PRIVILEGE_LIST),
 });
 
-type CreateBody = {
-  name: string;
-  id?: number;
-  password?: string;
-  groups?: string[];
-  privileges?: string[];
-  admin?: boolean;
-  disabled?: boolean;
-};
-type UpdateBody = { groups?: string[]; privileges?: string[]; admin?: boolean; disabled?: boolean };
-
 export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const writer = new ModelWriter(ctx.db);
-  const view = () => new ModelView(ctx.authority.snapshot);
+  const users = ctx.services.users;
 
-  app.get(`${API_PREFIX}/me`, { schema: { summary: 'The authenticated caller', tags } }, async (request) => {
-    const principal = requireAuthenticated(request);
-    await ctx.authority.refresh();
-    const manages = ctx.authority.snapshot.registries
-      .filter((r) => managesRegistry(principal, r, ctx))
-      .map((r) => r.service);
-    if (principal.kind === 'user') {
-      const user = findUser(ctx, principal.user.name) ?? principal.user;
-      return { kind: 'user', ...view().user(user), manages };
-    }
-    if (principal.kind === 'service')
-      return { kind: 'service', ...view().service(principal.service), manages };
-    return { kind: 'robot', ...view().robot(principal.robot), manages };
-  });
+  app.get(`${API_PREFIX}/me`, { schema: { summary: 'The authenticated caller', tags } }, async (request) =>
+    users.me(callerOf(request)),
+  );
 
-  app.get(`${API_PREFIX}/users`, { schema: { summary: 'List users', tags } }, async (request) => {
-    requireAdmin(request);
-    await ctx.authority.refresh();
-    return { users: ctx.authority.snapshot.users.map((u) => view().user(u)) };
-  });
+  app.get(`${API_PREFIX}/users`, { schema: { summary: 'List users', tags } }, async (request) => ({
+    users: await users.list(callerOf(request)),
+  }));
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/users/:name`,
@@ -97,50 +63,20 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         params: NameParams,
       },
     },
-    async (request) => {
-      const principal = requireAuthenticated(request);
-      if (
-        !isAdmin(principal) &&
-        !(principal.kind === 'user' && principal.user.name === request.params.name)
-      ) {
-        throw new Denied('only administrators may look at other users');
-      }
-      await ctx.authority.refresh();
-      return view().user(requireUser(ctx, request.params.name));
-    },
+    async (request) => users.show(callerOf(request), request.params.name),
   );
 
-  app.post<{ Body: CreateBody }>(
+  app.post<{ Body: CreateUserInput }>(
     `${API_PREFIX}/users`,
     { schema: { summary: 'Create a user', tags, body: CreateUser, 'x-status': 201 } },
     async (request, reply) => {
-      requireAdmin(request);
-      const body = request.body;
-      refuseDigits(body.name);
-      await ctx.authority.refresh();
-      if (findUser(ctx, body.name)) throw new Conflict(`user "${body.name}" already exists`);
-      await writer.upsertUser({
-        name: body.name,
-        id: body.id,
-        passwordHash: body.password === undefined ? null : await hashPassword(body.password),
-        groups: body.groups ?? [],
-        privileges: parsePrivileges(body.privileges ?? []),
-        admin: body.admin ?? false,
-        disabled: body.disabled ?? false,
-      });
-      await ctx.authority.refresh();
-      const { password: _omit, ...details } = body;
-      auditChange(ctx, request, {
-        action: 'user.create',
-        target: `user:${body.name}`,
-        details: { ...details, password: body.password !== undefined },
-      });
+      const user = await users.create(callerOf(request), request.body);
       reply.code(201);
-      return view().user(requireUser(ctx, body.name));
+      return user;
     },
   );
 
-  app.patch<{ Params: { name: string }; Body: UpdateBody }>(
+  app.patch<{ Params: { name: string }; Body: UpdateUserInput }>(
     `${API_PREFIX}/users/:name`,
     {
       schema: {
@@ -150,33 +86,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         body: UpdateUser,
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      const { name } = request.params;
-      const body = request.body;
-      await ctx.authority.refresh();
-      const user = requireUser(ctx, name);
-      if (user.admin && (body.admin === false || body.disabled === true)) refuseLastAdmin(ctx, user);
-      await writer.upsertUser({
-        name,
-        groups: body.groups,
-        privileges: body.privileges === undefined ? undefined : parsePrivileges(body.privileges),
-        admin: body.admin,
-        disabled: body.disabled,
-      });
-      await ctx.authority.refresh();
-      auditChange(ctx, request, {
-        action:
-          body.disabled === true
-            ? 'user.disable'
-            : body.disabled === false && Object.keys(body).length === 1
-              ? 'user.enable'
-              : 'user.update',
-        target: `user:${name}`,
-        details: { ...body },
-      });
-      return view().user(requireUser(ctx, name));
-    },
+    async (request) => users.update(callerOf(request), request.params.name, request.body),
   );
 
   app.delete<{ Params: { name: string } }>(
@@ -190,14 +100,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
-      const { name } = request.params;
-      await ctx.authority.refresh();
-      const user = requireUser(ctx, name);
-      if (user.admin) refuseLastAdmin(ctx, user);
-      await writer.deleteUser(name);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'user.delete', target: `user:${name}` });
+      await users.remove(callerOf(request), request.params.name);
       return reply.code(204).send();
     },
   );
@@ -215,15 +118,7 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
       },
     },
     async (request, reply) => {
-      const principal = requireAuthenticated(request);
-      const { name } = request.params;
-      const self = principal.kind === 'user' && principal.user.name === name;
-      if (!self && !isAdmin(principal)) throw new Denied('you may only change your own password');
-      await ctx.authority.refresh();
-      requireUser(ctx, name);
-      await writer.upsertUser({ name, passwordHash: await hashPassword(request.body.password) });
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'user.password', target: `user:${name}`, details: { self } });
+      await users.setPassword(callerOf(request), request.params.name, request.body.password);
       return reply.code(204).send();
     },
   );
@@ -239,75 +134,6 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
         body: ImportHtpasswd,
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      const body = request.body;
-      const parsed = parseHtpasswd(body.content);
-      const problems = [...parsed.problems];
-      const created: string[] = [];
-      const updated: string[] = [];
-      const skipped: { name: string; reason: string }[] = [];
-      const grant = parsePrivileges(body.privileges ?? []);
-      await ctx.authority.refresh();
-      for (const entry of parsed.entries) {
-        if (isAllDigits(entry.name) || !/^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$/.test(entry.name)) {
-          problems.push(`line ${entry.line}: ${entry.name}: not a valid user name`);
-          continue;
-        }
-        const exists = ctx.authority.snapshot.credentials.get(entry.name);
-        if (exists && exists.kind !== 'user') {
-          problems.push(`line ${entry.line}: ${entry.name}: the name is used by a ${exists.kind}`);
-          continue;
-        }
-        if (exists && !body.update) {
-          skipped.push({ name: entry.name, reason: 'exists (use update to replace the password)' });
-          continue;
-        }
-        try {
-          if (exists) {
-            await writer.upsertUser({ name: entry.name, passwordHash: entry.hash });
-            updated.push(entry.name);
-          } else {
-            await writer.upsertUser({
-              name: entry.name,
-              passwordHash: entry.hash,
-              groups: body.groups ?? [],
-              privileges: grant,
-            });
-            created.push(entry.name);
-          }
-        } catch (error) {
-          problems.push(`line ${entry.line}: ${entry.name}: ${(error as Error).message}`);
-        }
-      }
-      await ctx.authority.refresh();
-      auditChange(ctx, request, {
-        action: 'user.import',
-        target: 'users',
-        details: { created, updated, skipped: skipped.map((s) => s.name), problems: problems.length },
-      });
-      return { created, updated, skipped, problems };
-    },
+    async (request) => users.importHtpasswd(callerOf(request), request.body),
   );
-}
-
-function findUser(ctx: AppContext, name: string): User | undefined {
-  const principal = ctx.authority.principalByName('user', name);
-  return principal?.kind === 'user' ? principal.user : undefined;
-}
-
-function requireUser(ctx: AppContext, name: string): User {
-  const user = findUser(ctx, name);
-  if (!user) throw new NotFound(`no user named "${name}"`);
-  return user;
-}
-
-function refuseDigits(name: string): void {
-  if (isAllDigits(name)) throw new BadRequest(`body.name: user names must not be all digits ("${name}")`);
-}
-
-/** Keeps at least one enabled administrator. */
-function refuseLastAdmin(ctx: AppContext, user: User): void {
-  const others = ctx.authority.snapshot.users.filter((u) => u.admin && !u.disabled && u.name !== user.name);
-  if (others.length === 0) throw new Conflict(`"${user.name}" is the last enabled administrator`);
 }

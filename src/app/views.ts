@@ -1,10 +1,11 @@
 /**
- * How the access model looks on the wire: groups by name instead of id, times as ISO text,
- * and never a password hash or secret (only the kind of hash a user's password has).
+ * How the access model looks to the people using it (API replies, CLI, console): groups by
+ * name instead of id, times as ISO text, and never a password hash or secret (only the kind of
+ * hash a user's password has). The application services return these.
  */
-import type { App, Group, Registry, Robot, Service, User } from '../../../domain/model.ts';
-import { isBcryptHash } from '../../../identity/password.ts';
-import type { AccessSnapshot } from '../../../store/access-store.ts';
+import type { App, Group, Registry, Robot, Service, User } from '../domain/model.ts';
+import { isBcryptHash } from '../identity/password.ts';
+import type { AccessSnapshot } from '../store/access-store.ts';
 
 export interface UserView {
   id: number;
@@ -17,6 +18,38 @@ export interface UserView {
   password: 'argon2id' | 'bcrypt' | 'none';
 }
 
+export interface GroupView {
+  id: number;
+  name: string;
+  members: string[];
+}
+
+export interface AppView {
+  id: number;
+  name: string;
+  publications: string[];
+  responsibles: string[];
+  services: string[];
+}
+
+export interface ServiceView {
+  id: number;
+  name: string;
+  app: string | null;
+  disabled: boolean;
+}
+
+export interface RobotView {
+  id: number;
+  name: string;
+  repositories: string[];
+  permission: string;
+  expires: string | null;
+  expired: boolean;
+  disabled: boolean;
+}
+
+/** The access model as the API, the CLI and the console show it, from one snapshot. */
 export class ModelView {
   readonly #groupNames = new Map<number, string>();
   readonly #appNames = new Map<number, string>();
@@ -43,7 +76,7 @@ export class ModelView {
     };
   }
 
-  group(group: Group): { id: number; name: string; members: string[] } {
+  group(group: Group): GroupView {
     return {
       id: group.id,
       name: group.name,
@@ -51,13 +84,7 @@ export class ModelView {
     };
   }
 
-  app(app: App): {
-    id: number;
-    name: string;
-    publications: string[];
-    responsibles: string[];
-    services: string[];
-  } {
+  app(app: App): AppView {
     return {
       id: app.id,
       name: app.name,
@@ -67,7 +94,7 @@ export class ModelView {
     };
   }
 
-  service(service: Service): { id: number; name: string; app: string | null; disabled: boolean } {
+  service(service: Service): ServiceView {
     return {
       id: service.id,
       name: service.name,
@@ -76,15 +103,7 @@ export class ModelView {
     };
   }
 
-  robot(robot: Robot): {
-    id: number;
-    name: string;
-    repositories: string[];
-    permission: string;
-    expires: string | null;
-    expired: boolean;
-    disabled: boolean;
-  } {
+  robot(robot: Robot): RobotView {
     return {
       id: robot.id,
       name: robot.name,

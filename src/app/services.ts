@@ -1,0 +1,33 @@
+/**
+ * The application services, one per aggregate, built once by the composition root. Every
+ * surface (the HTTP API, the CLI's local mode through it, the configuration file at start, a
+ * console) calls these and nothing below them.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditSink } from '../audit/audit-entry.ts';
+import type { ModelChanges } from '../store/model-changes.ts';
+import type { Database } from '../store/schema.ts';
+import { modelWriters } from '../store/writers/model-writers.ts';
+import type { Authority } from './authority.ts';
+import { UserService } from './user-service.ts';
+
+export interface ApplicationServices {
+  readonly users: UserService;
+}
+
+export interface ServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly authority: Authority;
+  readonly changes: ModelChanges;
+  readonly audit: AuditSink;
+  /** Token issuer name (also the audience of Purser's own API; no registry may take it). */
+  readonly issuer: string;
+}
+
+export function composeServices(deps: ServiceDeps): ApplicationServices {
+  const { authority, changes, audit } = deps;
+  const writers = modelWriters(deps.db);
+  return {
+    users: new UserService({ authority, writer: writers.users, changes, audit }),
+  };
+}

@@ -1,0 +1,12 @@
+/** One writer per aggregate of the access model, over one store. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import { UserWriter } from './user-writer.ts';
+
+export interface ModelWriters {
+  readonly users: UserWriter;
+}
+
+export function modelWriters(db: Kysely<Database>): ModelWriters {
+  return { users: new UserWriter(db) };
+}
