@@ -128,7 +128,6 @@ for (const dialect of DIALECTS.filter(
       const opened = await dialect.open(t);
       if (!opened) return;
       const { handle } = opened;
-      const writer = new ModelWriter(handle.db);
       const writers = modelWriters(handle.db);
       await writers.users.upsert({ name: 'carol', passwordHash: await hashPassword('one') });
       const tokens = new RefreshTokenStore(handle.db);
