@@ -9,10 +9,12 @@ import type { ModelChanges } from '../store/model-changes.ts';
 import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
 import type { Authority } from './authority.ts';
+import { GroupService } from './group-service.ts';
 import { UserService } from './user-service.ts';
 
 export interface ApplicationServices {
   readonly users: UserService;
+  readonly groups: GroupService;
 }
 
 export interface ServiceDeps {
@@ -29,5 +31,6 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   const writers = modelWriters(deps.db);
   return {
     users: new UserService({ authority, writer: writers.users, changes, audit }),
+    groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
   };
 }

@@ -28,7 +28,7 @@ export async function applyDeclared(
   const c = config.declared;
   let changes = 0;
   for (const group of c.groups ?? []) {
-    if ((await writer.upsertGroup(group.name, group.id)) === 'created') changes++;
+    if ((await services.groups.declare(group)) === 'created') changes++;
   }
   for (const app of c.apps ?? []) {
     await writer.upsertApp({

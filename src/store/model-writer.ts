@@ -9,7 +9,7 @@ import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
 import type { RobotPermission } from '../domain/model.ts';
 import { bumpModelVersion } from './access-store.ts';
 import type { Database } from './schema.ts';
-import { ensureGroups, insertGroup } from './writers/group-names.ts';
+import { ensureGroups } from './writers/group-names.ts';
 import { refuseNameTaken } from './writers/login-names.ts';
 import { nextId } from './writers/numbered-ids.ts';
 import { revokeRefreshTokens } from './writers/refresh-tokens.ts';
@@ -56,31 +56,6 @@ export class ModelWriter {
       const result = await work(trx);
       await bumpModelVersion(trx);
       return result;
-    });
-  }
-
-  async upsertGroup(name: string, id?: number): Promise<Created> {
-    checkName('group', name);
-    return this.change(async (trx) => {
-      const existing = await trx
-        .selectFrom('groups')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (existing) {
-        if (id !== undefined && id !== existing.id)
-          throw new Conflict(`group "${name}" already has id ${existing.id}`);
-        return 'updated';
-      }
-      await insertGroup(trx, name, id);
-      return 'created';
-    });
-  }
-
-  deleteGroup(name: string): Promise<void> {
-    return this.change(async (trx) => {
-      const result = await trx.deleteFrom('groups').where('name', '=', name).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no group named "${name}"`);
     });
   }
 

@@ -71,7 +71,7 @@ for (const dialect of DIALECTS.filter(
       const writer = new ModelWriter(handle.db);
       const writers = modelWriters(handle.db);
       const before = await readModelVersion(handle.db);
-      await writer.upsertGroup('dev', 10);
+      await writers.groups.upsert('dev', 10);
       await writers.users.upsert({
         name: 'alice',
         id: 1,

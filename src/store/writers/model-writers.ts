@@ -1,12 +1,14 @@
 /** One writer per aggregate of the access model, over one store. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { GroupWriter } from './group-writer.ts';
 import { UserWriter } from './user-writer.ts';
 
 export interface ModelWriters {
   readonly users: UserWriter;
+  readonly groups: GroupWriter;
 }
 
 export function modelWriters(db: Kysely<Database>): ModelWriters {
-  return { users: new UserWriter(db) };
+  return { users: new UserWriter(db), groups: new GroupWriter(db) };
 }

@@ -1,12 +1,8 @@
-/** /api/v1/groups (administrators only). */
+/** /api/v1/groups (administrators only): parse, call the group service, render. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ModelView } from '../../../app/views.ts';
-import { BadRequest, Conflict, NotFound } from '../../../domain/errors.ts';
-import { isAllDigits } from '../../../domain/model.ts';
-import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
-import { auditChange, requireAdmin } from './access-guard.ts';
+import { callerOf } from './caller.ts';
 import { API_PREFIX } from './openapi.ts';
 import { GROUP_NAME, NameParams, strictObject } from './schemas.ts';
 
@@ -17,47 +13,27 @@ const CreateGroup = strictObject({
 });
 
 export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const writer = new ModelWriter(ctx.db);
-  const view = () => new ModelView(ctx.authority.snapshot);
-  const find = (name: string) => ctx.authority.snapshot.groups.find((g) => g.name === name);
+  const groups = ctx.services.groups;
 
   app.get(
     `${API_PREFIX}/groups`,
     { schema: { summary: 'List groups with their members', tags } },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      return { groups: ctx.authority.snapshot.groups.map((g) => view().group(g)) };
-    },
+    async (request) => ({ groups: await groups.list(callerOf(request)) }),
   );
 
   app.get<{ Params: { name: string } }>(
     `${API_PREFIX}/groups/:name`,
     { schema: { summary: 'Show a group', tags, params: NameParams } },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      const group = find(request.params.name);
-      if (!group) throw new NotFound(`no group named "${request.params.name}"`);
-      return view().group(group);
-    },
+    async (request) => groups.show(callerOf(request), request.params.name),
   );
 
   app.post<{ Body: { name: string; id?: number } }>(
     `${API_PREFIX}/groups`,
     { schema: { summary: 'Create a group', tags, body: CreateGroup, 'x-status': 201 } },
     async (request, reply) => {
-      requireAdmin(request);
-      const { name, id } = request.body;
-      if (isAllDigits(name))
-        throw new BadRequest(`body.name: group names must not be all digits ("${name}")`);
-      await ctx.authority.refresh();
-      if (find(name)) throw new Conflict(`group "${name}" already exists`);
-      await writer.upsertGroup(name, id);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'group.create', target: `group:${name}`, details: { id } });
+      const group = await groups.create(callerOf(request), request.body);
       reply.code(201);
-      return view().group(find(name)!);
+      return group;
     },
   );
 
@@ -74,10 +50,7 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
-      await writer.deleteGroup(request.params.name);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, { action: 'group.delete', target: `group:${request.params.name}` });
+      await groups.remove(callerOf(request), request.params.name);
       return reply.code(204).send();
     },
   );
