@@ -8,6 +8,7 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
+import { AppService } from './app-service.ts';
 import type { Authority } from './authority.ts';
 import { GroupService } from './group-service.ts';
 import { UserService } from './user-service.ts';
@@ -15,6 +16,7 @@ import { UserService } from './user-service.ts';
 export interface ApplicationServices {
   readonly users: UserService;
   readonly groups: GroupService;
+  readonly apps: AppService;
 }
 
 export interface ServiceDeps {
@@ -32,5 +34,6 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   return {
     users: new UserService({ authority, writer: writers.users, changes, audit }),
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
+    apps: new AppService({ authority, writer: writers.apps, changes, audit }),
   };
 }

@@ -31,7 +31,7 @@ export async function applyDeclared(
     if ((await services.groups.declare(group)) === 'created') changes++;
   }
   for (const app of c.apps ?? []) {
-    await writer.upsertApp({
+    await services.apps.declare({
       name: app.name,
       id: app.id,
       publications: app.publications ?? [],

@@ -9,19 +9,13 @@ import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
 import type { RobotPermission } from '../domain/model.ts';
 import { bumpModelVersion } from './access-store.ts';
 import type { Database } from './schema.ts';
-import { ensureGroups } from './writers/group-names.ts';
 import { refuseNameTaken } from './writers/login-names.ts';
 import { nextId } from './writers/numbered-ids.ts';
 import { revokeRefreshTokens } from './writers/refresh-tokens.ts';
+import { setRegistryGroups } from './writers/role-groups.ts';
 
 type Tx = Transaction<Database>;
 
-export interface AppPatch {
-  name: string;
-  id?: number | undefined;
-  publications?: readonly string[] | undefined;
-  responsibles?: readonly string[] | undefined;
-}
 export interface ServicePatch {
   name: string;
   app?: string | null | undefined;
@@ -56,33 +50,6 @@ export class ModelWriter {
       const result = await work(trx);
       await bumpModelVersion(trx);
       return result;
-    });
-  }
-
-  async upsertApp(patch: AppPatch): Promise<Created> {
-    checkName('app', patch.name);
-    return this.change(async (trx) => {
-      let app = await trx.selectFrom('apps').select('id').where('name', '=', patch.name).executeTakeFirst();
-      const created = !app;
-      if (!app) {
-        const id = patch.id ?? (await nextId(trx, 'apps'));
-        if (await trx.selectFrom('apps').select('id').where('id', '=', id).executeTakeFirst())
-          throw new Conflict(`app id ${id} is already taken`);
-        await trx.insertInto('apps').values({ id, name: patch.name, created_at: Date.now() }).execute();
-        app = { id };
-      } else if (patch.id !== undefined && patch.id !== app.id) {
-        throw new Conflict(`app "${patch.name}" already has id ${app.id}`);
-      }
-      await setRoleGroups(trx, 'app_groups', 'app_id', app.id, 'publication', patch.publications);
-      await setRoleGroups(trx, 'app_groups', 'app_id', app.id, 'responsible', patch.responsibles);
-      return created ? 'created' : 'updated';
-    });
-  }
-
-  deleteApp(name: string): Promise<void> {
-    return this.change(async (trx) => {
-      const result = await trx.deleteFrom('apps').where('name', '=', name).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw new NotFound(`no app named "${name}"`);
     });
   }
 
@@ -226,22 +193,8 @@ export class ModelWriter {
           .where('id', '=', registry.id)
           .execute();
       }
-      await setRoleGroups(
-        trx,
-        'registry_groups',
-        'registry_id',
-        registry.id,
-        'publication',
-        patch.publications,
-      );
-      await setRoleGroups(
-        trx,
-        'registry_groups',
-        'registry_id',
-        registry.id,
-        'responsible',
-        patch.responsibles,
-      );
+      await setRegistryGroups(trx, registry.id, 'publication', patch.publications);
+      await setRegistryGroups(trx, registry.id, 'responsible', patch.responsibles);
       return created ? 'created' : 'updated';
     });
   }
@@ -276,38 +229,6 @@ export class ModelWriter {
       await revokeRefreshTokens(trx, kind, name);
     });
   }
-}
-
-async function setRoleGroups(
-  trx: Tx,
-  table: 'app_groups' | 'registry_groups',
-  column: 'app_id' | 'registry_id',
-  ownerId: number,
-  role: 'publication' | 'responsible',
-  names: readonly string[] | undefined,
-): Promise<void> {
-  if (names === undefined) return;
-  const ids = await ensureGroups(trx, names);
-  if (table === 'app_groups') {
-    await trx.deleteFrom('app_groups').where('app_id', '=', ownerId).where('role', '=', role).execute();
-    if (ids.length > 0)
-      await trx
-        .insertInto('app_groups')
-        .values(ids.map((group_id) => ({ app_id: ownerId, group_id, role })))
-        .execute();
-  } else {
-    await trx
-      .deleteFrom('registry_groups')
-      .where('registry_id', '=', ownerId)
-      .where('role', '=', role)
-      .execute();
-    if (ids.length > 0)
-      await trx
-        .insertInto('registry_groups')
-        .values(ids.map((group_id) => ({ registry_id: ownerId, group_id, role })))
-        .execute();
-  }
-  void column;
 }
 
 /**

@@ -79,7 +79,7 @@ for (const dialect of DIALECTS.filter(
         groups: ['dev', 'ops'],
         privileges: ['DockerRegistriesPuller'],
       });
-      await writer.upsertApp({ name: 'shop', id: 20, publications: ['dev'], responsibles: ['ops'] });
+      await writers.apps.upsert({ name: 'shop', id: 20, publications: ['dev'], responsibles: ['ops'] });
       await writer.upsertService({ name: 'node1.example.com', app: 'shop', secretHash: 'sha256$x$y' });
       await writer.upsertRobot({
         name: 'ci+builder',

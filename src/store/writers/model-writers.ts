@@ -1,14 +1,16 @@
 /** One writer per aggregate of the access model, over one store. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { AppWriter } from './app-writer.ts';
 import { GroupWriter } from './group-writer.ts';
 import { UserWriter } from './user-writer.ts';
 
 export interface ModelWriters {
   readonly users: UserWriter;
   readonly groups: GroupWriter;
+  readonly apps: AppWriter;
 }
 
 export function modelWriters(db: Kysely<Database>): ModelWriters {
-  return { users: new UserWriter(db), groups: new GroupWriter(db) };
+  return { users: new UserWriter(db), groups: new GroupWriter(db), apps: new AppWriter(db) };
 }
