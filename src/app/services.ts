@@ -11,12 +11,16 @@ import { modelWriters } from '../store/writers/model-writers.ts';
 import { AppService } from './app-service.ts';
 import type { Authority } from './authority.ts';
 import { GroupService } from './group-service.ts';
+import { RobotService } from './robot-service.ts';
+import { ServiceAccountService } from './service-account-service.ts';
 import { UserService } from './user-service.ts';
 
 export interface ApplicationServices {
   readonly users: UserService;
   readonly groups: GroupService;
   readonly apps: AppService;
+  readonly serviceAccounts: ServiceAccountService;
+  readonly robots: RobotService;
 }
 
 export interface ServiceDeps {
@@ -35,5 +39,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     users: new UserService({ authority, writer: writers.users, changes, audit }),
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
+    serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
+    robots: new RobotService({ authority, writer: writers.robots, changes, audit }),
   };
 }

@@ -8,7 +8,6 @@ import type { Runtime } from '../app/compose.ts';
 import { parseExpiry } from '../domain/expiry.ts';
 import type { Privilege } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
-import { generateSecret, hashSecret, verifySecret } from '../identity/password.ts';
 import { ModelWriter } from '../store/model-writer.ts';
 import type { Config } from './load.ts';
 
@@ -53,30 +52,13 @@ export async function applyDeclared(
     changes++;
   }
   for (const service of c.services ?? []) {
-    const stored = await db
-      .selectFrom('services')
-      .select('secret_hash')
-      .where('name', '=', service.name)
-      .executeTakeFirst();
-    const same = stored ? verifySecret(stored.secret_hash, service.secret) : false;
-    await writer.upsertService({
-      name: service.name,
-      app: service.app ?? null,
-      secretHash: same ? undefined : hashSecret(service.secret),
-      disabled: service.disabled ?? false,
-    });
+    await services.serviceAccounts.declare(service);
     changes++;
   }
   for (const robot of c.robots ?? []) {
-    const stored = await db
-      .selectFrom('robots')
-      .select('secret_hash')
-      .where('name', '=', robot.name)
-      .executeTakeFirst();
-    const same = stored ? verifySecret(stored.secret_hash, robot.secret) : false;
-    await writer.upsertRobot({
+    await services.robots.declare({
       name: robot.name,
-      secretHash: same ? undefined : hashSecret(robot.secret),
+      secret: robot.secret,
       repositories: robot.repositories,
       permission: robot.permission,
       expiresAt: robot.expires ? (parseExpiry(robot.expires) ?? null) : null,
@@ -119,5 +101,3 @@ async function ensureBootstrapAdmin(
   );
   return created ? generated : undefined;
 }
-
-export { generateSecret };

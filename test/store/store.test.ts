@@ -80,8 +80,8 @@ for (const dialect of DIALECTS.filter(
         privileges: ['DockerRegistriesPuller'],
       });
       await writers.apps.upsert({ name: 'shop', id: 20, publications: ['dev'], responsibles: ['ops'] });
-      await writer.upsertService({ name: 'node1.example.com', app: 'shop', secretHash: 'sha256$x$y' });
-      await writer.upsertRobot({
+      await writers.services.upsert({ name: 'node1.example.com', app: 'shop', secretHash: 'sha256$x$y' });
+      await writers.robots.upsert({
         name: 'ci+builder',
         secretHash: 'sha256$a$b',
         repositories: ['team/*'],
@@ -117,7 +117,7 @@ for (const dialect of DIALECTS.filter(
 
       await assert.rejects(writers.users.upsert({ name: '1234' }), /all digits/);
       await assert.rejects(
-        writer.upsertService({ name: 'alice', secretHash: 'x' }),
+        writers.services.upsert({ name: 'alice', secretHash: 'x' }),
         /already used by a user/,
       );
       await assert.rejects(writers.users.upsert({ name: 'bob', id: 1 }), /already taken/);

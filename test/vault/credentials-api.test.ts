@@ -19,9 +19,9 @@ describe('credential API', () => {
 
   before(async () => {
     api = await openApiFixture();
-    await api.writer.upsertService({ name: SERVICE[0], secretHash: hashSecret(SERVICE[1]) });
-    await api.writer.upsertService({ name: OTHER[0], secretHash: hashSecret(OTHER[1]) });
-    await api.writer.upsertRobot({
+    await api.writers.services.upsert({ name: SERVICE[0], secretHash: hashSecret(SERVICE[1]) });
+    await api.writers.services.upsert({ name: OTHER[0], secretHash: hashSecret(OTHER[1]) });
+    await api.writers.robots.upsert({
       name: ROBOT[0],
       secretHash: hashSecret(ROBOT[1]),
       repositories: ['**'],

@@ -3,14 +3,24 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 import { AppWriter } from './app-writer.ts';
 import { GroupWriter } from './group-writer.ts';
+import { RobotWriter } from './robot-writer.ts';
+import { ServiceWriter } from './service-writer.ts';
 import { UserWriter } from './user-writer.ts';
 
 export interface ModelWriters {
   readonly users: UserWriter;
   readonly groups: GroupWriter;
   readonly apps: AppWriter;
+  readonly services: ServiceWriter;
+  readonly robots: RobotWriter;
 }
 
 export function modelWriters(db: Kysely<Database>): ModelWriters {
-  return { users: new UserWriter(db), groups: new GroupWriter(db), apps: new AppWriter(db) };
+  return {
+    users: new UserWriter(db),
+    groups: new GroupWriter(db),
+    apps: new AppWriter(db),
+    services: new ServiceWriter(db),
+    robots: new RobotWriter(db),
+  };
 }
