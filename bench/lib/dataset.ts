@@ -11,7 +11,7 @@ import YAML from 'yaml';
 import { hashPassword } from '../../src/identity/password.ts';
 import { bumpModelVersion } from '../../src/store/access-store.ts';
 import { openDatabase } from '../../src/store/database.ts';
-import { ModelWriter } from '../../src/store/model-writer.ts';
+import { RegistryWriter } from '../../src/store/writers/registry-writer.ts';
 import { freePort } from '../../test/support/ports.ts';
 import {
   benchApps,
@@ -128,7 +128,7 @@ async function buildDataset(spec: DatasetSpec, log: (line: string) => void): Pro
       await bumpModelVersion(trx);
     });
     const publications = Array.from({ length: Math.min(spec.groups, 200) }, (_, i) => groupName(i + 1));
-    await new ModelWriter(db).upsertRegistry({
+    await new RegistryWriter(db).upsert({
       service: SERVICE,
       url: spec.registryUrl ?? 'http://127.0.0.1:9',
       insecure: true,

@@ -5,7 +5,7 @@
  */
 import { syncRegistry } from '../../src/catalog/discovery.ts';
 import { openDatabase } from '../../src/store/database.ts';
-import { ModelWriter } from '../../src/store/model-writer.ts';
+import { RegistryWriter } from '../../src/store/writers/registry-writer.ts';
 
 interface Input {
   dataDir: string;
@@ -16,7 +16,7 @@ interface Input {
 const input = JSON.parse(process.argv[2] ?? '{}') as Input;
 const handle = await openDatabase({ dataDir: input.dataDir });
 try {
-  await new ModelWriter(handle.db).upsertRegistry({
+  await new RegistryWriter(handle.db).upsert({
     service: input.service,
     url: input.registryUrl,
     insecure: true,

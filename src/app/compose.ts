@@ -83,7 +83,14 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
     const vault = new Vault(db, box, pipeline.sink);
-    services = composeServices({ db, authority, changes, audit: pipeline.sink, issuer: options.issuer });
+    services = composeServices({
+      db,
+      authority,
+      changes,
+      audit: pipeline.sink,
+      issuer: options.issuer,
+      publicUrl: options.publicUrl,
+    });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
       searchIndex: new SearchIndex(db),

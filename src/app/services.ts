@@ -11,7 +11,10 @@ import { modelWriters } from '../store/writers/model-writers.ts';
 import { AppService } from './app-service.ts';
 import type { Authority } from './authority.ts';
 import { GroupService } from './group-service.ts';
+import { RegistryConfigService } from './registry-config-service.ts';
+import { RegistryService } from './registry-service.ts';
 import { RobotService } from './robot-service.ts';
+import { RuleService } from './rule-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
 import { UserService } from './user-service.ts';
 
@@ -21,6 +24,9 @@ export interface ApplicationServices {
   readonly apps: AppService;
   readonly serviceAccounts: ServiceAccountService;
   readonly robots: RobotService;
+  readonly registries: RegistryService;
+  readonly registryConfigs: RegistryConfigService;
+  readonly rules: RuleService;
 }
 
 export interface ServiceDeps {
@@ -30,16 +36,28 @@ export interface ServiceDeps {
   readonly audit: AuditSink;
   /** Token issuer name (also the audience of Purser's own API; no registry may take it). */
   readonly issuer: string;
+  /** Purser's public URL (the token realm). */
+  readonly publicUrl: string;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
-  const { authority, changes, audit } = deps;
+  const { authority, changes, audit, issuer } = deps;
   const writers = modelWriters(deps.db);
+  const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
   return {
     users: new UserService({ authority, writer: writers.users, changes, audit }),
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
     serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
     robots: new RobotService({ authority, writer: writers.robots, changes, audit }),
+    registries,
+    registryConfigs: new RegistryConfigService({
+      authority,
+      registries,
+      db: deps.db,
+      publicUrl: deps.publicUrl,
+      issuer,
+    }),
+    rules: new RuleService({ authority, writer: writers.rules, changes, audit }),
   };
 }

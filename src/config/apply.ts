@@ -8,7 +8,6 @@ import type { Runtime } from '../app/compose.ts';
 import { parseExpiry } from '../domain/expiry.ts';
 import type { Privilege } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
-import { ModelWriter } from '../store/model-writer.ts';
 import type { Config } from './load.ts';
 
 export interface ApplyResult {
@@ -18,12 +17,11 @@ export interface ApplyResult {
 }
 
 export async function applyDeclared(
-  runtime: Pick<Runtime, 'db' | 'services' | 'changes'>,
+  runtime: Pick<Runtime, 'services' | 'changes'>,
   config: Config,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ApplyResult> {
-  const { db, services } = runtime;
-  const writer = new ModelWriter(db);
+  const { services } = runtime;
   const c = config.declared;
   let changes = 0;
   for (const group of c.groups ?? []) {
@@ -67,7 +65,7 @@ export async function applyDeclared(
     changes++;
   }
   for (const registry of c.registries ?? []) {
-    await writer.upsertRegistry({
+    await services.registries.declare({
       service: registry.service,
       url: registry.url,
       insecure: registry.insecure ?? false,
@@ -79,7 +77,7 @@ export async function applyDeclared(
     changes++;
   }
   if (c.rules !== undefined) {
-    await writer.replaceRules(c.rules);
+    await services.rules.declare(c.rules);
     changes++;
   }
   const bootstrap = await ensureBootstrapAdmin(runtime, env);

@@ -7,7 +7,6 @@ import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { ModelWriter } from '../../src/store/model-writer.ts';
 import { type ModelWriters, modelWriters } from '../../src/store/writers/model-writers.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
 
@@ -17,7 +16,6 @@ export interface ApiFixture {
   readonly app: FastifyInstance;
   readonly runtime: Runtime;
   readonly dataDir: string;
-  readonly writer: ModelWriter;
   /** The store's per-aggregate writers (seeding without going through the API). */
   readonly writers: ModelWriters;
   /** Calls the API; `as` = [user, password] for Basic auth, undefined = anonymous. */
@@ -55,7 +53,6 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     issuer: 'purser',
     lifetime: 300,
   });
-  const writer = new ModelWriter(runtime.db);
   const writers = modelWriters(runtime.db);
   await writers.users.upsert({
     name: ROOT.name,
@@ -77,7 +74,6 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     app,
     runtime,
     dataDir,
-    writer,
     writers,
     call,
     admin: (method, url, body) => call(method, url, { as: [ROOT.name, ROOT.password], body }),

@@ -11,7 +11,6 @@ import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { readModelVersion, readSnapshot } from '../../src/store/access-store.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/store/database.ts';
-import { ModelWriter } from '../../src/store/model-writer.ts';
 import { RefreshTokenStore } from '../../src/store/refresh-token-store.ts';
 import { modelWriters } from '../../src/store/writers/model-writers.ts';
 import { KeyStore } from '../../src/token/key-store.ts';
@@ -68,7 +67,6 @@ for (const dialect of DIALECTS.filter(
       const again = await openDatabase({ dataDir, url: opened.url });
       await again.close();
 
-      const writer = new ModelWriter(handle.db);
       const writers = modelWriters(handle.db);
       const before = await readModelVersion(handle.db);
       await writers.groups.upsert('dev', 10);
@@ -88,7 +86,7 @@ for (const dialect of DIALECTS.filter(
         permission: 'write',
         expiresAt: Date.UTC(2027, 11, 31),
       });
-      await writer.upsertRegistry({
+      await writers.registries.upsert({
         service: 'registry.test',
         url: 'http://127.0.0.1:5000',
         restricted: true,
@@ -221,9 +219,8 @@ test('replicas on one PostgreSQL agree on users, keys and refresh tokens', async
   await b.authority.refresh();
   assert.equal(a.authority.issuer.kid, b.authority.issuer.kid, 'both replicas sign with the same key');
 
-  const writer = new ModelWriter(a.db);
   const writers = modelWriters(a.db);
-  await writer.upsertRegistry({
+  await writers.registries.upsert({
     service: 'registry.test',
     url: 'http://127.0.0.1:5000',
     publications: ['dev'],

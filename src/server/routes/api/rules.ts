@@ -1,14 +1,8 @@
-/**
- * /api/v1/rules (administrators only): the ordered custom allow/deny rules evaluated before
- * the seed access model (see src/policy/rule.ts for the precedence).
- */
+/** /api/v1/rules (administrators only): parse, call the rule service, render. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../../domain/errors.ts';
-import { validateRules } from '../../../policy/index.ts';
-import { ModelWriter } from '../../../store/model-writer.ts';
 import type { AppContext } from '../../context.ts';
-import { auditChange, requireAdmin } from './access-guard.ts';
+import { callerOf } from './caller.ts';
 import { API_PREFIX } from './openapi.ts';
 
 const tags = ['rules'];
@@ -23,16 +17,12 @@ const RuleList = Type.Array(
 );
 
 export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const writer = new ModelWriter(ctx.db);
+  const rules = ctx.services.rules;
 
   app.get(
     `${API_PREFIX}/rules`,
     { schema: { summary: 'The custom rules, in order', tags } },
-    async (request) => {
-      requireAdmin(request);
-      await ctx.authority.refresh();
-      return { rules: ctx.authority.snapshot.rules };
-    },
+    async (request) => ({ rules: await rules.list(callerOf(request)) }),
   );
 
   app.put<{ Body: unknown[] }>(
@@ -46,18 +36,6 @@ export async function ruleRoutes(app: FastifyInstance, ctx: AppContext): Promise
         body: RuleList,
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      const problems = validateRules(request.body);
-      if (problems.length > 0) throw new BadRequest(`invalid rules: ${problems.join('; ')}`);
-      await writer.replaceRules(request.body);
-      await ctx.authority.refresh();
-      auditChange(ctx, request, {
-        action: 'rules.replace',
-        target: 'rules',
-        details: { count: request.body.length },
-      });
-      return { rules: ctx.authority.snapshot.rules };
-    },
+    async (request) => ({ rules: await rules.replace(callerOf(request), request.body) }),
   );
 }

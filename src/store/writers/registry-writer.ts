@@ -1,46 +1,29 @@
-/**
- * Every change to the access model goes through here: one transaction per change, which also
- * bumps `model_version` so that every replica rebuilds its snapshot. Upserts take patches:
- * fields left undefined keep their stored value.
- */
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import { checkName } from '../domain/entity-names.ts';
-import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
-import type { RobotPermission } from '../domain/model.ts';
-import { bumpModelVersion } from './access-store.ts';
-import type { Database } from './schema.ts';
-import { refuseNameTaken } from './writers/login-names.ts';
-import { nextId } from './writers/numbered-ids.ts';
-import { revokeRefreshTokens } from './writers/refresh-tokens.ts';
-import { setRegistryGroups } from './writers/role-groups.ts';
-
-type Tx = Transaction<Database>;
+/** Writes registries: one transaction per change (see model-change.ts); patches as for users. */
+import type { Kysely } from 'kysely';
+import { checkName } from '../../domain/entity-names.ts';
+import { BadRequest, NotFound } from '../../domain/errors.ts';
+import type { Database } from '../schema.ts';
+import { changeModel, type Upserted } from './model-change.ts';
+import { setRegistryGroups } from './role-groups.ts';
 
 export interface RegistryPatch {
+  /** REGISTRY_AUTH_TOKEN_SERVICE, the token audience. */
   service: string;
   url?: string | undefined;
   insecure?: boolean | undefined;
   restricted?: boolean | undefined;
   publications?: readonly string[] | undefined;
   responsibles?: readonly string[] | undefined;
+  /** Seconds between discovery runs; null: the default. */
   syncInterval?: number | null | undefined;
 }
 
-export type Created = 'created' | 'updated';
-
-export class ModelWriter {
+export class RegistryWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  private change<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await work(trx);
-      await bumpModelVersion(trx);
-      return result;
-    });
-  }
-
-  upsertRegistry(patch: RegistryPatch): Promise<Created> {
-    return this.change(async (trx) => {
+  async upsert(patch: RegistryPatch): Promise<Upserted> {
+    checkName('registry', patch.service);
+    return changeModel(this.db, async (trx) => {
       const now = Date.now();
       let registry = await trx
         .selectFrom('registries')
@@ -83,22 +66,16 @@ export class ModelWriter {
     });
   }
 
-  deleteRegistry(service: string): Promise<void> {
-    return this.change(async (trx) => {
+  delete(service: string): Promise<void> {
+    return changeModel(this.db, async (trx) => {
       const result = await trx.deleteFrom('registries').where('service', '=', service).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw new NotFound(`no registry with service "${service}"`);
     });
   }
 
-  replaceRules(rules: readonly unknown[]): Promise<void> {
-    return this.change(async (trx) => {
-      await trx.deleteFrom('policy_rules').execute();
-      if (rules.length === 0) return;
-      const now = Date.now();
-      await trx
-        .insertInto('policy_rules')
-        .values(rules.map((rule, position) => ({ position, body: JSON.stringify(rule), created_at: now })))
-        .execute();
-    });
+  /** Each registry's discovery interval in seconds (null: the default), by service. */
+  async syncIntervals(): Promise<Map<string, number | null>> {
+    const rows = await this.db.selectFrom('registries').select(['service', 'sync_interval']).execute();
+    return new Map(rows.map((r) => [r.service, r.sync_interval === null ? null : Number(r.sync_interval)]));
   }
 }
