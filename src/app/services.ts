@@ -10,7 +10,9 @@ import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
 import { AppService } from './app-service.ts';
 import type { Authority } from './authority.ts';
+import { ExplainService } from './explain-service.ts';
 import { GroupService } from './group-service.ts';
+import { KeyService } from './key-service.ts';
 import { RegistryConfigService } from './registry-config-service.ts';
 import { RegistryService } from './registry-service.ts';
 import { RobotService } from './robot-service.ts';
@@ -27,6 +29,8 @@ export interface ApplicationServices {
   readonly registries: RegistryService;
   readonly registryConfigs: RegistryConfigService;
   readonly rules: RuleService;
+  readonly keys: KeyService;
+  readonly explain: ExplainService;
 }
 
 export interface ServiceDeps {
@@ -59,5 +63,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
       issuer,
     }),
     rules: new RuleService({ authority, writer: writers.rules, changes, audit }),
+    keys: new KeyService({ authority, audit }),
+    explain: new ExplainService({ authority }),
   };
 }

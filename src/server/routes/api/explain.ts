@@ -1,17 +1,8 @@
-/**
- * GET /api/v1/explain: why an account gets (or does not get) each action on a resource of a
- * registry, naming the deciding seed clause or custom rule. Administrators may explain any
- * account, managers any account on the registries they are responsible for, and everyone
- * their own access.
- */
+/** GET /api/v1/explain: parse, call the explain service (src/app/explain-service.ts), render. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { parseScopes } from '../../../domain/access.ts';
-import { BadRequest, Denied, NotFound } from '../../../domain/errors.ts';
-import { type Principal, principalName } from '../../../domain/model.ts';
-import { formatExplanation } from '../../../policy/index.ts';
 import type { AppContext } from '../../context.ts';
-import { managesRegistry, requireAuthenticated } from './access-guard.ts';
+import { callerOf } from './caller.ts';
 import { API_PREFIX } from './openapi.ts';
 import { strictObject } from './schemas.ts';
 
@@ -57,37 +48,14 @@ export async function explainRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
     },
     async (request) => {
-      const caller = requireAuthenticated(request);
       const query = request.query;
-      await ctx.authority.refresh();
-      const registry = ctx.authority.registry(query.service);
-      if (!registry)
-        throw new BadRequest(`unknown registry service "${query.service}" (see purser registry list)`);
-      const self = principalName(caller) === query.account;
-      if (!self && !managesRegistry(caller, registry, ctx)) {
-        throw new Denied(
-          `only administrators and managers of ${registry.service} may explain another account's access`,
-        );
-      }
-      const principal = findPrincipal(ctx, query.account, query.kind);
-      const accesses = parseScopes(Array.isArray(query.scope) ? query.scope : [query.scope]);
-      if (accesses.length === 0)
-        throw new BadRequest(
-          'scope: no repository or registry scope given (e.g. repository:team/web:pull,push)',
-        );
-      const explanations = accesses.map((access) =>
-        ctx.authority.explain(principal, registry, access, query.source),
-      );
-      return { explanations, text: explanations.map((e) => formatExplanation(e)).join('\n\n') };
+      return ctx.services.explain.explain(callerOf(request), {
+        account: query.account,
+        kind: query.kind,
+        service: query.service,
+        scopes: Array.isArray(query.scope) ? query.scope : [query.scope],
+        source: query.source,
+      });
     },
   );
-}
-
-function findPrincipal(ctx: AppContext, account: string, kind: ExplainQueryValue['kind']): Principal {
-  const record = ctx.authority.credential(account);
-  if (!record) throw new NotFound(`no user, service or robot named "${account}"`);
-  if (kind && record.kind !== kind) throw new NotFound(`"${account}" is a ${record.kind}, not a ${kind}`);
-  const principal = ctx.authority.principal(record);
-  if (!principal) throw new NotFound(`no ${record.kind} named "${account}"`);
-  return principal;
 }
