@@ -90,6 +90,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       audit: pipeline.sink,
       issuer: options.issuer,
       publicUrl: options.publicUrl,
+      vault,
     });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,

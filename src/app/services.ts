@@ -8,8 +8,10 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
+import type { Vault } from '../vault/vault.ts';
 import { AppService } from './app-service.ts';
 import type { Authority } from './authority.ts';
+import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
 import { GroupService } from './group-service.ts';
 import { KeyService } from './key-service.ts';
@@ -31,6 +33,7 @@ export interface ApplicationServices {
   readonly rules: RuleService;
   readonly keys: KeyService;
   readonly explain: ExplainService;
+  readonly credentials: CredentialService;
 }
 
 export interface ServiceDeps {
@@ -42,6 +45,7 @@ export interface ServiceDeps {
   readonly issuer: string;
   /** Purser's public URL (the token realm). */
   readonly publicUrl: string;
+  readonly vault: Vault;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
@@ -65,5 +69,6 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     rules: new RuleService({ authority, writer: writers.rules, changes, audit }),
     keys: new KeyService({ authority, audit }),
     explain: new ExplainService({ authority }),
+    credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
   };
 }

@@ -88,10 +88,8 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
     }
     return fast;
   };
-  const full = async <T,>(
-    fn: (v: import('../vault/local-vault.ts').LocalVault) => Promise<T>,
-  ): Promise<T> => {
-    const { openLocalVault } = await import('../vault/local-vault.ts');
+  const full = async <T,>(fn: (v: import('../app/local-vault.ts').LocalVault) => Promise<T>): Promise<T> => {
+    const { openLocalVault } = await import('../app/local-vault.ts');
     const opened = await openLocalVault(location.configFile ? { config: location.configFile } : {}, env);
     try {
       return await fn(opened);

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { openLocalVault } from '../app/local-vault.ts';
 import { localActor } from '../vault/actor.ts';
-import { openLocalVault } from '../vault/local-vault.ts';
 import { type HelperIo, runHelper } from './credential-helper.cts';
 
 let dataDir = '';

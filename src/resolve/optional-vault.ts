@@ -3,9 +3,9 @@
  * directory (no allowlist, no stored credential) and must not create one as a side effect.
  */
 import fs from 'node:fs';
+import type { LocalVault } from '../app/local-vault.ts';
 import { resolveDataLocation } from '../config/data-dir.ts';
 import { sqlitePath } from '../store/database.ts';
-import type { LocalVault } from '../vault/local-vault.ts';
 
 export async function openVaultIfPresent(
   options: { config?: string | undefined },
@@ -13,6 +13,6 @@ export async function openVaultIfPresent(
 ): Promise<LocalVault | undefined> {
   const location = resolveDataLocation(options, env);
   if (location.databaseUrl === undefined && !fs.existsSync(sqlitePath(location.dataDir))) return undefined;
-  const { openLocalVault } = await import('../vault/local-vault.ts');
+  const { openLocalVault } = await import('../app/local-vault.ts');
   return openLocalVault(options, env);
 }

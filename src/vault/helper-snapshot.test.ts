@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { openLocalVault } from '../app/local-vault.ts';
 import { openDatabase } from '../store/database.ts';
 import { localActor } from './actor.ts';
 import { LocalHelperStore } from './helper-local.cts';
 import { readHelperSnapshot, SNAPSHOT_FILE, storeSignature } from './helper-snapshot.cts';
-import { openLocalVault } from './local-vault.ts';
 
 test('the snapshot is used only while the store is unchanged; any other writer invalidates it', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'purser-snapshot-'));

@@ -1,13 +1,13 @@
 /** `purser export`: reads (and audits) the secrets, renders the format, writes it out. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { openLocalVault } from '../../../app/local-vault.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { parseRegistryAddress } from '../../../domain/registry-address.ts';
 import { writeFileAtomic } from '../../../formats/atomic-file.ts';
 import type { ExportCredential } from '../../../formats/registry.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { openLocalVault } from '../../../vault/local-vault.ts';
 import { EXPORT_FORMATS } from './index.ts';
 
 type Options = Record<string, unknown>;

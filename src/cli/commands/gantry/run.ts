@@ -1,10 +1,11 @@
 /** Implementations of `purser gantry login` and `purser gantry import`. */
+
+import { openLocalVault } from '../../../app/local-vault.ts';
 import { describeProblem, type InputProblem } from '../../../gantry/gantry-credential.ts';
 import { gantryImport } from '../../../gantry/gantry-import.ts';
 import { lenientRealpath, readGantryInputs } from '../../../gantry/gantry-inputs.ts';
 import { gantryLogin } from '../../../gantry/gantry-login.ts';
 import { localActor } from '../../../vault/actor.ts';
-import { openLocalVault } from '../../../vault/local-vault.ts';
 import { ExitError, printJson } from '../../output.ts';
 
 type Options = Record<string, unknown>;

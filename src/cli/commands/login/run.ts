@@ -1,5 +1,6 @@
 /** `purser login`: verify, report, store on success. */
 
+import { openLocalVault } from '../../../app/local-vault.ts';
 import {
   DOCKER_HUB,
   normalizeRegistryAddress,
@@ -8,7 +9,6 @@ import {
 import { verifyCredentials } from '../../../registry-client/login.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { openLocalVault } from '../../../vault/local-vault.ts';
 import { ExitError } from '../../output.ts';
 import { readSecretOption } from '../vault/secret-input.ts';
 

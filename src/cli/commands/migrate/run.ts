@@ -1,10 +1,10 @@
 /** Implementation of `purser migrate`. */
 import os from 'node:os';
 import path from 'node:path';
+import { openLocalVault } from '../../../app/local-vault.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { migrateConfigFile } from '../../../vault/config-migrate.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { openLocalVault } from '../../../vault/local-vault.ts';
 import { printTable } from '../../output.ts';
 
 export async function migrate(file: string | undefined, options: Record<string, unknown>): Promise<void> {

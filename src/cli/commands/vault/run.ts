@@ -1,11 +1,11 @@
 /** Implementations of `purser vault …` (local mode: the data directory, no server). */
 
+import { type LocalVault, openLocalVault } from '../../../app/local-vault.ts';
 import { CREDENTIAL_KINDS, GCR_JSON_KEY_USERNAME } from '../../../domain/credential-kind.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { localActor } from '../../../vault/actor.ts';
 import type { CredentialRecord } from '../../../vault/credential-record.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { type LocalVault, openLocalVault } from '../../../vault/local-vault.ts';
 import { ExitError, printJson, printTable } from '../../output.ts';
 import { readSecretOption } from './secret-input.ts';
 

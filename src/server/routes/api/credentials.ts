@@ -1,23 +1,11 @@
 /**
- * /api/v1/environments/…: the credential vault over HTTP. Administrators manage everything;
- * services and robots granted an environment (`purser vault grant`) may list its credentials
- * and read their secrets; everyone else gets 403 (401 when anonymous). Every secret read is
- * audited (`credential.read`), denied ones included.
+ * /api/v1/environments/…: the credential vault over HTTP. Parse, call the credential service
+ * (src/app/credential-service.ts: who may read and manage, audited reads), render.
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequest, Denied } from '../../../domain/errors.ts';
-import { principalActor } from '../../../vault/actor.ts';
-import type { CredentialRecord } from '../../../vault/credential-record.ts';
-import { isAllowed, parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import {
-  grantEnvironment,
-  listGrants,
-  mayReadSecrets,
-  revokeEnvironment,
-} from '../../../vault/vault-grants.ts';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { requireAdmin, requireAuthenticated } from './access-guard.ts';
+import { callerOf } from './caller.ts';
 import { API_PREFIX } from './openapi.ts';
 import { strictObject } from './schemas.ts';
 
@@ -79,52 +67,16 @@ type CreateBody = {
 type UpdateBody = { username?: string; secret?: string; email?: string | null; expiresAt?: number | null };
 
 export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const vault = ctx.vault;
-  const actor = (request: FastifyRequest) =>
-    principalActor(request.principal, {
-      sourceAddress: request.ip,
-      ...(request.headers['user-agent'] ? { userAgent: request.headers['user-agent'] } : {}),
-    });
+  const credentials = ctx.services.credentials;
 
-  /** Administrators, or services/robots granted the environment. */
-  const requireReader = async (request: FastifyRequest, env: string): Promise<string> => {
-    const principal = requireAuthenticated(request);
-    const name = parseEnvironmentName(env);
-    if (!(await mayReadSecrets(ctx.db, principal, name))) {
-      void ctx.audit.record({
-        ...auditBase(request),
-        action: 'credential.read',
-        target: `environment:${name}`,
-        outcome: 'denied',
-      });
-      throw new Denied(`not allowed to read the credentials of environment ${name}`);
-    }
-    return name;
-  };
-  const auditBase = (request: FastifyRequest) => {
-    const a = actor(request);
-    return { actor: a.name, actorKind: a.kind, sourceAddress: request.ip };
-  };
-  const view = (record: CredentialRecord, allowlist: readonly string[] | null) => ({
-    ...record,
-    allowed: isAllowed({ allowlist }, record.address),
-  });
-
-  app.get(BASE, { schema: { summary: 'List vault environments', tags } }, async (request) => {
-    const principal = requireAuthenticated(request);
-    const all = await vault.listEnvironments();
-    const visible = [];
-    for (const e of all) if (await mayReadSecrets(ctx.db, principal, e.name)) visible.push(e);
-    return { environments: visible };
-  });
+  app.get(BASE, { schema: { summary: 'List vault environments', tags } }, async (request) => ({
+    environments: await credentials.listEnvironments(callerOf(request)),
+  }));
 
   app.get<{ Params: { env: string } }>(
     `${BASE}/:env`,
     { schema: { summary: 'Show environment settings', tags, params: EnvParams } },
-    async (request) => {
-      const env = await requireReader(request, request.params.env);
-      return vault.settings(env);
-    },
+    async (request) => credentials.settings(callerOf(request), request.params.env),
   );
 
   app.put<{
@@ -140,26 +92,16 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         body: UpdateSettings,
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      const env = parseEnvironmentName(request.params.env);
-      if (request.body.defaultRegistry !== undefined)
-        await vault.setDefaultRegistry(env, request.body.defaultRegistry, actor(request));
-      if (request.body.allowlist !== undefined)
-        await vault.setAllowlist(env, request.body.allowlist, actor(request));
-      return vault.settings(env);
-    },
+    async (request) => credentials.updateSettings(callerOf(request), request.params.env, request.body),
   );
 
   app.get<{ Params: { env: string }; Querystring: { all?: string } }>(
     `${BASE}/:env/credentials`,
     { schema: { summary: 'List credentials (never secrets)', tags, params: EnvParams } },
-    async (request) => {
-      const env = await requireReader(request, request.params.env);
-      const settings = await vault.settings(env);
-      const records = await vault.list(env, { includeDeleted: request.query.all === 'true' });
-      return { environment: env, credentials: records.map((r) => view(r, settings.allowlist)) };
-    },
+    async (request) =>
+      credentials.list(callerOf(request), request.params.env, {
+        includeDeleted: request.query.all === 'true',
+      }),
   );
 
   app.post<{ Params: { env: string }; Body: CreateBody }>(
@@ -174,8 +116,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
-      const record = await vault.add({ ...request.body, environment: request.params.env }, actor(request));
+      const record = await credentials.add(callerOf(request), request.params.env, request.body);
       reply.code(201);
       return record;
     },
@@ -184,10 +125,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
   app.get<{ Params: { env: string; address: string } }>(
     `${BASE}/:env/credentials/:address`,
     { schema: { summary: 'Show a credential without its secret', tags, params: CredParams } },
-    async (request) => {
-      const env = await requireReader(request, request.params.env);
-      return vault.show(env, request.params.address);
-    },
+    async (request) => credentials.show(callerOf(request), request.params.env, request.params.address),
   );
 
   app.patch<{ Params: { env: string; address: string }; Body: UpdateBody }>(
@@ -200,10 +138,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         body: UpdateCredential,
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      return vault.update(request.params.env, request.params.address, request.body, actor(request));
-    },
+    async (request) =>
+      credentials.update(callerOf(request), request.params.env, request.params.address, request.body),
   );
 
   for (const [action, state] of [
@@ -219,10 +155,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
           params: CredParams,
         },
       },
-      async (request) => {
-        requireAdmin(request);
-        return vault.setState(request.params.env, request.params.address, state, actor(request));
-      },
+      async (request) =>
+        credentials.setState(callerOf(request), request.params.env, request.params.address, state),
     );
   }
 
@@ -237,8 +171,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
-      await vault.remove(request.params.env, request.params.address, actor(request));
+      await credentials.remove(callerOf(request), request.params.env, request.params.address);
       reply.code(204);
       return null;
     },
@@ -247,10 +180,7 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
   app.get<{ Params: { env: string; address: string } }>(
     `${BASE}/:env/credentials/:address/secret`,
     { schema: { summary: 'Read a secret (audited)', tags, params: CredParams } },
-    async (request) => {
-      const env = await requireReader(request, request.params.env);
-      return vault.reveal(env, request.params.address, actor(request), 'api');
-    },
+    async (request) => credentials.reveal(callerOf(request), request.params.env, request.params.address),
   );
 
   app.get<{ Params: { env: string }; Querystring: { server?: string } }>(
@@ -263,21 +193,13 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
         params: EnvParams,
       },
     },
-    async (request) => {
-      const env = await requireReader(request, request.params.env);
-      const server = (request.query.server ?? '').trim();
-      if (server === '') throw new BadRequest('no credentials server URL');
-      return vault.reveal(env, server, actor(request), 'helper');
-    },
+    async (request) => credentials.lookup(callerOf(request), request.params.env, request.query.server ?? ''),
   );
 
   app.get<{ Params: { env: string } }>(
     `${BASE}/:env/grants`,
     { schema: { summary: 'List environment grants', tags, params: EnvParams } },
-    async (request) => {
-      requireAdmin(request);
-      return { grants: await listGrants(ctx.db, request.params.env) };
-    },
+    async (request) => ({ grants: await credentials.grants(callerOf(request), request.params.env) }),
   );
 
   app.put<{ Params: { env: string; kind: 'service' | 'robot'; name: string } }>(
@@ -286,22 +208,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
       schema: { summary: 'Let a service or robot read the environment', tags, params: GrantParams },
     },
     async (request) => {
-      requireAdmin(request);
-      await grantEnvironment(
-        ctx.db,
-        request.params.env,
-        request.params.kind,
-        request.params.name,
-        actor(request),
-      );
-      void ctx.audit.record({
-        ...auditBase(request),
-        action: 'vault.grant',
-        target: `environment:${request.params.env}`,
-        outcome: 'success',
-        details: { kind: request.params.kind, name: request.params.name },
-      });
-      return { grants: await listGrants(ctx.db, request.params.env) };
+      const { env, kind, name } = request.params;
+      return { grants: await credentials.grant(callerOf(request), env, kind, name) };
     },
   );
 
@@ -309,15 +217,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: AppContext): P
     `${BASE}/:env/grants/:kind/:name`,
     { schema: { summary: 'Revoke a grant', tags, params: GrantParams, 'x-status': 204 } },
     async (request, reply) => {
-      requireAdmin(request);
-      await revokeEnvironment(ctx.db, request.params.env, request.params.kind, request.params.name);
-      void ctx.audit.record({
-        ...auditBase(request),
-        action: 'vault.revoke',
-        target: `environment:${request.params.env}`,
-        outcome: 'success',
-        details: { kind: request.params.kind, name: request.params.name },
-      });
+      const { env, kind, name } = request.params;
+      await credentials.revoke(callerOf(request), env, kind, name);
       reply.code(204);
       return null;
     },

@@ -11,8 +11,8 @@ import { loadSecretBox, type MasterKeySource } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
-import { writeHelperSnapshot } from './helper-snapshot.cts';
-import { Vault } from './vault.ts';
+import { writeHelperSnapshot } from '../vault/helper-snapshot.cts';
+import { Vault } from '../vault/vault.ts';
 
 export interface LocalVault {
   readonly dataDir: string;
