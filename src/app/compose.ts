@@ -83,15 +83,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
     const vault = new Vault(db, box, pipeline.sink);
-    services = composeServices({
-      db,
-      authority,
-      changes,
-      audit: pipeline.sink,
-      issuer: options.issuer,
-      publicUrl: options.publicUrl,
-      vault,
-    });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
       searchIndex: new SearchIndex(db),
@@ -99,6 +90,20 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       tokens: (service) => selfTokens(authority.issuer, service),
     };
     const controller = new AbortController();
+    const refreshTokens = new RefreshTokenStore(db);
+    services = composeServices({
+      db,
+      authority,
+      changes,
+      audit: pipeline.sink,
+      auditLog: pipeline.log,
+      catalog,
+      shutdown: controller.signal,
+      issuer: options.issuer,
+      publicUrl: options.publicUrl,
+      vault,
+      refreshTokens,
+    });
     return {
       dataDir: options.dataDir,
       publicUrl: options.publicUrl,
@@ -112,7 +117,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       audit: pipeline.sink,
       auditLog: pipeline.log,
       catalog,
-      refreshTokens: new RefreshTokenStore(db),
+      refreshTokens,
       vault,
       services,
       shutdown: controller.signal,

@@ -5,24 +5,42 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { CatalogServices } from '../catalog/catalog-services.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
+import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
 import type { Vault } from '../vault/vault.ts';
 import { AppService } from './app-service.ts';
+import { AuditService } from './audit-service.ts';
 import type { Authority } from './authority.ts';
 import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
 import { GroupService } from './group-service.ts';
 import { KeyService } from './key-service.ts';
 import { RegistryConfigService } from './registry-config-service.ts';
+import { RegistryEventService } from './registry-event-service.ts';
 import { RegistryService } from './registry-service.ts';
+import { RepositoryService } from './repository-service.ts';
 import { RobotService } from './robot-service.ts';
 import { RuleService } from './rule-service.ts';
+import { SearchService } from './search-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
+import { TagService } from './tag-service.ts';
+import { TokenService } from './token-service.ts';
 import { UserService } from './user-service.ts';
 
-export interface ApplicationServices {
+/** The services over the catalog (the repositories Purser knows) and the audit log. */
+export interface CatalogApplicationServices {
+  readonly repositories: RepositoryService;
+  readonly tags: TagService;
+  readonly search: SearchService;
+  readonly registryEvents: RegistryEventService;
+  readonly audit: AuditService;
+}
+
+export interface ApplicationServices extends CatalogApplicationServices {
   readonly users: UserService;
   readonly groups: GroupService;
   readonly apps: AppService;
@@ -34,18 +52,28 @@ export interface ApplicationServices {
   readonly keys: KeyService;
   readonly explain: ExplainService;
   readonly credentials: CredentialService;
+  readonly tokens: TokenService;
 }
 
-export interface ServiceDeps {
+export interface CatalogServiceDeps {
   readonly db: Kysely<Database>;
+  readonly catalog: CatalogServices;
+  readonly audit: AuditSink;
+  /** The stored audit log (queries); `audit` is where entries are recorded. */
+  readonly auditLog: AuditLog;
+  /** Aborted on shutdown (a discovery run in progress stops). */
+  readonly shutdown: AbortSignal;
+}
+
+export interface ServiceDeps extends CatalogServiceDeps {
   readonly authority: Authority;
   readonly changes: ModelChanges;
-  readonly audit: AuditSink;
   /** Token issuer name (also the audience of Purser's own API; no registry may take it). */
   readonly issuer: string;
   /** Purser's public URL (the token realm). */
   readonly publicUrl: string;
   readonly vault: Vault;
+  readonly refreshTokens: RefreshTokenStore;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
@@ -53,6 +81,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   const writers = modelWriters(deps.db);
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
   return {
+    ...composeCatalogServices(deps),
     users: new UserService({ authority, writer: writers.users, changes, audit }),
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
@@ -70,5 +99,17 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     keys: new KeyService({ authority, audit }),
     explain: new ExplainService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
+    tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
+  };
+}
+
+export function composeCatalogServices(deps: CatalogServiceDeps): CatalogApplicationServices {
+  const { db, catalog, audit } = deps;
+  return {
+    repositories: new RepositoryService({ db, catalog, audit, shutdown: deps.shutdown }),
+    tags: new TagService({ db, catalog, audit }),
+    search: new SearchService({ db, catalog }),
+    registryEvents: new RegistryEventService({ db, catalog }),
+    audit: new AuditService({ db, log: deps.auditLog, catalog }),
   };
 }

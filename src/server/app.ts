@@ -43,13 +43,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     localAdmin: options.localAdmin ?? false,
   });
   await metaRoutes(app, runtime.authority);
-  await tokenRoutes(app, {
-    authority: runtime.authority,
-    refreshTokens: runtime.refreshTokens,
-    audit: runtime.audit,
-    realm: runtime.issuer,
-    apiAudience: runtime.issuer,
-  });
+  await tokenRoutes(app, { tokens: runtime.services.tokens, realm: runtime.issuer });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);
   return app;

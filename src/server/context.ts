@@ -1,28 +1,18 @@
 /**
- * What every route plugin receives: the parts of the composed runtime (src/app/compose.ts) the
- * HTTP layer works with. Route plugins are `async function xRoutes(app: FastifyInstance,
- * ctx: AppContext)`; authenticated routes read `request.principal` (set by the auth plugin;
- * anonymous when no credentials were sent) and pass it on as the caller.
+ * What every route plugin receives from the composed runtime (src/app/compose.ts). Route
+ * plugins are `async function xRoutes(app: FastifyInstance, ctx: AppContext)`; they read
+ * `request.principal` (set by the auth plugin; anonymous when no credentials were sent) and
+ * pass it on as the caller (routes/api/caller.ts).
  */
 import type {} from 'fastify';
 import type { Runtime } from '../app/compose.ts';
 import type { Principal } from '../domain/model.ts';
 
-export type AppContext = Pick<
-  Runtime,
-  | 'publicUrl'
-  | 'issuer'
-  | 'db'
-  | 'box'
-  | 'audit'
-  | 'logger'
-  | 'authority'
-  | 'catalog'
-  | 'refreshTokens'
-  | 'vault'
-  | 'services'
-  | 'shutdown'
->;
+/**
+ * Only the application services: no store, key or vault handle, so a route parses, calls one
+ * service, and renders. (/token and the authentication plugin get the authority from app.ts.)
+ */
+export type AppContext = Pick<Runtime, 'services'>;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -6,8 +6,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { composeCatalogServices } from '../../src/app/services.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { selfTokens } from '../../src/catalog/catalog-services.ts';
+import type { DiscoveryDeps } from '../../src/catalog/discovery-scheduler.ts';
 import { SearchIndex } from '../../src/catalog/search-index.ts';
 import type { Principal } from '../../src/domain/model.ts';
 import type { AccessModel } from '../../src/policy/access-model.ts';
@@ -24,7 +26,7 @@ import { SigningKey } from '../../src/token/signing-key.ts';
 
 export interface CatalogApp {
   readonly app: FastifyInstance;
-  readonly ctx: AppContext;
+  readonly ctx: AppContext & DiscoveryDeps;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -49,24 +51,28 @@ export async function startCatalogApp(options: CatalogAppOptions): Promise<Catal
   const controller = new AbortController();
   const logger = pino({ level: process.env.PURSER_TEST_LOG ? 'debug' : 'silent' });
   const auditLog = new AuditLog(options.handle.db);
+  const catalog = {
+    auditLog,
+    searchIndex: new SearchIndex(options.handle.db),
+    model: options.model,
+    tokens: (service: string) => selfTokens(options.issuer, service),
+  };
+  const services = composeCatalogServices({
+    db: options.handle.db,
+    catalog,
+    audit: auditLog,
+    auditLog,
+    shutdown: controller.signal,
+  });
   const ctx = {
     publicUrl: options.publicUrl ?? 'http://127.0.0.1',
     db: options.handle.db,
     audit: auditLog,
     logger,
-    authority: {
-      get model() {
-        return options.model();
-      },
-    },
-    catalog: {
-      auditLog,
-      searchIndex: new SearchIndex(options.handle.db),
-      model: options.model,
-      tokens: (service: string) => selfTokens(options.issuer, service),
-    },
+    catalog,
+    services,
     shutdown: controller.signal,
-  } as unknown as AppContext;
+  } as unknown as AppContext & DiscoveryDeps;
   const app = Fastify({ logger: false }) as unknown as FastifyInstance;
   installErrorHandler(app);
   app.decorateRequest('principal', null as never);

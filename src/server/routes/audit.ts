@@ -9,13 +9,10 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { AuditQuery } from '../../audit/audit-log.ts';
-import { auditScope } from '../../catalog/caller-access.ts';
-import { findRegistry } from '../../catalog/registry-lookup.ts';
-import { findRepositoryId, tagsOf } from '../../catalog/repository-store.ts';
-import { splitTagReference } from '../../catalog/tag-service.ts';
+import type { AuditQuery } from '../../audit/audit-query.ts';
 import { BadRequest } from '../../domain/errors.ts';
 import type { AppContext } from '../context.ts';
+import { callerOf } from './api/caller.ts';
 
 type Filters = Record<string, string | undefined>;
 
@@ -30,7 +27,7 @@ export function parseTime(value: string | undefined, name: string): number | und
   return ms;
 }
 
-export function auditFilter(q: Filters, scope: string[] | undefined): AuditQuery {
+export function auditFilter(q: Filters): AuditQuery {
   const f: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {};
   if (q.principal) f.principal = q.principal;
   if (q.actor_kind) {
@@ -55,23 +52,20 @@ export function auditFilter(q: Filters, scope: string[] | undefined): AuditQuery
   const until = parseTime(q.until, 'until');
   if (since !== undefined) f.since = since;
   if (until !== undefined) f.until = until;
-  if (scope !== undefined) f.services = scope;
   return f;
 }
 
 export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = ctx.catalog;
+  const audit = ctx.services.audit;
 
   app.get<{ Querystring: Filters }>(
     '/api/v1/audit',
     { schema: { summary: 'Query the audit log with paging', tags: ['audit'] } },
     async (request) => {
-      const scope = auditScope(services.model(), request.principal);
-      const filter = auditFilter(request.query, scope);
+      const filter = auditFilter(request.query);
       const page = Number(request.query.page ?? 1) || 1;
       const perPage = Number(request.query.per_page ?? 50) || 50;
-      const result = await services.auditLog.query(filter, page, perPage);
-      return { total: result.total, page: result.page, per_page: result.perPage, entries: result.entries };
+      return audit.query(callerOf(request), filter, page, perPage);
     },
   );
 
@@ -79,12 +73,10 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
     '/api/v1/audit/export',
     { schema: { summary: 'Export the audit log as CSV or JSON', tags: ['audit'] } },
     async (request, reply) => {
-      const scope = auditScope(services.model(), request.principal);
-      const filter = auditFilter(request.query, scope);
+      const filter = auditFilter(request.query);
       const format = request.query.format ?? 'json';
       if (format !== 'csv' && format !== 'json') throw new BadRequest('format must be csv or json');
-      const chunks =
-        format === 'csv' ? services.auditLog.exportCsv(filter) : services.auditLog.exportJson(filter);
+      const chunks = audit.export(callerOf(request), filter, format);
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="purser-audit.${format}"`)
@@ -95,58 +87,11 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.get<{ Querystring: Filters }>(
     '/api/v1/audit/usage',
     { schema: { summary: 'Who pulled an image (by digest or repository:tag)', tags: ['audit'] } },
-    async (request) => {
-      const scope = auditScope(services.model(), request.principal);
-      const image = request.query.image;
-      if (!image) throw new BadRequest('image is required: REPOSITORY:TAG, REPOSITORY@DIGEST or a digest');
-      const service = request.query.service;
-      if (scope !== undefined) {
-        if (service === undefined && scope.length !== 1) throw new BadRequest('service is required');
-        if (service !== undefined && !scope.includes(service))
-          throw new BadRequest(`you may not read the audit log of ${service}`);
-      }
-      const effectiveService = service ?? scope?.[0];
-      const since = parseTime(request.query.since, 'since');
-      let repository: string | undefined;
-      let tag: string | undefined;
-      const digests: string[] = [];
-      const at = image.indexOf('@');
-      if (/^sha256:[a-f0-9]{64}$/.test(image)) digests.push(image);
-      else if (at > 0) {
-        repository = image.slice(0, at);
-        digests.push(image.slice(at + 1));
-      } else {
-        const ref = splitTagReference(image);
-        repository = ref.repository;
-        tag = ref.tag ?? 'latest';
-        if (effectiveService !== undefined) {
-          const registry = await findRegistry(ctx.db, effectiveService);
-          const id = registry ? await findRepositoryId(ctx.db, registry.id, repository) : undefined;
-          const digest = id === undefined ? undefined : (await tagsOf(ctx.db, id)).get(tag)?.digest;
-          if (digest) digests.push(digest);
-        }
-      }
-      const users = await services.auditLog.usage({
-        ...(effectiveService === undefined ? {} : { service: effectiveService }),
-        ...(repository === undefined ? {} : { repository }),
-        ...(tag === undefined ? {} : { tag }),
-        digests,
-        ...(since === undefined ? {} : { since }),
-      });
-      return {
-        image,
-        service: effectiveService ?? null,
-        digests,
-        users: users.map((u) => ({
-          principal: u.actor,
-          kind: u.actorKind,
-          pulls: u.pulls,
-          first_pull: u.firstPull,
-          last_pull: u.lastPull,
-          addresses: u.addresses,
-          digests: u.digests,
-        })),
-      };
-    },
+    async (request) =>
+      audit.usage(callerOf(request), {
+        image: request.query.image,
+        service: request.query.service,
+        since: parseTime(request.query.since, 'since'),
+      }),
   );
 }

@@ -6,14 +6,9 @@
  * event is never lost, and retries (same event id) are stored once.
  */
 import type { FastifyInstance } from 'fastify';
-import { ingestRegistryEvents } from '../../catalog/event-ingest.ts';
-import {
-  checkNotifySecret,
-  NOTIFY_SECRET_HEADER,
-  retirePreviousNotifySecret,
-} from '../../catalog/notify-secret.ts';
-import { EVENTS_MEDIA_TYPES, parseEnvelope } from '../../catalog/registry-event.ts';
-import { Unauthorized } from '../../domain/errors.ts';
+import { NOTIFY_SECRET_HEADER } from '../../catalog/notify-secret.ts';
+import { EVENTS_MEDIA_TYPES } from '../../catalog/registry-event.ts';
+import { isAuthorityError } from '../../domain/errors.ts';
 import type { AppContext } from '../context.ts';
 
 export const NOTIFICATIONS_PATH = '/notifications';
@@ -35,36 +30,28 @@ export async function eventsRoutes(app: FastifyInstance, ctx: AppContext): Promi
       );
     }
   }
-  const services = ctx.catalog;
+  const events = ctx.services.registryEvents;
 
   app.post<{ Params: { service: string } }>(
     `${NOTIFICATIONS_PATH}/:service`,
     { config: { surface: 'registry' }, bodyLimit: 8 * 1024 * 1024 },
     async (request, reply) => {
-      const row = await ctx.db
-        .selectFrom('registries')
-        .select(['id', 'service', 'notify_secret_hash'])
-        .where('service', '=', request.params.service)
-        .executeTakeFirst();
       const presented = request.headers[NOTIFY_SECRET_HEADER.toLowerCase()];
-      const check = checkNotifySecret(
-        row?.notify_secret_hash ?? null,
-        typeof presented === 'string' ? presented : undefined,
-      );
-      if (!row || check === 'invalid') {
-        request.log.warn(
-          { service: request.params.service, ip: request.ip },
-          'notification rejected: unknown registry or wrong secret',
+      try {
+        const result = await events.receive(
+          request.params.service,
+          typeof presented === 'string' ? presented : undefined,
+          request.body,
         );
-        throw new Unauthorized('unknown registry or wrong notification secret');
+        return reply.code(200).send(result);
+      } catch (error) {
+        if (isAuthorityError(error) && error.code === 'UNAUTHORIZED')
+          request.log.warn(
+            { service: request.params.service, ip: request.ip },
+            'notification rejected: unknown registry or wrong secret',
+          );
+        throw error;
       }
-      const events = parseEnvelope(request.body);
-      const result = await ingestRegistryEvents(ctx.db, { id: Number(row.id), service: row.service }, events);
-      if (result.indexChanged) services.searchIndex.invalidate();
-      if (check === 'current' && row.notify_secret_hash?.includes(',')) {
-        await retirePreviousNotifySecret(ctx.db, Number(row.id), row.notify_secret_hash);
-      }
-      return reply.code(200).send({ stored: result.stored, duplicates: result.duplicates });
     },
   );
 }

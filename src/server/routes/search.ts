@@ -9,11 +9,9 @@
  * see only what they may pull; podman sends no credentials here, so it sees what anonymous may.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { tagsFor } from '../../catalog/repository-store.ts';
-import { searchRepositories, v1Body, v1Result } from '../../catalog/search.ts';
-import { NotFound } from '../../domain/errors.ts';
-import type { Registry } from '../../domain/model.ts';
+import { v1Body, v1Result } from '../../catalog/search.ts';
 import type { AppContext } from '../context.ts';
+import { callerOf } from './api/caller.ts';
 
 export const SERVICE_HEADER = 'x-purser-service';
 
@@ -26,27 +24,15 @@ interface SearchQuery {
 }
 
 export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const services = ctx.catalog;
+  const search = ctx.services.search;
 
-  const registriesFor = (request: FastifyRequest<{ Querystring: SearchQuery }>): Registry[] => {
+  const run = (request: FastifyRequest<{ Querystring: SearchQuery }>) => {
     const header = request.headers[SERVICE_HEADER];
-    const service =
-      (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.service;
-    const model = services.model();
-    if (service === undefined) return model.registries();
-    const registry = model.registryByService(service);
-    if (!registry) throw new NotFound(`no registry with service "${service}"`);
-    return [registry];
-  };
-
-  const run = async (request: FastifyRequest<{ Querystring: SearchQuery }>) => {
-    const registries = registriesFor(request);
-    return searchRepositories(services.searchIndex, services.model(), registries, {
+    return search.search(callerOf(request), {
       query: request.query.q ?? request.query.term ?? '',
       pageSize: request.query.n === undefined ? undefined : Number(request.query.n),
       page: request.query.page === undefined ? undefined : Number(request.query.page),
-      principal: request.principal,
-      sourceAddress: request.ip,
+      service: (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.service,
     });
   };
 
@@ -72,10 +58,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promi
     { config: { surface: 'registry' } },
     async (request, reply) => {
       const outcome = await run(request);
-      const tags = await tagsFor(
-        ctx.db,
-        outcome.hits.map((h) => h.repository.id),
-      );
+      const tags = await search.tagsOf(outcome);
       return reply.header('cache-control', 'no-store').send({
         ...v1Body(outcome),
         results: outcome.hits.map((hit) => ({

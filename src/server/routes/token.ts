@@ -6,34 +6,31 @@
  * Bad credentials are 401 on both forms (containerd falls back from POST to GET only on
  * 400/401/404/405), never 403 or 5xx.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Authority } from '../../app/authority.ts';
-import type { AuditSink } from '../../audit/audit-entry.ts';
-import { formatScopes, parseScopes, type ResourceActions } from '../../domain/access.ts';
-import { BadRequest, InvalidGrant, Unauthorized, UnsupportedGrant } from '../../domain/errors.ts';
-import { type Principal, principalName, type Registry } from '../../domain/model.ts';
-import type { RefreshTokenStore } from '../../store/refresh-token-store.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TokenService } from '../../app/token-service.ts';
+import { formatScopes, parseScopes } from '../../domain/access.ts';
+import { BadRequest, Unauthorized, UnsupportedGrant } from '../../domain/errors.ts';
+import type { Principal } from '../../domain/model.ts';
 import type { IssuedToken } from '../../token/token-minter.ts';
 import { parseBasic } from '../basic-auth.ts';
+import { callerOf } from './api/caller.ts';
 
 export interface TokenRouteDeps {
-  readonly authority: Authority;
-  readonly refreshTokens: RefreshTokenStore;
-  readonly audit: AuditSink;
+  readonly tokens: TokenService;
   /** The `realm` of the Basic challenge on bad credentials. */
   readonly realm: string;
-  /** `service` value that asks for a token for Purser's own API (the issuer name). */
-  readonly apiAudience: string;
 }
 
 type Query = Record<string, string | string[] | undefined>;
 
 export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): Promise<void> {
+  const { tokens } = deps;
   const basicChallenge = { 'www-authenticate': `Basic realm="${deps.realm}"` };
 
   app.get('/token', { config: { surface: 'registry' } }, async (request, reply) => {
     const query = request.query as Query;
-    const registry = requireRegistry(deps, one(query, 'service'));
+    const caller = callerOf(request);
+    const registry = tokens.registry(one(query, 'service'));
     const scopes = parseScopes(many(query, 'scope'));
     let credentials: ReturnType<typeof parseBasic>;
     try {
@@ -47,24 +44,16 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
     }
     let principal: Principal = { kind: 'anonymous' };
     if (credentials) {
-      principal = await login(
-        deps,
-        request,
-        credentials.username,
-        credentials.password,
-        registry,
-        basicChallenge,
-      );
+      principal = await tokens
+        .login(credentials.username, credentials.password, registry, caller)
+        .catch((error: unknown) => {
+          throw withHeaders(error, basicChallenge);
+        });
     }
-    const granted = grant(deps, request, principal, registry, scopes);
-    const issued = deps.authority.issuer.issue({
-      subject: principalName(principal),
-      audience: registry.service,
-      access: granted,
-    });
+    const { issued } = tokens.issue(principal, registry, scopes, caller);
     const refreshToken =
       one(query, 'offline_token') === 'true' && principal.kind !== 'anonymous'
-        ? await createRefreshToken(deps, principal, registry, one(query, 'client_id'))
+        ? await tokens.createRefreshToken(principal, registry, one(query, 'client_id'))
         : undefined;
     return sendToken(reply, issued, refreshToken);
   });
@@ -72,8 +61,9 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
   app.post('/token', { config: { surface: 'oauth' } }, async (request, reply) => {
     const form = (request.body ?? {}) as Query;
     if (typeof form !== 'object') throw new BadRequest('expected an application/x-www-form-urlencoded body');
+    const caller = callerOf(request);
     const grantType = one(form, 'grant_type');
-    const registry = requireRegistry(deps, one(form, 'service'));
+    const registry = tokens.registry(one(form, 'service'));
     const scopes = parseScopes(many(form, 'scope'));
     let principal: Principal;
     let refreshToken: string | undefined;
@@ -82,14 +72,14 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
       const password = one(form, 'password');
       if (!username || password === undefined)
         throw new BadRequest('grant_type=password needs username and password');
-      principal = await login(deps, request, username, password, registry, {});
+      principal = await tokens.login(username, password, registry, caller);
       if (one(form, 'access_type') === 'offline') {
-        refreshToken = await createRefreshToken(deps, principal, registry, one(form, 'client_id'));
+        refreshToken = await tokens.createRefreshToken(principal, registry, one(form, 'client_id'));
       }
     } else if (grantType === 'refresh_token') {
       refreshToken = one(form, 'refresh_token');
       if (!refreshToken) throw new BadRequest('grant_type=refresh_token needs refresh_token');
-      principal = await redeem(deps, request, refreshToken, registry);
+      principal = await tokens.redeem(refreshToken, registry, caller);
     } else if (grantType === undefined) {
       throw new BadRequest('grant_type is required');
     } else {
@@ -97,12 +87,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
         `grant_type "${grantType}" is not supported (use password or refresh_token)`,
       );
     }
-    const granted = grant(deps, request, principal, registry, scopes);
-    const issued = deps.authority.issuer.issue({
-      subject: principalName(principal),
-      audience: registry.service,
-      access: granted,
-    });
+    const { granted, issued } = tokens.issue(principal, registry, scopes, caller);
     return sendToken(reply, issued, refreshToken, formatScopes(granted.filter((g) => g.actions.length > 0)));
   });
 }
@@ -126,143 +111,6 @@ function sendToken(
     .header('cache-control', 'no-store')
     .header('content-type', 'application/json; charset=utf-8')
     .send(`${body}}`);
-}
-
-function requireRegistry(deps: TokenRouteDeps, service: string | undefined): Registry {
-  if (!service) throw new BadRequest("the service parameter is required (the registry's auth.token.service)");
-  if (service === deps.apiAudience && !deps.authority.registry(service)) return apiRegistry(service);
-  const registry = deps.authority.registry(service);
-  if (!registry)
-    throw new BadRequest(
-      `unknown service "${service}": no registry with that auth.token.service is configured`,
-    );
-  return registry;
-}
-
-/** A registry with no groups: tokens for Purser's own API carry identity, never access. */
-function apiRegistry(service: string): Registry {
-  return { id: 0, service, url: '', insecure: false, restricted: true, publications: [], responsibles: [] };
-}
-
-async function login(
-  deps: TokenRouteDeps,
-  request: FastifyRequest,
-  username: string,
-  password: string,
-  registry: Registry,
-  challenge: Record<string, string>,
-): Promise<Principal> {
-  try {
-    const { principal, cached } = await deps.authority.authenticator.check(username, password, request.ip);
-    // A login is a verification of the secret; reusing a cached check is not a new login.
-    if (!cached) {
-      void deps.audit.record({
-        action: 'login',
-        actor: username,
-        actorKind: principal.kind,
-        outcome: 'success',
-        service: registry.service,
-        sourceAddress: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-    }
-    return principal;
-  } catch (error) {
-    void deps.audit.record({
-      action: 'login',
-      actor: username.slice(0, 255),
-      actorKind: 'anonymous',
-      outcome: 'failure',
-      service: registry.service,
-      sourceAddress: request.ip,
-      userAgent: request.headers['user-agent'],
-      details: { reason: error instanceof Error ? error.message : 'error' },
-    });
-    throw withHeaders(error, challenge);
-  }
-}
-
-async function redeem(
-  deps: TokenRouteDeps,
-  request: FastifyRequest,
-  token: string,
-  registry: Registry,
-): Promise<Principal> {
-  const record = await deps.refreshTokens.find(token);
-  const current = record ? deps.authority.credential(record.principalName) : undefined;
-  const principal =
-    current && record && current.kind === record.principalKind
-      ? deps.authority.principal(current)
-      : undefined;
-  const valid =
-    record &&
-    record.service === registry.service &&
-    current?.credentialVersion === record.credentialVersion &&
-    principal &&
-    enabled(principal);
-  if (!valid) {
-    void deps.audit.record({
-      action: 'login',
-      actor: record?.principalName ?? 'unknown',
-      actorKind: record?.principalKind ?? 'anonymous',
-      outcome: 'failure',
-      service: registry.service,
-      sourceAddress: request.ip,
-      details: { grant: 'refresh_token' },
-    });
-    throw new InvalidGrant('authentication required');
-  }
-  void deps.refreshTokens.touch(token).catch(() => {});
-  return principal;
-}
-
-function enabled(principal: Principal): boolean {
-  if (principal.kind === 'user') return !principal.user.disabled;
-  if (principal.kind === 'service') return !principal.service.disabled;
-  if (principal.kind === 'robot')
-    return (
-      !principal.robot.disabled &&
-      (principal.robot.expiresAt === null || principal.robot.expiresAt > Date.now())
-    );
-  return true;
-}
-
-async function createRefreshToken(
-  deps: TokenRouteDeps,
-  principal: Principal,
-  registry: Registry,
-  clientId: string | undefined,
-): Promise<string> {
-  if (principal.kind === 'anonymous') throw new Unauthorized('anonymous callers cannot get a refresh token');
-  const record = deps.authority.credential(principalName(principal))!;
-  return deps.refreshTokens.create({
-    principalKind: principal.kind,
-    principalName: record.name,
-    credentialVersion: record.credentialVersion,
-    service: registry.service,
-    clientId,
-  });
-}
-
-function grant(
-  deps: TokenRouteDeps,
-  request: FastifyRequest,
-  principal: Principal,
-  registry: Registry,
-  requested: ResourceActions[],
-): ResourceActions[] {
-  const granted = deps.authority.authorize(principal, registry, requested, request.ip);
-  void deps.audit.record({
-    action: 'token.issue',
-    actor: principalName(principal) || 'anonymous',
-    actorKind: principal.kind,
-    outcome: 'success',
-    service: registry.service,
-    sourceAddress: request.ip,
-    userAgent: request.headers['user-agent'],
-    details: { requested: formatScopes(requested), granted: formatScopes(granted) },
-  });
-  return granted;
 }
 
 function one(query: Query, key: string): string | undefined {

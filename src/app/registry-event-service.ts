@@ -1,0 +1,46 @@
+/**
+ * Registry notifications: the events a registry sends to `notifications.endpoints[].url`,
+ * authenticated by the per-registry secret (src/catalog/notify-secret.ts). An unknown
+ * registry or a wrong secret is Unauthorized and nothing is read or stored. Events are stored
+ * and applied to the index in one transaction, so an acknowledged event is never lost, and
+ * retries (same event id) are stored once.
+ */
+import type { Kysely } from 'kysely';
+import type { CatalogServices } from '../catalog/catalog-services.ts';
+import { ingestRegistryEvents } from '../catalog/event-ingest.ts';
+import { checkNotifySecret, retirePreviousNotifySecret } from '../catalog/notify-secret.ts';
+import { parseEnvelope } from '../catalog/registry-event.ts';
+import { Unauthorized } from '../domain/errors.ts';
+import type { Database } from '../store/schema.ts';
+
+export class RegistryEventService {
+  constructor(
+    private readonly deps: {
+      readonly db: Kysely<Database>;
+      readonly catalog: Pick<CatalogServices, 'searchIndex'>;
+    },
+  ) {}
+
+  /** `presentedSecret`: the notification secret header; `envelope`: the request body as parsed JSON. */
+  async receive(
+    service: string,
+    presentedSecret: string | undefined,
+    envelope: unknown,
+  ): Promise<{ stored: number; duplicates: number }> {
+    const { db } = this.deps;
+    const row = await db
+      .selectFrom('registries')
+      .select(['id', 'service', 'notify_secret_hash'])
+      .where('service', '=', service)
+      .executeTakeFirst();
+    const check = checkNotifySecret(row?.notify_secret_hash ?? null, presentedSecret);
+    if (!row || check === 'invalid') throw new Unauthorized('unknown registry or wrong notification secret');
+    const events = parseEnvelope(envelope);
+    const result = await ingestRegistryEvents(db, { id: Number(row.id), service: row.service }, events);
+    if (result.indexChanged) this.deps.catalog.searchIndex.invalidate();
+    // The registry uses the newest secret: the previous one (kept during a rotation) can go.
+    if (check === 'current' && row.notify_secret_hash?.includes(','))
+      await retirePreviousNotifySecret(db, Number(row.id), row.notify_secret_hash);
+    return { stored: result.stored, duplicates: result.duplicates };
+  }
+}

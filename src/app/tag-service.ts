@@ -1,0 +1,65 @@
+/**
+ * Tags of a repository: the ones the index knows (pull), and safe deletion (delete is allowed
+ * where push is). Tags sharing the digest of a deleted tag stay; a registry with deletes
+ * disabled is reported as such. The deletion itself, its plan and its audit entry are the
+ * catalog's (src/catalog/tag-service.ts); this service finds the registry and keeps the search
+ * index in step.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditSink } from '../audit/audit-entry.ts';
+import { requireRepository } from '../catalog/caller-access.ts';
+import type { CatalogServices } from '../catalog/catalog-services.ts';
+import { requireRegistry } from '../catalog/registry-lookup.ts';
+import { findRepositoryId, tagsOf } from '../catalog/repository-store.ts';
+import { deleteTags, type TagDeletionOutcome, type TagDeletionRequest } from '../catalog/tag-service.ts';
+import { NotFound } from '../domain/errors.ts';
+import type { Database } from '../store/schema.ts';
+import type { Caller } from './caller.ts';
+
+export interface TagServiceDeps {
+  readonly db: Kysely<Database>;
+  readonly catalog: CatalogServices;
+  readonly audit: AuditSink;
+}
+
+export class TagService {
+  constructor(private readonly deps: TagServiceDeps) {}
+
+  /** The tags the index knows, sorted, with their digests. */
+  async list(caller: Caller, service: string, repository: string) {
+    const registry = await requireRegistry(this.deps.db, service);
+    requireRepository(
+      this.deps.catalog.model(),
+      caller.principal,
+      registry,
+      repository,
+      'pull',
+      caller.sourceAddress,
+    );
+    const id = await findRepositoryId(this.deps.db, registry.id, repository);
+    if (id === undefined) throw new NotFound(`repository ${repository} not found on ${registry.service}`);
+    const tags = await tagsOf(this.deps.db, id);
+    return {
+      name: repository,
+      tags: [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([tag, t]) => ({ tag, digest: t.digest })),
+    };
+  }
+
+  async delete(caller: Caller, service: string, request: TagDeletionRequest): Promise<TagDeletionOutcome> {
+    const registry = await requireRegistry(this.deps.db, service);
+    const outcome = await deleteTags(
+      {
+        db: this.deps.db,
+        model: this.deps.catalog.model(),
+        audit: this.deps.audit,
+        tokens: this.deps.catalog.tokens(registry.service),
+      },
+      registry,
+      caller.principal,
+      request,
+      caller.sourceAddress,
+    );
+    if (outcome.deleted.length > 0) this.deps.catalog.searchIndex.invalidate();
+    return outcome;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * What the token endpoint decides: who the caller is (a password or secret, or a refresh
+ * token), what they get (intersect(requested, allowed), possibly empty: a partial grant is
+ * never an error), and the signed token. Every login, failed or not, and every token issued is
+ * audited; a cached credential check is not a new login.
+ *
+ * This is the hot path of a registry pull: everything is in memory (the authority's snapshot,
+ * its credential cache, the signing key) except refresh-token lookups, which are cached too.
+ */
+import type { AuditSink } from '../audit/audit-entry.ts';
+import { formatScopes, type ResourceActions } from '../domain/access.ts';
+import { BadRequest, InvalidGrant, Unauthorized } from '../domain/errors.ts';
+import { type Principal, principalName, type Registry } from '../domain/model.ts';
+import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
+import type { IssuedToken } from '../token/token-minter.ts';
+import type { Authority } from './authority.ts';
+import type { Caller } from './caller.ts';
+
+export interface TokenServiceDeps {
+  readonly authority: Authority;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly audit: AuditSink;
+  /** The `service` that asks for a token for Purser's own API (the issuer name). */
+  readonly apiAudience: string;
+}
+
+export class TokenService {
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** The registry a token is for (its `auth.token.service`), or Purser's own API. */
+  registry(service: string | undefined): Registry {
+    const { authority, apiAudience } = this.deps;
+    if (!service)
+      throw new BadRequest("the service parameter is required (the registry's auth.token.service)");
+    if (service === apiAudience && !authority.registry(service)) return apiRegistry(service);
+    const registry = authority.registry(service);
+    if (!registry)
+      throw new BadRequest(
+        `unknown service "${service}": no registry with that auth.token.service is configured`,
+      );
+    return registry;
+  }
+
+  /** Checks a name and password or secret; Unauthorized (audited) when they do not match. */
+  async login(username: string, password: string, registry: Registry, caller: Caller): Promise<Principal> {
+    try {
+      const { principal, cached } = await this.deps.authority.authenticator.check(
+        username,
+        password,
+        caller.sourceAddress,
+      );
+      if (!cached) {
+        void this.deps.audit.record({
+          action: 'login',
+          actor: username,
+          actorKind: principal.kind,
+          outcome: 'success',
+          service: registry.service,
+          sourceAddress: caller.sourceAddress,
+          userAgent: caller.userAgent,
+        });
+      }
+      return principal;
+    } catch (error) {
+      void this.deps.audit.record({
+        action: 'login',
+        actor: username.slice(0, 255),
+        actorKind: 'anonymous',
+        outcome: 'failure',
+        service: registry.service,
+        sourceAddress: caller.sourceAddress,
+        userAgent: caller.userAgent,
+        details: { reason: error instanceof Error ? error.message : 'error' },
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * The principal a refresh token stands for, if it is still good: same service, the
+   * principal still exists, is enabled, and its credential has not changed since.
+   */
+  async redeem(token: string, registry: Registry, caller: Caller): Promise<Principal> {
+    const { authority, refreshTokens } = this.deps;
+    const record = await refreshTokens.find(token);
+    const current = record ? authority.credential(record.principalName) : undefined;
+    const principal =
+      current && record && current.kind === record.principalKind ? authority.principal(current) : undefined;
+    const valid =
+      record &&
+      record.service === registry.service &&
+      current?.credentialVersion === record.credentialVersion &&
+      principal &&
+      enabled(principal);
+    if (!valid) {
+      void this.deps.audit.record({
+        action: 'login',
+        actor: record?.principalName ?? 'unknown',
+        actorKind: record?.principalKind ?? 'anonymous',
+        outcome: 'failure',
+        service: registry.service,
+        sourceAddress: caller.sourceAddress,
+        details: { grant: 'refresh_token' },
+      });
+      throw new InvalidGrant('authentication required');
+    }
+    void refreshTokens.touch(token).catch(() => {});
+    return principal;
+  }
+
+  /** A new refresh token (docker's identity token) bound to the principal and the registry. */
+  async createRefreshToken(
+    principal: Principal,
+    registry: Registry,
+    clientId: string | undefined,
+  ): Promise<string> {
+    if (principal.kind === 'anonymous')
+      throw new Unauthorized('anonymous callers cannot get a refresh token');
+    const record = this.deps.authority.credential(principalName(principal))!;
+    return this.deps.refreshTokens.create({
+      principalKind: principal.kind,
+      principalName: record.name,
+      credentialVersion: record.credentialVersion,
+      service: registry.service,
+      clientId,
+    });
+  }
+
+  /** Grants intersect(requested, allowed) per resource and signs the token (audited). */
+  issue(
+    principal: Principal,
+    registry: Registry,
+    requested: ResourceActions[],
+    caller: Caller,
+  ): { granted: ResourceActions[]; issued: IssuedToken } {
+    const { authority } = this.deps;
+    const granted = authority.authorize(principal, registry, requested, caller.sourceAddress);
+    void this.deps.audit.record({
+      action: 'token.issue',
+      actor: principalName(principal) || 'anonymous',
+      actorKind: principal.kind,
+      outcome: 'success',
+      service: registry.service,
+      sourceAddress: caller.sourceAddress,
+      userAgent: caller.userAgent,
+      details: { requested: formatScopes(requested), granted: formatScopes(granted) },
+    });
+    const issued = authority.issuer.issue({
+      subject: principalName(principal),
+      audience: registry.service,
+      access: granted,
+    });
+    return { granted, issued };
+  }
+}
+
+/** A registry with no groups: tokens for Purser's own API carry identity, never access. */
+function apiRegistry(service: string): Registry {
+  return { id: 0, service, url: '', insecure: false, restricted: true, publications: [], responsibles: [] };
+}
+
+function enabled(principal: Principal): boolean {
+  if (principal.kind === 'user') return !principal.user.disabled;
+  if (principal.kind === 'service') return !principal.service.disabled;
+  if (principal.kind === 'robot')
+    return (
+      !principal.robot.disabled &&
+      (principal.robot.expiresAt === null || principal.robot.expiresAt > Date.now())
+    );
+  return true;
+}
