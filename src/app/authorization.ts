@@ -9,7 +9,13 @@
  * - everything else is Denied for authenticated callers and Unauthorized for anonymous ones.
  */
 import { Denied, Unauthorized } from '../domain/errors.ts';
-import type { AccessMode, Principal, Registry, User } from '../domain/model.ts';
+import {
+  type AccessMode,
+  isAdministrator,
+  type Principal,
+  type Registry,
+  type User,
+} from '../domain/model.ts';
 import type { Caller } from './caller.ts';
 
 export type Authenticated = Exclude<Principal, { kind: 'anonymous' }>;
@@ -28,13 +34,9 @@ export function requireAuthenticated(caller: Caller): Authenticated {
   return principal;
 }
 
-export function isAdmin(principal: Principal): boolean {
-  return principal.kind === 'user' && principal.user.admin && !principal.user.disabled;
-}
-
 export function requireAdmin(caller: Caller): void {
   const principal = requireAuthenticated(caller);
-  if (!isAdmin(principal)) throw new Denied('only administrators may do this');
+  if (!isAdministrator(principal)) throw new Denied('only administrators may do this');
 }
 
 /** In `mode: public` every user holds DockerRegistriesManager. */
@@ -44,7 +46,7 @@ export function holdsManager(user: User, mode: AccessMode): boolean {
 
 /** Administrators, and managers in one of the registry's responsible groups. */
 export function managesRegistry(principal: Principal, registry: Registry, mode: AccessMode): boolean {
-  if (isAdmin(principal)) return true;
+  if (isAdministrator(principal)) return true;
   if (principal.kind !== 'user' || principal.user.disabled || !holdsManager(principal.user, mode))
     return false;
   return principal.user.groups.some((group) => registry.responsibles.includes(group));
@@ -63,7 +65,7 @@ export function requireRegistryManager(caller: Caller, registry: Registry, mode:
  */
 export function requireSomeRegistryManager(caller: Caller, mode: AccessMode): void {
   const principal = requireAuthenticated(caller);
-  if (isAdmin(principal)) return;
+  if (isAdministrator(principal)) return;
   if (principal.kind !== 'user' || !holdsManager(principal.user, mode)) {
     throw new Denied('only administrators and registry managers may do this');
   }

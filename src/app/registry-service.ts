@@ -7,14 +7,13 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
 import { BadRequest, Conflict, Denied, NotFound } from '../domain/errors.ts';
-import type { Registry } from '../domain/model.ts';
+import { isAdministrator, type Registry } from '../domain/model.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Upserted } from '../store/writers/model-change.ts';
 import type { RegistryPatch, RegistryWriter } from '../store/writers/registry-writer.ts';
 import type { Authority } from './authority.ts';
 import {
   holdsManager,
-  isAdmin,
   managesRegistry,
   requireAuthenticated,
   requireRegistryManager,
@@ -56,7 +55,7 @@ export class RegistryService {
   async list(caller: Caller): Promise<RegistryView[]> {
     const principal = requireAuthenticated(caller);
     const mode = this.deps.authority.snapshot.mode;
-    if (!isAdmin(principal) && !(principal.kind === 'user' && holdsManager(principal.user, mode)))
+    if (!isAdministrator(principal) && !(principal.kind === 'user' && holdsManager(principal.user, mode)))
       throw new Denied('only administrators and registry managers may list registries');
     await this.deps.authority.refresh();
     const snapshot = this.deps.authority.snapshot;
@@ -74,7 +73,7 @@ export class RegistryService {
   async create(caller: Caller, input: CreateRegistryInput): Promise<RegistryView> {
     const principal = requireAuthenticated(caller);
     const publicMode = this.deps.authority.snapshot.mode === 'public';
-    if (!isAdmin(principal) && !(publicMode && principal.kind === 'user' && !principal.user.disabled))
+    if (!isAdministrator(principal) && !(publicMode && principal.kind === 'user' && !principal.user.disabled))
       throw new Denied('only administrators may create registries');
     if (input.service === this.deps.issuer)
       throw new BadRequest(
@@ -140,7 +139,7 @@ export class RegistryService {
   /** Administrators only. */
   async remove(caller: Caller, service: string): Promise<void> {
     const principal = requireAuthenticated(caller);
-    if (!isAdmin(principal)) throw new Denied('only administrators may delete registries');
+    if (!isAdministrator(principal)) throw new Denied('only administrators may delete registries');
     await this.deps.writer.delete(service);
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {

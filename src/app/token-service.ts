@@ -10,7 +10,7 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { formatScopes, type ResourceActions } from '../domain/access.ts';
 import { BadRequest, InvalidGrant, Unauthorized } from '../domain/errors.ts';
-import { type Principal, principalName, type Registry } from '../domain/model.ts';
+import { isEnabled, type Principal, principalName, type Registry } from '../domain/model.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { IssuedToken } from '../token/token-minter.ts';
 import type { Authority } from './authority.ts';
@@ -91,7 +91,7 @@ export class TokenService {
       record.service === registry.service &&
       current?.credentialVersion === record.credentialVersion &&
       principal &&
-      enabled(principal);
+      isEnabled(principal);
     if (!valid) {
       void this.deps.audit.record({
         action: 'login',
@@ -157,15 +157,4 @@ export class TokenService {
 /** A registry with no groups: tokens for Purser's own API carry identity, never access. */
 function apiRegistry(service: string): Registry {
   return { id: 0, service, url: '', insecure: false, restricted: true, publications: [], responsibles: [] };
-}
-
-function enabled(principal: Principal): boolean {
-  if (principal.kind === 'user') return !principal.user.disabled;
-  if (principal.kind === 'service') return !principal.service.disabled;
-  if (principal.kind === 'robot')
-    return (
-      !principal.robot.disabled &&
-      (principal.robot.expiresAt === null || principal.robot.expiresAt > Date.now())
-    );
-  return true;
 }

@@ -8,14 +8,14 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
 import { Conflict, Denied, NotFound } from '../domain/errors.ts';
-import type { Privilege, User } from '../domain/model.ts';
+import { isAdministrator, type Privilege, type User } from '../domain/model.ts';
 import { parsePrivileges } from '../domain/privilege.ts';
 import { hashPassword, verifyPassword } from '../identity/password.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Upserted } from '../store/writers/model-change.ts';
 import type { UserWriter } from '../store/writers/user-writer.ts';
 import type { Authority } from './authority.ts';
-import { isAdmin, managesRegistry, requireAdmin, requireAuthenticated } from './authorization.ts';
+import { managesRegistry, requireAdmin, requireAuthenticated } from './authorization.ts';
 import type { Caller } from './caller.ts';
 import { recordChange } from './change-audit.ts';
 import { type HtpasswdImport, type HtpasswdImportResult, importHtpasswd } from './htpasswd-import.ts';
@@ -100,7 +100,7 @@ export class UserService {
   /** Administrators, or the user themself. */
   async show(caller: Caller, name: string): Promise<UserView> {
     const principal = requireAuthenticated(caller);
-    if (!isAdmin(principal) && !(principal.kind === 'user' && principal.user.name === name))
+    if (!isAdministrator(principal) && !(principal.kind === 'user' && principal.user.name === name))
       throw new Denied('only administrators may look at other users');
     await this.#current();
     return this.#view().user(this.#require(name));
@@ -168,7 +168,7 @@ export class UserService {
   async setPassword(caller: Caller, name: string, password: string): Promise<void> {
     const principal = requireAuthenticated(caller);
     const self = principal.kind === 'user' && principal.user.name === name;
-    if (!self && !isAdmin(principal)) throw new Denied('you may only change your own password');
+    if (!self && !isAdministrator(principal)) throw new Denied('you may only change your own password');
     await this.#current();
     this.#require(name);
     await this.deps.writer.upsert({ name, passwordHash: await hashPassword(password) });

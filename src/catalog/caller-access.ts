@@ -5,19 +5,15 @@
  *    managers, i.e. exactly those the policy grants `registry:catalog:*`.
  */
 import { Denied, NotFound, Unauthorized } from '../domain/errors.ts';
-import type { Principal, Registry } from '../domain/model.ts';
+import { isAdministrator, type Principal, type Registry } from '../domain/model.ts';
 import type { AccessModel } from '../policy/access-model.ts';
 import { allowedBits } from '../policy/engine.ts';
 import { CATALOG, DELETE, PULL, PUSH } from '../policy/rule.ts';
 import { repositoryBits } from './repository-access.ts';
 
-export function isAdmin(principal: Principal): boolean {
-  return principal.kind === 'user' && principal.user.admin;
-}
-
 /** Administrators and managers responsible for the registry. */
 export function managesRegistry(model: AccessModel, principal: Principal, registry: Registry): boolean {
-  if (isAdmin(principal)) return true;
+  if (isAdministrator(principal)) return true;
   return (
     (allowedBits(model, {
       principal,
@@ -31,7 +27,7 @@ export function managesRegistry(model: AccessModel, principal: Principal, regist
 
 /** Services whose events the principal may read; undefined = every service (administrators). */
 export function auditScope(model: AccessModel, principal: Principal): string[] | undefined {
-  if (isAdmin(principal)) return undefined;
+  if (isAdministrator(principal)) return undefined;
   if (principal.kind === 'anonymous') throw new Unauthorized('the audit log needs credentials');
   const services = model
     .registries()

@@ -9,7 +9,7 @@
  */
 import crypto from 'node:crypto';
 import { TooManyRequests, Unauthorized } from '../domain/errors.ts';
-import type { Principal } from '../domain/model.ts';
+import { isEnabled, type Principal } from '../domain/model.ts';
 import type { CredentialRecord } from '../store/access-store.ts';
 import { FailureThrottle } from './failure-throttle.ts';
 import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
@@ -109,20 +109,5 @@ export class CredentialAuthenticator {
   /** Forget every cached check (after a bulk change). */
   clear(): void {
     this.#cache.clear();
-  }
-}
-
-function isEnabled(principal: Principal, now: number): boolean {
-  switch (principal.kind) {
-    case 'user':
-      return !principal.user.disabled;
-    case 'service':
-      return !principal.service.disabled;
-    case 'robot':
-      return (
-        !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > now)
-      );
-    case 'anonymous':
-      return true;
   }
 }

@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { BadRequest } from '../domain/errors.ts';
 import { DOCKER_HUB, normalizeRegistryAddress } from '../domain/registry-address.ts';
+import { isAllowed } from '../vault/environment-settings.ts';
 import { parseReference } from '../vault/image-reference.ts';
 import { describeCredentialSource, describeVault } from './describe-resolution.ts';
 import { GANTRY_LABEL, gantrySelection } from './gantry-selection.ts';
@@ -86,7 +87,7 @@ export function resolveCredential(input: ResolveInput): Resolution {
   let admitted = true;
   let vaultCredential: Resolution['vaultCredential'] = null;
   if (vault) {
-    admitted = vault.allowlist === null || vault.allowlist.includes(registry);
+    admitted = isAllowed(vault, registry);
     steps.push({
       step: 'allowlist',
       detail:

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { NotFound } from '../domain/errors.ts';
-import type { Principal } from '../domain/model.ts';
+import { isAdministrator, isEnabled, type Principal, principalName } from '../domain/model.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor } from './actor.ts';
 import { parseEnvironmentName } from './environment-settings.ts';
@@ -95,11 +95,9 @@ export async function mayReadSecrets(
   principal: Principal,
   environment: string,
 ): Promise<boolean> {
-  if (principal.kind === 'user') return principal.user.admin && !principal.user.disabled;
-  if (principal.kind === 'anonymous') return false;
-  const name = principal.kind === 'service' ? principal.service.name : principal.robot.name;
-  const disabled = principal.kind === 'service' ? principal.service.disabled : principal.robot.disabled;
-  if (disabled) return false;
+  if (principal.kind === 'user') return isAdministrator(principal);
+  if (principal.kind === 'anonymous' || !isEnabled(principal)) return false;
+  const name = principalName(principal);
   const row = await db
     .selectFrom('vault_grants')
     .select('environment')
