@@ -6,7 +6,7 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { appendAuditLine } from '../audit/local-audit.cts';
-import { resolveDataLocation } from '../config/data-dir.ts';
+import { resolveDataLocation } from './data-dir.ts';
 import { loadSecretBox, type MasterKeySource } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { BadRequest } from '../domain/errors.ts';

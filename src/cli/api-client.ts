@@ -4,7 +4,7 @@
  * (`--server URL` / PURSER_URL, with PURSER_USERNAME + PURSER_PASSWORD or PURSER_TOKEN).
  * Both speak the same routes, so a command is written once.
  */
-import { resolveDataLocation } from '../config/data-dir.ts';
+import { resolveDataLocation } from '../app/data-dir.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { AuthorityError, type AuthorityErrorCode, ERROR_DESCRIPTORS, Unavailable } from '../domain/errors.ts';
 

@@ -155,7 +155,7 @@ async function dataLocation(
   env: NodeJS.ProcessEnv,
 ): Promise<{ dataDir: string; databaseUrl: string | undefined; configFile: string | undefined }> {
   if (env.PURSER_CONFIG) {
-    const { resolveDataLocation } = await import('../config/data-dir.ts');
+    const { resolveDataLocation } = await import('../app/data-dir.ts');
     return resolveDataLocation({}, env);
   }
   return {

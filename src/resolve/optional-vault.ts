@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { LocalVault } from '../app/local-vault.ts';
-import { resolveDataLocation } from '../config/data-dir.ts';
+import { resolveDataLocation } from '../app/data-dir.ts';
 import { sqlitePath } from '../store/database.ts';
 
 export async function openVaultIfPresent(

@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import { type SyncProgress, type SyncReport, syncRegistry } from '../../../catalog/discovery.ts';
 import { requireRegistry } from '../../../catalog/registry-lookup.ts';
-import { resolveDataLocation } from '../../../config/data-dir.ts';
+import { resolveDataLocation } from '../../../app/data-dir.ts';
 import { loadConfigFile } from '../../../config/load.ts';
 import { AuthorityError, Unavailable } from '../../../domain/errors.ts';
 import { ExitError, printJson } from '../../output.ts';
