@@ -6,13 +6,13 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { appendAuditLine } from '../audit/local-audit.cts';
-import { resolveDataLocation } from './data-dir.ts';
 import { loadSecretBox, type MasterKeySource } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import { writeHelperSnapshot } from '../vault/helper-snapshot.cts';
 import { Vault } from '../vault/vault.ts';
+import { resolveDataLocation } from './data-dir.ts';
 
 export interface LocalVault {
   readonly dataDir: string;

@@ -11,15 +11,8 @@ import type { CatalogServices } from '../catalog/catalog-services.ts';
 import { lastSync, type SyncProgress, type SyncReport, syncRegistry } from '../catalog/discovery.ts';
 import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../catalog/discovery-scheduler.ts';
 import { requireRegistry } from '../catalog/registry-lookup.ts';
-import {
-  bumpCatalogVersion,
-  findRepositoryId,
-  type RepositoryProperties,
-  setStar,
-  tagsFor,
-  tagsOf,
-  updateProperties,
-} from '../catalog/repository-store.ts';
+import { type RepositoryProperties, setStar, updateProperties } from '../catalog/repository-properties.ts';
+import { bumpCatalogVersion, findRepositoryId, tagsFor, tagsOf } from '../catalog/repository-store.ts';
 import { searchRepositories } from '../catalog/search.ts';
 import { NotFound } from '../domain/errors.ts';
 import { principalName, type Registry } from '../domain/model.ts';

@@ -30,7 +30,7 @@ export interface DiscoveryDeps {
 }
 
 export function startDiscoveryScheduler(
-  ctx: DiscoveryDeps,
+  deps: DiscoveryDeps,
   options: DiscoverySchedulerOptions = {},
 ): () => Promise<void> {
   const tickMs = options.tickMs ?? 5_000;
@@ -38,13 +38,13 @@ export function startDiscoveryScheduler(
   const lastRun = new Map<number, number>();
   const running = new Map<number, Promise<void>>();
   const controller = new AbortController();
-  const signal = AbortSignal.any([controller.signal, ctx.shutdown]);
-  const services = ctx.catalog;
+  const signal = AbortSignal.any([controller.signal, deps.shutdown]);
+  const services = deps.catalog;
   let ticking: Promise<void> = Promise.resolve();
 
   const tick = async () => {
     if (signal.aborted) return;
-    const registries = await listRegistries(ctx.db);
+    const registries = await listRegistries(deps.db);
     const now = Date.now();
     for (const registry of registries) {
       if (running.has(registry.id)) continue;
@@ -52,11 +52,11 @@ export function startDiscoveryScheduler(
       const last = lastRun.get(registry.id);
       if (last !== undefined && now - last < interval) continue;
       lastRun.set(registry.id, now);
-      const run = syncRegistry(ctx.db, registry, services.tokens(registry.service), { signal })
+      const run = syncRegistry(deps.db, registry, services.tokens(registry.service), { signal })
         .then((report) => {
           services.searchIndex.invalidate();
           const log =
-            report.failures > 0 ? ctx.logger.warn.bind(ctx.logger) : ctx.logger.info.bind(ctx.logger);
+            report.failures > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
           log(
             {
               service: report.service,
@@ -69,7 +69,7 @@ export function startDiscoveryScheduler(
           );
         })
         .catch((error: unknown) =>
-          ctx.logger.warn({ err: error, service: registry.service }, 'registry discovery failed'),
+          deps.logger.warn({ err: error, service: registry.service }, 'registry discovery failed'),
         )
         .finally(() => running.delete(registry.id));
       running.set(registry.id, run);
@@ -79,7 +79,7 @@ export function startDiscoveryScheduler(
   const schedule = () => {
     ticking = ticking
       .then(tick)
-      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'discovery scheduler tick failed'));
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'discovery scheduler tick failed'));
   };
   schedule();
   const timer = setInterval(schedule, tickMs);

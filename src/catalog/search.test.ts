@@ -13,7 +13,8 @@ import {
   testModel,
 } from '../../test/catalog/fixtures.ts';
 import type { Principal, Registry } from '../domain/model.ts';
-import { applyTagPush, bumpCatalogVersion, ensureRepository, updateProperties } from './repository-store.ts';
+import { updateProperties } from './repository-properties.ts';
+import { applyTagPush, bumpCatalogVersion, ensureRepository } from './repository-store.ts';
 import { searchRepositories, v1Body } from './search.ts';
 import { SearchIndex } from './search-index.ts';
 

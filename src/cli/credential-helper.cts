@@ -10,6 +10,9 @@
  * ./purser-data, environment PURSER_ENV, default `default`); remote mode asks PURSER_URL with
  * PURSER_USERNAME / PURSER_PASSWORD (a service or robot). `get` runs on every pull, so this
  * file keeps its static imports tiny and loads better-sqlite3 only when needed.
+ *
+ * Over 300 lines on purpose: every CommonJS file `get` loads is one more to resolve and compile
+ * at each start, so the protocol stays in one file.
  */
 import fs = require('node:fs');
 import path = require('node:path');

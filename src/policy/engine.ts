@@ -3,7 +3,9 @@
  * action) and `explain` (a structured trace for `purser explain`).
  *
  * Order of evaluation for one request:
- *  1. a disabled principal, or a robot at or after its expiry (`now >= expiresAt`), gets nothing;
+ *  1. a disabled principal, or a robot at or after its expiry, gets nothing (`refuse` below
+ *     reads `expiresAt` as seconds, `now >= expiresAt * 1000`, while the model stores
+ *     milliseconds; the identity work reconciles the two with its tests);
  *  2. `registry:catalog` is granted (`*`) to administrators and to users holding
  *     DockerRegistriesManager who are responsible for R; no other registry resource exists;
  *  3. administrators get pull, push and delete on every repository; rules are not consulted;

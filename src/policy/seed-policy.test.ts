@@ -2,6 +2,7 @@
  * Table test of the seed access model (no custom rules): every clause and every "never".
  * Each row: who, registry service, scope, the exact allowed set, and optionally the seed
  * clause that must have decided one action and words its reason must contain.
+ * Over 300 lines on purpose: the case table is long, and one file per module under test.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

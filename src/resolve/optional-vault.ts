@@ -3,8 +3,8 @@
  * directory (no allowlist, no stored credential) and must not create one as a side effect.
  */
 import fs from 'node:fs';
-import type { LocalVault } from '../app/local-vault.ts';
 import { resolveDataLocation } from '../app/data-dir.ts';
+import type { LocalVault } from '../app/local-vault.ts';
 import { sqlitePath } from '../store/database.ts';
 
 export async function openVaultIfPresent(

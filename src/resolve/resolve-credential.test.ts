@@ -1,6 +1,7 @@
 /**
  * The resolution precedence as a table, including every case where Gantry's own code
  * (reproduced in gantry-selection.ts) picks differently. No I/O: every lookup is injected.
+ * Over 300 lines on purpose: the case table is long, and one file per module under test.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

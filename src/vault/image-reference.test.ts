@@ -1,6 +1,7 @@
 /**
  * Table tests with the case data of distribution/reference (normalize_test.go, reference_test.go at
  * the commits read in ../shared/reference/client-anchors.md §0); the data is copied, the checks are ours.
+ * Over 300 lines on purpose: the case tables are long, and one file per module under test.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -3,7 +3,7 @@
  * src/**\/*.ts and *.cts file (tests left out: they may reach anywhere to build what they need)
  * goes to the same layer or a lower one, and the folders' graph has no cycle. The table is
  * read from the document, so the rule and its description cannot drift; a src/ folder the
- * table does not place fails the test too.
+ * table does not place, or the README's Layout does not name, fails the test too.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -78,6 +78,16 @@ test('every folder of src/ has a layer in docs/architecture.md', () => {
     [],
     'place these folders in the layer table of docs/architecture.md',
   );
+});
+
+test("the README's Layout names every folder of src/", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const layout = readme.slice(readme.indexOf('## Layout'));
+  const missing = fs
+    .readdirSync(SRC, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !layout.includes(`\`src/${e.name}\``))
+    .map((e) => e.name);
+  assert.deepEqual(missing, [], 'describe these folders in the Layout section of README.md');
 });
 
 test('no folder imports a folder of a higher layer', () => {

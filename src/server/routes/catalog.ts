@@ -11,7 +11,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RepositoryProperties } from '../../catalog/repository-store.ts';
+import type { RepositoryProperties } from '../../catalog/repository-properties.ts';
 import { BadRequest } from '../../domain/errors.ts';
 import type { AppContext } from '../context.ts';
 import { callerOf } from './api/caller.ts';

@@ -1,8 +1,8 @@
 /** `purser registry sync SERVICE`: in-process on the data directory, or streamed from a server. */
 import cliProgress from 'cli-progress';
+import { resolveDataLocation } from '../../../app/data-dir.ts';
 import { type SyncProgress, type SyncReport, syncRegistry } from '../../../catalog/discovery.ts';
 import { requireRegistry } from '../../../catalog/registry-lookup.ts';
-import { resolveDataLocation } from '../../../app/data-dir.ts';
 import { loadConfigFile } from '../../../config/load.ts';
 import { AuthorityError, Unavailable } from '../../../domain/errors.ts';
 import { ExitError, printJson } from '../../output.ts';
