@@ -7,7 +7,7 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
 import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
 import type { Robot, RobotPermission } from '../domain/model.ts';
-import { generateSecret, hashSecret, verifySecret } from '../identity/password.ts';
+import { generateSecret, hashSecret } from '../identity/password.ts';
 import { globProblems } from '../policy/index.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Upserted } from '../store/writers/model-change.ts';
@@ -16,7 +16,7 @@ import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
 import { recordChange } from './change-audit.ts';
-import type { MachineAccounts, RegeneratedSecret } from './machine-accounts.ts';
+import { MachineAccountSecrets, type MachineAccounts, type RegeneratedSecret } from './machine-accounts.ts';
 import { ModelView, type RobotView } from './views.ts';
 
 export interface UpdateRobotInput {
@@ -43,7 +43,11 @@ export interface RobotServiceDeps {
 }
 
 export class RobotService implements MachineAccounts {
-  constructor(private readonly deps: RobotServiceDeps) {}
+  readonly #accounts: MachineAccountSecrets;
+
+  constructor(private readonly deps: RobotServiceDeps) {
+    this.#accounts = new MachineAccountSecrets('robot', { ...deps, require: (name) => this.#require(name) });
+  }
 
   async list(caller: Caller): Promise<RobotView[]> {
     requireAdmin(caller);
@@ -104,22 +108,12 @@ export class RobotService implements MachineAccounts {
     return this.#view().robot(this.#require(name));
   }
 
-  async regenerate(caller: Caller, name: string): Promise<RegeneratedSecret> {
-    requireAdmin(caller);
-    await this.deps.authority.refresh();
-    this.#require(name);
-    const secret = generateSecret();
-    await this.deps.writer.upsert({ name, secretHash: hashSecret(secret) });
-    await this.deps.changes.notify();
-    recordChange(this.deps.audit, caller, { action: 'robot.regenerate', target: `robot:${name}` });
-    return { name, secret };
+  regenerate(caller: Caller, name: string): Promise<RegeneratedSecret> {
+    return this.#accounts.regenerate(caller, name);
   }
 
-  async remove(caller: Caller, name: string): Promise<void> {
-    requireAdmin(caller);
-    await this.deps.writer.delete(name);
-    await this.deps.changes.notify();
-    recordChange(this.deps.audit, caller, { action: 'robot.delete', target: `robot:${name}` });
+  remove(caller: Caller, name: string): Promise<void> {
+    return this.#accounts.remove(caller, name);
   }
 
   /**
@@ -134,11 +128,9 @@ export class RobotService implements MachineAccounts {
     readonly expiresAt: number | null;
     readonly disabled: boolean;
   }): Promise<Upserted> {
-    const stored = await this.deps.writer.storedSecretHash(robot.name);
-    const same = stored ? verifySecret(stored, robot.secret) : false;
     return this.deps.writer.upsert({
       name: robot.name,
-      secretHash: same ? undefined : hashSecret(robot.secret),
+      secretHash: await this.#accounts.declaredSecretHash(robot.name, robot.secret),
       repositories: robot.repositories,
       permission: robot.permission,
       expiresAt: robot.expiresAt,

@@ -7,7 +7,7 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
 import { Conflict, NotFound } from '../domain/errors.ts';
 import type { Service } from '../domain/model.ts';
-import { generateSecret, hashSecret, verifySecret } from '../identity/password.ts';
+import { generateSecret, hashSecret } from '../identity/password.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Upserted } from '../store/writers/model-change.ts';
 import type { ServiceWriter } from '../store/writers/service-writer.ts';
@@ -15,7 +15,7 @@ import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
 import { recordChange } from './change-audit.ts';
-import type { MachineAccounts, RegeneratedSecret } from './machine-accounts.ts';
+import { MachineAccountSecrets, type MachineAccounts, type RegeneratedSecret } from './machine-accounts.ts';
 import { ModelView, type ServiceView } from './views.ts';
 
 export interface CreateServiceInput {
@@ -40,7 +40,14 @@ export interface ServiceAccountServiceDeps {
 }
 
 export class ServiceAccountService implements MachineAccounts {
-  constructor(private readonly deps: ServiceAccountServiceDeps) {}
+  readonly #accounts: MachineAccountSecrets;
+
+  constructor(private readonly deps: ServiceAccountServiceDeps) {
+    this.#accounts = new MachineAccountSecrets('service', {
+      ...deps,
+      require: (name) => this.#require(name),
+    });
+  }
 
   async list(caller: Caller): Promise<ServiceView[]> {
     requireAdmin(caller);
@@ -94,22 +101,12 @@ export class ServiceAccountService implements MachineAccounts {
     return this.#view().service(this.#require(name));
   }
 
-  async regenerate(caller: Caller, name: string): Promise<RegeneratedSecret> {
-    requireAdmin(caller);
-    await this.deps.authority.refresh();
-    this.#require(name);
-    const secret = generateSecret();
-    await this.deps.writer.upsert({ name, secretHash: hashSecret(secret) });
-    await this.deps.changes.notify();
-    recordChange(this.deps.audit, caller, { action: 'service.regenerate', target: `service:${name}` });
-    return { name, secret };
+  regenerate(caller: Caller, name: string): Promise<RegeneratedSecret> {
+    return this.#accounts.regenerate(caller, name);
   }
 
-  async remove(caller: Caller, name: string): Promise<void> {
-    requireAdmin(caller);
-    await this.deps.writer.delete(name);
-    await this.deps.changes.notify();
-    recordChange(this.deps.audit, caller, { action: 'service.delete', target: `service:${name}` });
+  remove(caller: Caller, name: string): Promise<void> {
+    return this.#accounts.remove(caller, name);
   }
 
   /**
@@ -122,12 +119,10 @@ export class ServiceAccountService implements MachineAccounts {
     readonly secret: string;
     readonly disabled?: boolean | undefined;
   }): Promise<Upserted> {
-    const stored = await this.deps.writer.storedSecretHash(service.name);
-    const same = stored ? verifySecret(stored, service.secret) : false;
     return this.deps.writer.upsert({
       name: service.name,
       app: service.app ?? null,
-      secretHash: same ? undefined : hashSecret(service.secret),
+      secretHash: await this.#accounts.declaredSecretHash(service.name, service.secret),
       disabled: service.disabled ?? false,
     });
   }
