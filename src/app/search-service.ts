@@ -38,12 +38,17 @@ export class SearchService {
     });
   }
 
-  /** The tags of each hit's repository, by repository id (`/v2/search`). */
-  tagsOf(outcome: SearchOutcome): Promise<Map<number, string[]>> {
-    return tagsFor(
+  /** The same, with the tags of each hit's repository by repository id (`/v2/search`). */
+  async searchWithTags(
+    caller: Caller,
+    query: SearchQuery,
+  ): Promise<{ outcome: SearchOutcome; tags: Map<number, string[]> }> {
+    const outcome = await this.search(caller, query);
+    const tags = await tagsFor(
       this.deps.db,
       outcome.hits.map((h) => h.repository.id),
     );
+    return { outcome, tags };
   }
 
   #registries(service: string | undefined): Registry[] {

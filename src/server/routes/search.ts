@@ -26,14 +26,14 @@ interface SearchQuery {
 export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const search = ctx.services.search;
 
-  const run = (request: FastifyRequest<{ Querystring: SearchQuery }>) => {
+  const parse = (request: FastifyRequest<{ Querystring: SearchQuery }>) => {
     const header = request.headers[SERVICE_HEADER];
-    return search.search(callerOf(request), {
+    return {
       query: request.query.q ?? request.query.term ?? '',
       pageSize: request.query.n === undefined ? undefined : Number(request.query.n),
       page: request.query.page === undefined ? undefined : Number(request.query.page),
       service: (typeof header === 'string' && header !== '' ? header : undefined) ?? request.query.service,
-    });
+    };
   };
 
   app.get('/v1/_ping', { config: { surface: 'registry' } }, async (_request, reply) => {
@@ -48,7 +48,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/v1/search',
     { config: { surface: 'registry' } },
     async (request, reply) => {
-      const outcome = await run(request);
+      const outcome = await search.search(callerOf(request), parse(request));
       return reply.header('cache-control', 'no-store').send(v1Body(outcome));
     },
   );
@@ -57,8 +57,7 @@ export async function searchRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/v2/search',
     { config: { surface: 'registry' } },
     async (request, reply) => {
-      const outcome = await run(request);
-      const tags = await search.tagsOf(outcome);
+      const { outcome, tags } = await search.searchWithTags(callerOf(request), parse(request));
       return reply.header('cache-control', 'no-store').send({
         ...v1Body(outcome),
         results: outcome.hits.map((hit) => ({
