@@ -45,7 +45,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * `purser user list | head -1`: the reader has what it wanted and closed the pipe. Like a Unix
- * tool, stop quietly (with 0: the command did its work) instead of an unhandled EPIPE trace.
+ * tool, say nothing: the write error is ignored, the command finishes and exits with its own
+ * status (0 for a listing) instead of an unhandled EPIPE trace. Not process.exit here: pino's
+ * exit hook would then retry its unwritable buffer forever (sonic-boom's flushSync on EPIPE).
  */
 let pipeGuarded = false;
 function quietOnClosedPipe(): void {
@@ -53,8 +55,7 @@ function quietOnClosedPipe(): void {
   pipeGuarded = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error) => {
-      if (isClosedPipe(error)) process.exit(0);
-      throw error;
+      if (!isClosedPipe(error)) throw error;
     });
   }
 }

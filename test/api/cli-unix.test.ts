@@ -10,20 +10,26 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { requireBinary } from '../support/binaries.ts';
+import { freePort } from '../support/ports.ts';
 import { describeResult, run } from '../support/proc.ts';
 import { CLI_ENTRY, purserCli } from '../support/purser.ts';
 import { tempDir } from '../support/temp.ts';
 
 const TSX = import.meta.resolve('tsx');
 
-/** Runs purser with its stdout a pipe whose reading end is already closed, as `| head -1` leaves it. */
+/** Starts purser with its stdout a pipe whose reading end is already closed, as `| head -1` leaves it. */
+function spawnWithClosedStdout(args: readonly string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', TSX, CLI_ENTRY, ...args], {
+    env: { ...process.env, PURSER_CONFIG: '', PURSER_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.destroy();
+  return child;
+}
+
 function withClosedStdout(args: readonly string[], env: Record<string, string>) {
   return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI_ENTRY, ...args], {
-      env: { ...process.env, PURSER_CONFIG: '', PURSER_URL: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
+    const child = spawnWithClosedStdout(args, env);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
@@ -56,6 +62,31 @@ describe('the CLI as a Unix tool', () => {
     }
     r = await cli(['user', 'list']);
     assert.match(r.stdout, /^NAME +ID/, 'the table itself is unchanged');
+  });
+
+  test('serve keeps serving when its stdout reader goes, and SIGTERM still stops it', async () => {
+    const dir = tempDir('purser-serve-pipe-');
+    const port = await freePort();
+    const file = join(dir, 'purser.yaml');
+    writeFileSync(file, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\n`, { mode: 0o600 });
+    const child = spawnWithClosedStdout(['serve', '--config', file], {});
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    try {
+      let status = 0;
+      for (let i = 0; i < 300 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      }
+      assert.equal(status, 200, 'serving although every stdout write fails');
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 15_000))]);
+      assert.equal(code, 0, 'stopped cleanly on SIGTERM');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   test('usage errors exit 2, in subcommands too, and name the missing flag', async () => {
