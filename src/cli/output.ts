@@ -49,6 +49,9 @@ export const note = (value: string): Block => ({ kind: 'text', text: value, to: 
 export const warning = (value: string): Block => note(`purser: warning: ${value}`);
 export const table = (headers: readonly string[], rows: Rows): Block => ({ kind: 'table', headers, rows });
 export const bytes = (value: Uint8Array): Block => ({ kind: 'bytes', bytes: value });
+/** A generated secret: alone on stdout (for `| gh secret set`), its label on stderr. */
+export const secretOnce = (secret: string | undefined): Block[] =>
+  secret ? [note('its secret (shown only now):'), text(secret)] : [];
 /** `key:   value` lines with the values aligned at `width` (default: longest key + 2). */
 export function fields(pairs: readonly (readonly [string, string])[], width?: number): Block {
   const pad = width ?? Math.max(0, ...pairs.map(([k]) => k.length + 2));

@@ -35,6 +35,27 @@ function inputs(options: InputOptions) {
   return result;
 }
 
+/** Exit 2 for invalid input in strict mode (nothing done), 1 when a credential failed (Gantry's own rule). */
+function outcome(
+  problems: number,
+  lenient: boolean,
+  ok: boolean,
+  done: 'written' | 'imported',
+  counts: { failed: number; total: number; strictNote: string },
+): CommandResult['exit'] {
+  if (problems > 0 && !lenient)
+    return {
+      code: 2,
+      message: `${problems} invalid input line(s): nothing was ${done} (fix them, or use --lenient to skip them)`,
+    };
+  if (!ok)
+    return {
+      code: 1,
+      message: `${counts.failed} of ${counts.total} credential(s) not ${done}${counts.strictNote}`,
+    };
+  return undefined;
+}
+
 const problemBlocks = (problems: readonly InputProblem[], lenient: boolean): Block[] =>
   problems.map((p) => note(`purser: ${lenient ? 'skipped' : 'error'}: ${describeProblem(p)}`));
 
@@ -63,19 +84,12 @@ export async function runLogin(options: LoginOptions): Promise<CommandResult<Gan
       );
   }
   blocks.push(...report.warnings.map(warning));
-  let exit: CommandResult['exit'];
-  if (report.problems.length > 0 && !lenient) {
-    exit = {
-      code: 2,
-      message: `${report.problems.length} invalid input line(s): nothing was written (fix them, or use --lenient to skip them)`,
-    };
-  } else if (!report.ok) {
-    const failed = report.results.filter((r) => r.status !== 'written' && r.status !== 'verified').length;
-    exit = {
-      code: 1,
-      message: `${failed} of ${report.results.length} credential(s) not written${report.nothingWritten ? ' (strict: nothing was written)' : ''}`,
-    };
-  }
+  const failed = report.results.filter((r) => r.status !== 'written' && r.status !== 'verified').length;
+  const exit = outcome(report.problems.length, lenient, report.ok, 'written', {
+    failed,
+    total: report.results.length,
+    strictNote: report.nothingWritten ? ' (strict: nothing was written)' : '',
+  });
   return { data: report, blocks, ...(exit ? { exit } : {}) };
 }
 
@@ -107,15 +121,11 @@ export async function runImport(options: ImportOptions): Promise<CommandResult<G
     );
   }
   blocks.push(...report.warnings.map(warning));
-  let exit: CommandResult['exit'];
-  if (report.problems.length > 0 && !lenient) {
-    exit = {
-      code: 2,
-      message: `${report.problems.length} invalid input line(s): nothing was imported (fix them, or use --lenient to skip them)`,
-    };
-  } else if (!report.ok) {
-    const failed = report.results.filter((r) => r.status !== 'imported').length;
-    exit = { code: 1, message: `${failed} of ${report.results.length} credential(s) not imported` };
-  }
+  const failed = report.results.filter((r) => r.status !== 'imported').length;
+  const exit = outcome(report.problems.length, lenient, report.ok, 'imported', {
+    failed,
+    total: report.results.length,
+    strictNote: '',
+  });
   return { data: report, blocks, ...(exit ? { exit } : {}) };
 }

@@ -3,7 +3,7 @@ import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
 import { robotName } from '../../field-rules.ts';
 import type { GlobalOptions } from '../../options.ts';
-import { type CommandResult, note, table, text } from '../../output.ts';
+import { type CommandResult, note, secretOnce, table, text } from '../../output.ts';
 import { readSecretStdin } from '../../secret-input.ts';
 import type { RobotView } from '../../views.ts';
 
@@ -42,7 +42,7 @@ export async function add(name: string, options: AddOptions): Promise<CommandRes
   return {
     blocks: [
       note(`created robot ${created.name} (${created.permission} on ${created.repositories.join(', ')})`),
-      ...(created.secret ? [note('its secret (shown only now):'), text(created.secret)] : []),
+      ...secretOnce(created.secret),
     ],
   };
 }

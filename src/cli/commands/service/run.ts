@@ -2,7 +2,7 @@
 import { callApi } from '../../api-client.ts';
 import { personName, serviceName } from '../../field-rules.ts';
 import type { GlobalOptions } from '../../options.ts';
-import { type CommandResult, note, table, text } from '../../output.ts';
+import { type CommandResult, note, secretOnce, table, text } from '../../output.ts';
 import { readSecretStdin } from '../../secret-input.ts';
 import type { ServiceView } from '../../views.ts';
 
@@ -26,7 +26,7 @@ export async function add(name: string, options: AddOptions): Promise<CommandRes
   return {
     blocks: [
       note(`created service ${created.name} (app ${created.app ?? '-'})`),
-      ...(created.secret ? [note('its secret (shown only now):'), text(created.secret)] : []),
+      ...secretOnce(created.secret),
     ],
   };
 }

@@ -5,16 +5,9 @@
 import type { Command } from 'commander';
 import { jsonOption, optionsOf, present } from '../../action.ts';
 import type { GlobalOptions } from '../../options.ts';
-import type {
-  AddOptions,
-  AllowOptions,
-  CheckOptions,
-  DefaultRegistryOptions,
-  EditOptions,
-  EnvOption,
-  GrantOptions,
-  ListOptions,
-} from './run.ts';
+import type { GrantOptions } from './access.ts';
+import type { AllowOptions, CheckOptions, DefaultRegistryOptions } from './environment.ts';
+import type { AddOptions, EditOptions, EnvOption, ListOptions } from './run.ts';
 
 const ENV_HELP = 'environment (default "default")';
 
@@ -36,6 +29,8 @@ Examples:
   purser vault rotate-key`,
     );
   const run = async () => import('./run.ts');
+  const environment = async () => import('./environment.ts');
+  const access = async () => import('./access.ts');
 
   vault
     .command('add <address>')
@@ -117,7 +112,7 @@ Examples:
     .option('--unset', 'go back to Docker Hub')
     .action(async (address: string | undefined, _o: unknown, command: Command) =>
       present(command, async () =>
-        (await run()).setDefaultRegistry(address, optionsOf<DefaultRegistryOptions>(command)),
+        (await environment()).setDefaultRegistry(address, optionsOf<DefaultRegistryOptions>(command)),
       ),
     );
 
@@ -131,7 +126,7 @@ Examples:
     .option('--clear', 'remove the allowlist: every registry is allowed again')
     .addHelpText('after', '\nWithout addresses, prints the allowlist.')
     .action(async (addresses: string[], _o: unknown, command: Command) =>
-      present(command, async () => (await run()).allow(addresses, optionsOf<AllowOptions>(command))),
+      present(command, async () => (await environment()).allow(addresses, optionsOf<AllowOptions>(command))),
     );
 
   jsonOption(
@@ -142,7 +137,7 @@ Examples:
     'print JSON',
     true,
   ).action(async (_o: unknown, command: Command) =>
-    present(command, async () => (await run()).settings(optionsOf<EnvOption>(command))),
+    present(command, async () => (await environment()).settings(optionsOf<EnvOption>(command))),
   );
 
   vault
@@ -150,7 +145,7 @@ Examples:
     .description('show how an image name resolves in an environment (default registry, allowlist)')
     .option('-e, --env <name>', ENV_HELP)
     .action(async (image: string, _o: unknown, command: Command) =>
-      present(command, async () => (await run()).resolve(image, optionsOf<EnvOption>(command))),
+      present(command, async () => (await environment()).resolve(image, optionsOf<EnvOption>(command))),
     );
 
   vault
@@ -160,7 +155,7 @@ Examples:
     .option('--insecure', 'allow plain HTTP and unverified TLS for every registry')
     .option('--json', 'print the outcomes as JSON')
     .action(async (_o: unknown, command: Command) =>
-      present(command, async () => (await run()).check(optionsOf<CheckOptions>(command))),
+      present(command, async () => (await environment()).check(optionsOf<CheckOptions>(command))),
     );
 
   vault
@@ -169,7 +164,7 @@ Examples:
     .option('--service <name>', 'service name')
     .option('--robot <name>', 'robot name')
     .action(async (env: string, _o: unknown, command: Command) =>
-      present(command, async () => (await run()).grant(env, optionsOf<GrantOptions>(command), true)),
+      present(command, async () => (await access()).grant(env, optionsOf<GrantOptions>(command), true)),
     );
 
   vault
@@ -178,12 +173,12 @@ Examples:
     .option('--service <name>', 'service name')
     .option('--robot <name>', 'robot name')
     .action(async (env: string, _o: unknown, command: Command) =>
-      present(command, async () => (await run()).grant(env, optionsOf<GrantOptions>(command), false)),
+      present(command, async () => (await access()).grant(env, optionsOf<GrantOptions>(command), false)),
     );
 
   jsonOption(vault.command('grants [env]').description('list environment grants')).action(
     async (env: string | undefined, _o: unknown, command: Command) =>
-      present(command, async () => (await run()).grants(env, optionsOf<GlobalOptions>(command))),
+      present(command, async () => (await access()).grants(env, optionsOf<GlobalOptions>(command))),
   );
 
   vault
@@ -198,6 +193,6 @@ the old key stay readable, so servers keep working during the rotation.
 With PURSER_MASTER_KEY: set it to "NEW,OLD", run rotate-key, then set it to "NEW".`,
     )
     .action(async (_o: unknown, command: Command) =>
-      present(command, async () => (await run()).rotateKey(optionsOf<GlobalOptions>(command))),
+      present(command, async () => (await access()).rotateKey(optionsOf<GlobalOptions>(command))),
     );
 }
