@@ -64,9 +64,8 @@ export interface RenderTarget {
 }
 
 /**
- * Prints a result: its JSON with `json`, its blocks otherwise; then throws ExitError for a
- * non-zero exit so the entry point reports it. Each block is one write, so a reader that goes
- * away (`| head -1`) is noticed at once.
+ * Prints a result: its JSON with `json`, its blocks otherwise (each block one write); then
+ * throws ExitError for a non-zero exit so the entry point reports it.
  */
 export function render(
   result: CommandResult,
