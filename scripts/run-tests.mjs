@@ -2,6 +2,9 @@
 // Typechecks, then runs every src/**/*.test.ts and test/**/*.test.ts with node's test runner.
 // Usage: node scripts/run-tests.mjs [SUBSTRING...]   (only files whose path contains a substring)
 //        SKIP_TYPECHECK=1 skips the tsc step (local iteration only; CI always typechecks).
+// A full run also measures line coverage of src/ (V8 coverage through NODE_V8_COVERAGE, which
+// the processes the tests start inherit; reported by c8 with .c8rc.json) and fails below the
+// threshold there. COVERAGE=0 skips it; COVERAGE=1 reports it for a partial run too (no gate).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,7 +89,10 @@ if (!process.env.SKIP_TYPECHECK || process.env.CI) {
   console.log(`run-tests: dist/ rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-console.log(`run-tests: ${files.length} test file(s)`);
+const coverage = process.env.COVERAGE === '1' || (process.env.COVERAGE !== '0' && filters.length === 0);
+const coverageDir = coverage ? mkdtempSync(join(tmpdir(), 'purser-coverage-')) : undefined;
+
+console.log(`run-tests: ${files.length} test file(s)${coverage ? ', measuring coverage of src/' : ''}`);
 // spec for people; a TAP copy on the side so the summary ends with node's own `# pass N` / `# fail N`.
 const tapDir = mkdtempSync(join(tmpdir(), 'purser-run-tests-'));
 const tapFile = join(tapDir, 'results.tap');
@@ -105,7 +111,11 @@ const result = spawnSync(
     `--test-reporter-destination=${tapFile}`,
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: coverageDir ? { ...process.env, NODE_V8_COVERAGE: coverageDir } : process.env,
+  },
 );
 let summary = '';
 try {
@@ -123,4 +133,32 @@ if (result.error) {
   console.error(`run-tests: cannot start node: ${result.error.message}`);
   process.exit(1);
 }
-process.exit(result.status ?? 1);
+const coverageStatus = coverageDir ? reportCoverage(coverageDir, filters.length === 0) : 0;
+process.exit(result.status || coverageStatus || (result.status === null ? 1 : 0));
+
+/** Prints the coverage summary; with `gate`, non-zero when lines are below .c8rc.json's threshold. */
+function reportCoverage(dir, gate) {
+  const started = Date.now();
+  const report = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/c8/bin/c8.js'),
+      'report',
+      '--temp-directory',
+      dir,
+      '--reports-dir',
+      join(dir, 'report'),
+      ...(gate ? ['--check-coverage'] : []),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`run-tests: coverage report took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (report.status !== 0 && gate) {
+    const threshold = JSON.parse(readFileSync(join(root, '.c8rc.json'), 'utf8')).lines;
+    console.error(
+      `run-tests: line coverage of src/ is below ${threshold} % (.c8rc.json): add tests for what you added`,
+    );
+  }
+  return report.status ?? 1;
+}

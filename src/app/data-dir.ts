@@ -15,11 +15,19 @@ export interface DataLocation {
   readonly configFile: string | undefined;
 }
 
+/** The configuration file a command uses: `--config FILE`, else PURSER_CONFIG, else none. */
+export function configFileOf(
+  options: { config?: string | undefined } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return options.config ?? (env.PURSER_CONFIG || undefined);
+}
+
 export function resolveDataLocation(
   options: { config?: string | undefined } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): DataLocation {
-  const configFile = options.config ?? env.PURSER_CONFIG;
+  const configFile = configFileOf(options, env);
   if (configFile) {
     const text = fs.readFileSync(configFile, 'utf8');
     const parsed: unknown = YAML.parse(text);

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMAND_GROUPS } from './commands/index.ts';
-import { reportFailure } from './output.ts';
+import { isClosedPipe, reportFailure } from './output.ts';
 
 export function buildProgram(): Command {
   const program = new Command('purser')
@@ -20,23 +20,43 @@ export function buildProgram(): Command {
       'talk to a running Purser server instead of the local data directory (also PURSER_URL)',
     )
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: true });
+    .configureHelp({ sortSubcommands: true })
+    // Before the groups are registered: subcommands copy it when they are created, so a usage
+    // error anywhere (unknown option, missing argument) reaches main() and exits 2.
+    .exitOverride();
   for (const register of COMMAND_GROUPS) register(program);
-  program.exitOverride();
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // help and version are exits with code 0; usage errors are 2.
+      // help and version are exits with code 0; usage errors are 2 (docs/errors.md).
       return error.exitCode === 0 ? 0 : 2;
     }
     return reportFailure(error);
+  }
+}
+
+/**
+ * `purser user list | head -1`: the reader has what it wanted and closed the pipe. Like a Unix
+ * tool, say nothing: the write error is ignored, the command finishes and exits with its own
+ * status (0 for a listing) instead of an unhandled EPIPE trace. Not process.exit here: pino's
+ * exit hook would then retry its unwritable buffer forever (sonic-boom's flushSync on EPIPE).
+ */
+let pipeGuarded = false;
+function quietOnClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (!isClosedPipe(error)) throw error;
+    });
   }
 }
 

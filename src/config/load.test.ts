@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { ConfigInvalid } from '../domain/errors.ts';
-import { parseConfig } from './load.ts';
+import { loadConfigFile, parseConfig } from './load.ts';
 
 const EXAMPLE = `
 listen: 127.0.0.1:5001
@@ -135,5 +138,107 @@ services:
 
   test('a non-postgres database URL is refused', () => {
     assert.ok(problems('database: mysql://x\n').some((p) => p.startsWith('database:')));
+  });
+});
+
+describe('configuration problems in the words of the file', () => {
+  test('a misspelt mode names the values it may take and the one given', () => {
+    assert.deepEqual(problems('mode: privat\n'), ['mode: expected private or public, got "privat"']);
+  });
+
+  test('a number where text is expected says what form is wanted', () => {
+    assert.deepEqual(problems('listen: 5001\n'), [
+      'listen: expected HOST:PORT, for example 127.0.0.1:5001, got the number 5001',
+    ]);
+  });
+
+  test('schema and semantic problems come in one round', () => {
+    const found = problems(`
+mode: privat
+token: { lifetime: 30 }
+users:
+  - { name: "123" }
+  - { name: bob, colour: blue }
+  - { name: carol, groups: [dev], privileges: [Admin] }
+robots:
+  - { name: r+1, repositories: [a], permission: write }
+`);
+    assert.deepEqual(found, [
+      'token.lifetime: must be at least 60 seconds (got 30)',
+      'mode: expected private or public, got "privat"',
+      'users[1].colour: unknown key',
+      'robots[0].secret: missing (required: text)',
+      'users[0].name: must not be all digits',
+      'users[2].privileges[0]: unknown privilege "Admin" (use DockerRegistriesPuller, DockerRegistriesPusher, DockerRegistriesManager)',
+    ]);
+  });
+
+  test('environment defaults are checked and named', () => {
+    assert.deepEqual(
+      (() => {
+        try {
+          parseConfig('', undefined, { PURSER_LOG_LEVEL: 'loud' });
+        } catch (error) {
+          return [...(error as ConfigInvalid).problems];
+        }
+        return [];
+      })(),
+      ['PURSER_LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    );
+    assert.equal(parseConfig('', undefined, { PURSER_LOG_LEVEL: 'debug' }).logLevel, 'debug');
+    assert.equal(
+      parseConfig('log: { level: warn }\n', undefined, { PURSER_LOG_LEVEL: 'debug' }).logLevel,
+      'warn',
+    );
+  });
+});
+
+describe('configuration warnings', () => {
+  const codes = (text: string) => parseConfig(text, undefined, {}).warnings.map((w) => `${w.code} ${w.path}`);
+
+  test('the defaults are quiet', () => {
+    assert.deepEqual(codes(''), []);
+  });
+
+  test('public mode, plain-http URLs off the machine, passwords in clear', () => {
+    assert.deepEqual(
+      codes(`
+mode: public
+public_url: http://purser.example.com
+users:
+  - { name: alice, password: alice-pw }
+  - { name: bob, password_hash: "$2y$10$abcdefghijklmnopqrstuv" }
+registries:
+  - { service: a, url: "http://127.0.0.1:5000" }
+  - { service: b, url: "http://registry.lan:5000" }
+`),
+      [
+        'PUBLIC_MODE mode',
+        'PLAIN_HTTP_PUBLIC_URL public_url',
+        'PLAIN_HTTP_REGISTRY registries[1].url',
+        'PLAINTEXT_PASSWORD users[0].password',
+      ],
+    );
+    assert.deepEqual(codes('listen: 0.0.0.0:5001\n'), ['PLAIN_HTTP_PUBLIC_URL public_url (from listen)']);
+    assert.deepEqual(codes('listen: 0.0.0.0:5001\npublic_url: https://purser.example.com\n'), []);
+  });
+
+  test('a file with secrets that others can read', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'purser-config-'));
+    const file = path.join(dir, 'purser.yaml');
+    try {
+      fs.writeFileSync(file, 'services:\n  - { name: node1, secret: node1-secret-0123456789 }\n', {
+        mode: 0o644,
+      });
+      fs.chmodSync(file, 0o644);
+      assert.deepEqual(
+        loadConfigFile(file, {}).warnings.map((w) => w.code),
+        ['CONFIG_FILE_READABLE'],
+      );
+      fs.chmodSync(file, 0o600);
+      assert.deepEqual(loadConfigFile(file, {}).warnings, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

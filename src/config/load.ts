@@ -1,7 +1,8 @@
 /**
- * Loads and validates the configuration once: YAML → WrittenConfig (schema) → Config
- * (normalized, defaults applied, cross-references checked). Every problem is collected as
- * `path: message` and thrown together as ConfigInvalid; the result is deep-frozen.
+ * Loads and validates the configuration once: YAML → WrittenConfig (schema, defaults from the
+ * schema) → Config (normalized, cross-references checked). Every problem is collected as
+ * `path: message` and thrown together as ConfigInvalid, schema and semantic problems in one
+ * round; unsafe settings become warnings with codes (warnings.ts). The result is deep-frozen.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,10 +15,9 @@ import { type AccessMode, PRIVILEGES } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
 import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
-
-export const DEFAULT_LISTEN = '127.0.0.1:5001';
-export const DEFAULT_LIFETIME = 300;
-export const MIN_LIFETIME = 60;
+import { prune, schemaProblems } from './schema-problems.ts';
+import { schemaKeys } from './schema-walk.ts';
+import { type ConfigWarning, configWarnings } from './warnings.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -33,12 +33,23 @@ export interface Config {
   readonly token: { readonly issuer: string; readonly lifetime: number };
   readonly mode: AccessMode;
   readonly logLevel: string;
-  /** The declared objects, validated; applied to the store at start. */
+  /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
+  /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
+  readonly warnings: readonly ConfigWarning[];
 }
 
+/** The settings with their defaults (the file written empty); what embedded mode uses without a file. */
+type Defaulted = WrittenConfig & {
+  listen: string;
+  data: string;
+  mode: AccessMode;
+  token: { issuer: string; lifetime: number };
+  log: { level: string };
+};
+
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
-  if (!file) return normalize({}, undefined, env);
+  if (!file) return build({}, undefined, env, []);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -61,69 +72,76 @@ export function parseConfig(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigInvalid(['(root): must be a mapping of keys to values']);
   }
-  const problems = schemaProblems(raw);
-  if (problems.length > 0) throw new ConfigInvalid(problems);
-  return normalize(raw as WrittenConfig, file, env);
+  const found = schemaProblems(WrittenConfigSchema, raw);
+  // What is wrong is left out, so the checks below still run on the rest: one round of problems.
+  const sound = found.length === 0 ? raw : prune(WrittenConfigSchema, raw, found);
+  return build(
+    sound as WrittenConfig,
+    file,
+    env,
+    found.map((p) => p.text),
+  );
 }
 
-function schemaProblems(raw: unknown): string[] {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const error of Value.Errors(WrittenConfigSchema, raw)) {
-    const where = pointerToPath(error.path);
-    // Unions report one error per branch; keep the first message per path.
-    if (seen.has(where)) continue;
-    seen.add(where);
-    const message =
-      error.message === 'Unexpected property'
-        ? 'unknown key'
-        : error.message.replace(/^Expected/, 'expected');
-    problems.push(`${where}: ${message}`);
+/** Keys with an `env` in the schema take that variable when the file does not give them. */
+function withEnvironment(written: WrittenConfig, env: NodeJS.ProcessEnv, problems: string[]): WrittenConfig {
+  const result = Value.Clone(written) as Record<string, unknown>;
+  for (const key of schemaKeys(WrittenConfigSchema)) {
+    const variable = key.schema.env as string | undefined;
+    const value = variable ? env[variable] : undefined;
+    if (!variable || value === undefined || value === '') continue;
+    const parts = key.path.split('.');
+    let parent = result;
+    for (const part of parts.slice(0, -1)) {
+      parent[part] ??= {};
+      parent = parent[part] as Record<string, unknown>;
+    }
+    const leaf = parts[parts.length - 1]!;
+    if (parent[leaf] !== undefined) continue;
+    const wrong = schemaProblems(key.schema, value, variable);
+    if (wrong.length > 0) problems.push(...wrong.map((p) => p.text));
+    else parent[leaf] = value;
   }
-  return problems;
+  return result as WrittenConfig;
 }
 
-function pointerToPath(pointer: string): string {
-  if (pointer === '') return '(root)';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (acc, part) => (/^[0-9]+$/.test(part) ? `${acc}[${part}]` : acc === '' ? part : `${acc}.${part}`),
-      '',
-    );
-}
-
-function normalize(written: WrittenConfig, file: string | undefined, env: NodeJS.ProcessEnv): Config {
-  const problems: string[] = [];
-  const listen = parseListen(written.listen ?? DEFAULT_LISTEN, problems);
-  const lifetime = written.token?.lifetime ?? DEFAULT_LIFETIME;
-  if (lifetime < MIN_LIFETIME)
-    problems.push(`token.lifetime: must be at least ${MIN_LIFETIME} seconds (got ${lifetime})`);
-  if (lifetime > 86_400) problems.push(`token.lifetime: must be at most 86400 seconds (got ${lifetime})`);
+function build(
+  written: WrittenConfig,
+  file: string | undefined,
+  env: NodeJS.ProcessEnv,
+  found: string[],
+): Config {
+  const problems = [...found];
+  const declared = Value.Default(WrittenConfigSchema, withEnvironment(written, env, problems)) as Defaulted;
+  const listen = parseListen(declared.listen, problems);
   const publicUrl = (
-    written.public_url ??
+    declared.public_url ??
     `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`
   ).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))
-    problems.push(`public_url: must be an http:// or https:// URL`);
-  if (written.database !== undefined && !/^postgres(ql)?:\/\//.test(written.database)) {
+    problems.push(`public_url: expected an http:// or https:// URL, got ${JSON.stringify(publicUrl)}`);
+  if (declared.database !== undefined && !/^postgres(ql)?:\/\//.test(declared.database)) {
     problems.push('database: must be a postgres:// URL (SQLite in the data directory is the default)');
   }
-  checkDeclared(written, problems);
-  if (problems.length > 0) throw new ConfigInvalid(problems);
-  const dataDir = path.resolve(written.data ?? env.PURSER_DATA ?? './purser-data');
+  checkDeclared(declared, problems);
+  // A key the schema already refused is not reported a second time by the checks above.
+  const refused = new Set(found.map((problem) => problem.slice(0, problem.indexOf(': '))));
+  const all = [
+    ...found,
+    ...problems.slice(found.length).filter((p) => !refused.has(p.slice(0, p.indexOf(': ')))),
+  ];
+  if (all.length > 0) throw new ConfigInvalid(all);
   return deepFreeze({
     file: file === undefined ? undefined : path.resolve(file),
     listen,
-    dataDir,
-    databaseUrl: written.database,
+    dataDir: path.resolve(declared.data),
+    databaseUrl: declared.database,
     publicUrl,
-    token: { issuer: written.token?.issuer ?? 'purser', lifetime },
-    mode: written.mode ?? 'private',
-    logLevel: written.log?.level ?? env.PURSER_LOG_LEVEL ?? 'info',
-    declared: written,
+    token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
+    mode: declared.mode,
+    logLevel: declared.log.level,
+    declared,
+    warnings: configWarnings(declared, publicUrl, file),
   });
 }
 
@@ -150,7 +168,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
       checkName('group', name, `${where}[${j}]`);
     });
   };
-  c.groups?.forEach((g, i) => {
+  each(c.groups, (g, i) => {
     checkName('group', g.name, `groups[${i}].name`);
     if (groupNames.has(g.name)) problems.push(`groups[${i}].name: duplicate group "${g.name}"`);
     groupNames.add(g.name);
@@ -164,7 +182,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
     if (previous) problems.push(`${where}: the name "${name}" is already used by ${previous}`);
     else principalNames.set(name, where);
   };
-  c.users?.forEach((u, i) => {
+  each(c.users, (u, i) => {
     const at = `users[${i}]`;
     checkName('user', u.name, `${at}.name`);
     claim(u.name, at);
@@ -182,7 +200,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
     checkGroups(u.groups, `${at}.groups`);
   });
   const appNames = new Set<string>();
-  c.apps?.forEach((a, i) => {
+  each(c.apps, (a, i) => {
     checkName('app', a.name, `apps[${i}].name`);
     checkGroups(a.publications, `apps[${i}].publications`);
     checkGroups(a.responsibles, `apps[${i}].responsibles`);
@@ -191,13 +209,13 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
     if (a.id !== undefined && ids.apps.has(a.id)) problems.push(`apps[${i}].id: duplicate id ${a.id}`);
     if (a.id !== undefined) ids.apps.add(a.id);
   });
-  c.services?.forEach((s, i) => {
+  each(c.services, (s, i) => {
     checkName('service', s.name, `services[${i}].name`);
     claim(s.name, `services[${i}]`);
     if (s.app !== undefined && !appNames.has(s.app))
       problems.push(`services[${i}].app: unknown app "${s.app}"`);
   });
-  c.robots?.forEach((r, i) => {
+  each(c.robots, (r, i) => {
     checkName('robot', r.name, `robots[${i}].name`);
     claim(r.name, `robots[${i}]`);
     if (r.expires !== undefined && r.expires !== null && parseExpiry(r.expires) === undefined) {
@@ -206,7 +224,7 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
   });
   problems.push(...validateRules(c.rules));
   const services = new Set<string>();
-  c.registries?.forEach((r, i) => {
+  each(c.registries, (r, i) => {
     checkName('registry', r.service, `registries[${i}].service`);
     checkGroups(r.publications, `registries[${i}].publications`);
     checkGroups(r.responsibles, `registries[${i}].responsibles`);
@@ -218,6 +236,13 @@ function checkDeclared(c: WrittenConfig, problems: string[]): void {
     } catch {
       problems.push(`registries[${i}].url: expected an http:// or https:// URL`);
     }
+  });
+}
+
+/** forEach over a declared list, skipping the elements left out for schema problems. */
+function each<T>(list: readonly (T | undefined)[] | undefined, fn: (item: T, index: number) => void): void {
+  list?.forEach((item, index) => {
+    if (item !== undefined) fn(item, index);
   });
 }
 

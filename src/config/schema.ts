@@ -1,104 +1,224 @@
 /**
  * The configuration file as written (WrittenConfig), schema-first: unknown keys are rejected,
- * defaults live in load.ts's normalization. `config.schema.json` is generated from this.
+ * and the defaults of the settings are here (`default`, applied by load.ts with Value.Default).
+ * `config.schema.json` and `docs/config.md` are generated from this (`npm run gen:config`);
+ * config-docs.test.ts fails when they drift. `hint` is the expected form shown in a problem,
+ * `unit` follows a number in one, `env` names the variable used when the key is absent, and
+ * `defaultText` documents a default that is derived rather than fixed.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { DEFAULT_DATA_DIR } from '../app/data-dir.ts';
 
-const Name = T.String({ minLength: 1, maxLength: 255 });
-const Id = T.Integer({ minimum: 1, maximum: 2_147_483_647 });
-const Names = T.Array(Name);
+const NAME = { minLength: 1, maxLength: 255 } as const;
+const Name = T.String(NAME);
+const Id = T.Integer({
+  minimum: 1,
+  maximum: 2_147_483_647,
+  description: 'Numeric id (assigned when absent)',
+});
+const Names = (description: string) => T.Array(Name, { description });
+const Disabled = T.Boolean({ default: false, description: 'Cannot log in while true' });
 
-export const GroupSchema = T.Object({ name: Name, id: T.Optional(Id) }, { additionalProperties: false });
+export const GroupSchema = T.Object(
+  { name: T.String({ ...NAME, description: 'Group name (not all digits)' }), id: T.Optional(Id) },
+  { additionalProperties: false, description: 'A group of users' },
+);
 
 export const UserSchema = T.Object(
   {
-    name: Name,
+    name: T.String({
+      ...NAME,
+      description: "User name: letters, digits, '.', '_', '@' and '-' (not all digits)",
+    }),
     id: T.Optional(Id),
-    password: T.Optional(T.String({ minLength: 1 })),
-    password_hash: T.Optional(T.String({ minLength: 1 })),
-    groups: T.Optional(Names),
-    privileges: T.Optional(Names),
-    admin: T.Optional(T.Boolean()),
-    disabled: T.Optional(T.Boolean()),
+    password: T.Optional(
+      T.String({ minLength: 1, description: 'Password in clear (hashed with argon2id at start)' }),
+    ),
+    password_hash: T.Optional(
+      T.String({ minLength: 1, description: 'argon2id or bcrypt ($2y$/$2b$) hash, instead of password' }),
+    ),
+    groups: T.Optional(Names('Groups; the first is the primary group; missing groups are created')),
+    privileges: T.Optional(
+      Names(
+        'DockerRegistriesPuller, DockerRegistriesPusher, DockerRegistriesManager (or puller, pusher, manager)',
+      ),
+    ),
+    admin: T.Optional(T.Boolean({ default: false, description: 'Administrator' })),
+    disabled: T.Optional(Disabled),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A person who logs in with a password' },
 );
 
 export const AppSchema = T.Object(
-  { name: Name, id: T.Optional(Id), publications: T.Optional(Names), responsibles: T.Optional(Names) },
-  { additionalProperties: false },
+  {
+    name: T.String({ ...NAME, description: 'Application name; its images live under apps/<name>/' }),
+    id: T.Optional(Id),
+    publications: T.Optional(Names('Groups whose members may pull apps/<name>/...')),
+    responsibles: T.Optional(Names('Groups whose members may push apps/<name>/...')),
+  },
+  { additionalProperties: false, description: 'An application' },
 );
 
 export const ServiceSchema = T.Object(
   {
-    name: Name,
-    app: T.Optional(Name),
-    secret: T.String({ minLength: 1 }),
-    disabled: T.Optional(T.Boolean()),
+    name: T.String({ ...NAME, description: 'Service account name, usually the host name of the machine' }),
+    app: T.Optional(T.String({ ...NAME, description: 'The app it runs (pulls apps/<app>/...)' })),
+    secret: T.String({ minLength: 1, description: 'Its secret (random, at least 16 characters)' }),
+    disabled: T.Optional(Disabled),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A machine that pulls its app' },
 );
 
 export const RobotSchema = T.Object(
   {
-    name: Name,
-    secret: T.String({ minLength: 1 }),
-    repositories: T.Array(T.String({ minLength: 1 }), { minItems: 1 }),
-    permission: T.Union([T.Literal('read'), T.Literal('write'), T.Literal('admin')]),
-    expires: T.Optional(T.Union([T.String({ minLength: 1 }), T.Null()])),
-    disabled: T.Optional(T.Boolean()),
+    name: T.String({ ...NAME, description: 'owner+name, for example ci+builder' }),
+    secret: T.String({ minLength: 1, description: 'Its secret (random, at least 16 characters)' }),
+    repositories: T.Array(T.String({ minLength: 1 }), {
+      minItems: 1,
+      description: 'Repository names or globs (* within a path component, ** across /)',
+    }),
+    permission: T.Union([T.Literal('read'), T.Literal('write'), T.Literal('admin')], {
+      description: 'read = pull, write = pull+push, admin = pull+push+delete',
+    }),
+    expires: T.Optional(
+      T.Union([T.String({ minLength: 1 }), T.Null()], {
+        description: 'YYYY-MM-DD (end of that day, UTC) or an ISO date-time; null = never',
+      }),
+    ),
+    disabled: T.Optional(Disabled),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A CI credential limited to some repositories' },
 );
 
 export const RegistrySchema = T.Object(
   {
-    service: Name,
-    url: T.String({ minLength: 1 }),
-    insecure: T.Optional(T.Boolean()),
-    restricted: T.Optional(T.Boolean()),
-    publications: T.Optional(Names),
-    responsibles: T.Optional(Names),
-    sync_interval: T.Optional(T.Integer({ minimum: 10 })),
+    service: T.String({
+      ...NAME,
+      description: "The registry's token service (REGISTRY_AUTH_TOKEN_SERVICE), the audience of its tokens",
+    }),
+    url: T.String({ minLength: 1, hint: 'an http:// or https:// URL', description: 'The registry URL' }),
+    insecure: T.Optional(
+      T.Boolean({
+        default: false,
+        description:
+          "Purser's own calls (discovery, tag deletion) skip certificate verification, as Docker's insecure-registries",
+      }),
+    ),
+    restricted: T.Optional(
+      T.Boolean({
+        default: false,
+        description: 'Pushing needs a responsible group, not a publication group',
+      }),
+    ),
+    publications: T.Optional(Names('Groups whose members may pull')),
+    responsibles: T.Optional(Names('Groups whose members may push and manage it')),
+    sync_interval: T.Optional(
+      T.Integer({
+        minimum: 10,
+        unit: 'seconds',
+        description: 'Catalog discovery interval (server default when absent)',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'A registry Purser issues tokens for' },
 );
 
 export const TokenSchema = T.Object(
-  { issuer: T.Optional(T.String({ minLength: 1 })), lifetime: T.Optional(T.Integer()) },
-  { additionalProperties: false },
+  {
+    issuer: T.Optional(
+      T.String({ minLength: 1, default: 'purser', description: 'The iss claim; registries check it' }),
+    ),
+    lifetime: T.Optional(
+      T.Integer({
+        minimum: 60,
+        maximum: 86_400,
+        default: 300,
+        unit: 'seconds',
+        description: 'How long a registry token is valid',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'The tokens Purser signs' },
 );
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const LogSchema = T.Object(
   {
     level: T.Optional(
-      T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l))),
+      T.Union(
+        LOG_LEVELS.map((l) => T.Literal(l)),
+        { default: 'info', env: 'PURSER_LOG_LEVEL', description: 'Log level (JSON lines on stdout)' },
+      ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {}, description: 'Logging' },
 );
 
-/** Custom policy rules are validated by the policy module (src/policy). */
-export const RuleSchema = T.Record(T.String(), T.Unknown());
+/** Custom policy rules are validated by the policy module (src/policy: validateRules). */
+export const RuleSchema = T.Record(T.String(), T.Unknown(), {
+  description: 'A custom allow/deny rule (purser rules --help)',
+});
 
 export const WrittenConfigSchema = T.Object(
   {
-    listen: T.Optional(T.String({ minLength: 1 })),
-    data: T.Optional(T.String({ minLength: 1 })),
-    database: T.Optional(T.String({ minLength: 1 })),
-    public_url: T.Optional(T.String({ minLength: 1 })),
+    listen: T.Optional(
+      T.String({
+        minLength: 1,
+        default: '127.0.0.1:5001',
+        hint: 'HOST:PORT, for example 127.0.0.1:5001',
+        description: 'Address and port to listen on (HOST:PORT; [::1]:PORT for IPv6)',
+      }),
+    ),
+    data: T.Optional(
+      T.String({
+        minLength: 1,
+        default: DEFAULT_DATA_DIR,
+        env: 'PURSER_DATA',
+        description: 'Data directory: SQLite database, signing keys, master key (created 0700)',
+      }),
+    ),
+    database: T.Optional(
+      T.String({
+        minLength: 1,
+        hint: 'a postgres:// URL',
+        description: 'PostgreSQL URL shared by replicas (SQLite in the data directory when absent)',
+      }),
+    ),
+    public_url: T.Optional(
+      T.String({
+        minLength: 1,
+        hint: 'an http:// or https:// URL',
+        defaultText: 'http://<listen>',
+        description:
+          'The URL clients and registries reach Purser at: the realm of the tokens, the notification endpoint',
+      }),
+    ),
     token: T.Optional(TokenSchema),
-    mode: T.Optional(T.Union([T.Literal('private'), T.Literal('public')])),
+    mode: T.Optional(
+      T.Union([T.Literal('private'), T.Literal('public')], {
+        default: 'private',
+        description: 'public lets anonymous clients pull what the policy allows anonymous',
+      }),
+    ),
     log: T.Optional(LogSchema),
-    groups: T.Optional(T.Array(GroupSchema)),
-    users: T.Optional(T.Array(UserSchema)),
-    apps: T.Optional(T.Array(AppSchema)),
-    services: T.Optional(T.Array(ServiceSchema)),
-    robots: T.Optional(T.Array(RobotSchema)),
-    registries: T.Optional(T.Array(RegistrySchema)),
-    rules: T.Optional(T.Array(RuleSchema)),
+    groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
+    users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
+    apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),
+    services: T.Optional(
+      T.Array(ServiceSchema, { description: 'Service accounts created or updated at start' }),
+    ),
+    robots: T.Optional(T.Array(RobotSchema, { description: 'Robot accounts created or updated at start' })),
+    registries: T.Optional(
+      T.Array(RegistrySchema, { description: 'Registries created or updated at start' }),
+    ),
+    rules: T.Optional(
+      T.Array(RuleSchema, {
+        description: 'Custom rules, in order; when given, they replace the stored ones at start',
+      }),
+    ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Purser configuration (purser.yaml)' },
 );
 
 export type WrittenConfig = Static<typeof WrittenConfigSchema>;

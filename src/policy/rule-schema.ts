@@ -22,6 +22,7 @@ export const RulePrincipalsSchema = Type.Object(
         ]),
         {
           minItems: 1,
+          description: 'principal kinds the rule applies to',
         },
       ),
     ),
@@ -30,16 +31,20 @@ export const RulePrincipalsSchema = Type.Object(
       Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'group names or ids' }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'who the rule applies to (every condition given must hold)' },
 );
 
 export const AccessRuleSchema = Type.Object(
   {
-    id: Type.Optional(Type.String({ minLength: 1 })),
-    effect: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
+    id: Type.Optional(
+      Type.String({ minLength: 1, description: 'a name, shown in explanations next to its number' }),
+    ),
+    effect: Type.Union([Type.Literal('allow'), Type.Literal('deny')], {
+      description: 'what a match decides',
+    }),
     actions: Type.Array(
       Type.Union([Type.Literal('pull'), Type.Literal('push'), Type.Literal('delete'), Type.Literal('*')]),
-      { minItems: 1 },
+      { minItems: 1, description: 'the actions it decides' },
     ),
     registry: Type.Optional(
       Type.String({ minLength: 1, description: 'glob over the registry service name' }),
@@ -54,7 +59,7 @@ export const AccessRuleSchema = Type.Object(
     sources: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'CIDR blocks (IPv4 or IPv6)' }),
     ),
-    comment: Type.Optional(Type.String()),
+    comment: Type.Optional(Type.String({ description: 'free text, ignored' })),
   },
   { additionalProperties: false },
 );

@@ -230,6 +230,12 @@ describe('management CLI (remote mode)', () => {
       env: { PURSER_USERNAME: 'mia', PURSER_PASSWORD: 'wrong' },
     });
     assert.equal(r.code, 3, describeResult(r));
+    assert.match(r.stderr, /refused PURSER_USERNAME=mia with PURSER_PASSWORD/);
+    r = await purserCli(['--server', server!.url, 'user', 'list'], {
+      env: { PURSER_USERNAME: undefined, PURSER_PASSWORD: undefined, PURSER_TOKEN: undefined },
+    });
+    assert.equal(r.code, 3, describeResult(r));
+    assert.match(r.stderr, /set PURSER_USERNAME and PURSER_PASSWORD \(or PURSER_TOKEN\)/);
     r = await purserCli(['--server', server!.url, 'user', 'passwd', 'mia', '--password-stdin'], {
       env: asMia,
       input: 'mia-new-password\n',

@@ -257,7 +257,7 @@ http {
       'pushed while purser was down',
     );
     purser = await startPurser({ configFile, env });
-    const synced = await cli(['registry', 'sync', SERVICE, '--output', 'json']);
+    const synced = await cli(['registry', 'sync', SERVICE, '--json']);
     const report = JSON.parse(synced) as { repositories: number; failures: number };
     assert.equal(report.failures, 0);
     assert.ok(report.repositories >= 5);

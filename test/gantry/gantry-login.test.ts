@@ -210,7 +210,7 @@ describe('purser gantry login against a real registry', () => {
       ['team-a', 'gantry'],
       ['b', 'reader'],
     ] as const) {
-      const list = await purserCli(['vault', 'list', '--env', environment, '--output', 'json'], {
+      const list = await purserCli(['vault', 'list', '--env', environment, '--json'], {
         cwd,
         env: env({ PURSER_DATA: data }),
       });

@@ -76,7 +76,7 @@ describe('audit-config and migrate', () => {
     assert.match(r.stdout, /missing\.json: does not exist/);
     assert.match(r.stderr, /5 plaintext credential\(s\) found/);
 
-    const json = JSON.parse((await v.cli(['audit-config', '--output', 'json', docker])).stdout);
+    const json = JSON.parse((await v.cli(['audit-config', '--json', docker])).stdout);
     assert.equal(json.plaintext.length, 4);
     assert.ok(!JSON.stringify(json).includes('Secret-'));
 

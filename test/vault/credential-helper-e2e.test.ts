@@ -59,7 +59,7 @@ describe('docker-credential-purser with real clients', { timeout: 240_000 }, () 
     );
     assert.ok(!config.includes(PASSWORD));
 
-    const listed = await vault.cli(['vault', 'list', '--output', 'json']);
+    const listed = await vault.cli(['vault', 'list', '--json']);
     assert.equal(listed.code, 0, describeResult(listed));
     const records = JSON.parse(listed.stdout) as { address: string; username: string; state: string }[];
     assert.deepEqual(
@@ -84,7 +84,7 @@ describe('docker-credential-purser with real clients', { timeout: 240_000 }, () 
 
     const logout = await docker(['logout', registry!.host], { configDir, env: vault.env });
     assert.equal(logout.code, 0, describeResult(logout));
-    const after = JSON.parse((await vault.cli(['vault', 'list', '--all', '--output', 'json'])).stdout) as {
+    const after = JSON.parse((await vault.cli(['vault', 'list', '--all', '--json'])).stdout) as {
       state: string;
     }[];
     assert.equal(after[0]?.state, 'deleted');

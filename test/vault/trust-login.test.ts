@@ -73,7 +73,7 @@ describe('registry trust and login', { timeout: 120_000 }, () => {
         new RegExp(`login to ${registry.host.replace(/\./g, '\\.')} failed: invalid username or password`),
       );
       assert.equal(
-        JSON.parse((await v.cli(['vault', 'list', '--output', 'json'])).stdout).length,
+        JSON.parse((await v.cli(['vault', 'list', '--json'])).stdout).length,
         0,
         'nothing stored on failure',
       );

@@ -44,7 +44,7 @@ describe('purser vault (local mode)', () => {
     assert.equal(show.code, 0, describeResult(show));
     assert.match(show.stdout, /secret:\s+\(stored, encrypted; never shown\)/);
     assert.ok(!show.stdout.includes(SECRET));
-    const json = await v.cli(['vault', 'show', 'registry.example.com:5000', '--output', 'json']);
+    const json = await v.cli(['vault', 'show', 'registry.example.com:5000', '--json']);
     assert.ok(!json.stdout.includes(SECRET));
     assert.equal(JSON.parse(json.stdout).hasSecret, true);
 
@@ -108,7 +108,7 @@ describe('purser vault (local mode)', () => {
       const r = await v.cli(['vault', 'add', alias, '--username', `u-${pw}`, '--password-stdin'], pw);
       assert.equal(r.code, 0, describeResult(r));
     }
-    const records = JSON.parse((await v.cli(['vault', 'list', '--output', 'json'])).stdout) as {
+    const records = JSON.parse((await v.cli(['vault', 'list', '--json'])).stdout) as {
       address: string;
       username: string;
     }[];
@@ -128,7 +128,7 @@ describe('purser vault (local mode)', () => {
     );
     assert.equal(other.code, 0);
     assert.equal(
-      JSON.parse((await v.cli(['vault', 'list', '--output', 'json'])).stdout)[0].username,
+      JSON.parse((await v.cli(['vault', 'list', '--json'])).stdout)[0].username,
       'u-four',
       'environments are separate',
     );
@@ -185,7 +185,7 @@ describe('purser vault (local mode)', () => {
       (await v.cli(['vault', 'allow', '--remove', 'quay.io'])).stdout,
       'environment default allows: docker.io registry.example.com:5000\n',
     );
-    const settings = JSON.parse((await v.cli(['vault', 'settings', '--output', 'json'])).stdout);
+    const settings = JSON.parse((await v.cli(['vault', 'settings', '--json'])).stdout);
     assert.deepEqual(settings, [
       {
         name: 'default',

@@ -1,10 +1,9 @@
 /** `purser app …`: applications, whose images live under apps/<app>/ in every registry. */
 import type { Command } from 'commander';
-
-const collect = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value.split(',').filter(Boolean),
-];
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { collectList as collect } from '../../options.ts';
+import type { AddOptions } from './run.ts';
 
 export function register(program: Command): void {
   const app = program
@@ -22,22 +21,23 @@ Examples:
   purser app rm shop`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
   app
     .command('add <name>')
     .description('create an application')
     .option('--publication <group>', 'group that may pull the app (repeatable)', collect, [])
     .option('--responsible <group>', 'group that may push the app (repeatable)', collect, [])
     .option('--id <n>', 'numeric id (assigned when absent)')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
-  app
-    .command('list')
-    .alias('ls')
-    .description('list applications')
-    .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).add(name, optionsOf<AddOptions>(command))),
+    );
+  jsonOption(app.command('list').alias('ls').description('list applications')).action(
+    async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+  );
   app
     .command('rm <name>')
     .description('delete an application (its services stay, without an app)')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).remove(name, optionsOf<GlobalOptions>(command))),
+    );
 }

@@ -1,22 +1,20 @@
 /** `purser app …` implementations. */
-import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import { groupName, personName } from '../../field-rules.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { positiveInteger } from '../../options.ts';
+import { type CommandResult, note, table } from '../../output.ts';
+import type { AppView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
-interface AppView {
-  id: number;
-  name: string;
-  publications: string[];
-  responsibles: string[];
-  services: string[];
+export interface AddOptions extends GlobalOptions {
+  readonly publication: string[];
+  readonly responsible: string[];
+  readonly id?: string;
 }
 
-export async function add(name: string, options: Options): Promise<void> {
-  const id = options.id === undefined ? undefined : Number(options.id);
-  if (id !== undefined && (!Number.isInteger(id) || id < 1))
-    throw new BadRequest(`--id must be a positive integer, got "${String(options.id)}"`);
-  const app = (await callApi(options, {
+export async function add(name: string, options: AddOptions): Promise<CommandResult<AppView>> {
+  const id = positiveInteger('--id', options.id);
+  const app = await callApi<AppView>(options, {
     method: 'POST',
     path: '/api/v1/apps',
     body: {
@@ -25,26 +23,35 @@ export async function add(name: string, options: Options): Promise<void> {
       publications: options.publication,
       responsibles: options.responsible,
     },
-  })) as AppView;
-  process.stderr.write(`created app ${app.name} (id ${app.id})\n`);
+    fields: {
+      'body.name': { flag: 'NAME', rule: personName },
+      'body.publications': { flag: '--publication', rule: groupName },
+      'body.responsibles': { flag: '--responsible', rule: groupName },
+    },
+  });
+  return { data: app, blocks: [note(`created app ${app.name} (id ${app.id})`)] };
 }
 
-export async function list(options: Options): Promise<void> {
-  const { apps } = (await callApi(options, { method: 'GET', path: '/api/v1/apps' })) as { apps: AppView[] };
-  if (options.json) return printJson(apps);
-  printTable(
-    ['NAME', 'ID', 'PUBLICATIONS', 'RESPONSIBLES', 'SERVICES'],
-    apps.map((a) => [
-      a.name,
-      String(a.id),
-      a.publications.join(',') || '-',
-      a.responsibles.join(',') || '-',
-      a.services.join(',') || '-',
-    ]),
-  );
+export async function list(options: GlobalOptions): Promise<CommandResult<AppView[]>> {
+  const { apps } = await callApi<{ apps: AppView[] }>(options, { method: 'GET', path: '/api/v1/apps' });
+  return {
+    data: apps,
+    blocks: [
+      table(
+        ['NAME', 'ID', 'PUBLICATIONS', 'RESPONSIBLES', 'SERVICES'],
+        apps.map((a) => [
+          a.name,
+          String(a.id),
+          a.publications.join(',') || '-',
+          a.responsibles.join(',') || '-',
+          a.services.join(',') || '-',
+        ]),
+      ),
+    ],
+  };
 }
 
-export async function remove(name: string, options: Options): Promise<void> {
+export async function remove(name: string, options: GlobalOptions): Promise<CommandResult> {
   await callApi(options, { method: 'DELETE', path: `/api/v1/apps/${encodeURIComponent(name)}` });
-  process.stderr.write(`deleted app ${name}\n`);
+  return { blocks: [note(`deleted app ${name}`)] };
 }

@@ -1,39 +1,49 @@
 /** Implementation of `purser audit-config`. */
-import { auditConfigs } from '../../../vault/config-audit.ts';
-import { ExitError, printJson, printTable } from '../../output.ts';
+import { auditConfigs, type ConfigAudit } from '../../../vault/config-audit.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type Block, type CommandResult, table, text } from '../../output.ts';
 
-export async function auditConfig(paths: readonly string[], options: Record<string, unknown>): Promise<void> {
+export interface AuditConfigOptions extends GlobalOptions, JsonOption {}
+
+export async function auditConfig(
+  paths: readonly string[],
+  _options: AuditConfigOptions,
+): Promise<CommandResult<ConfigAudit>> {
   const audit = auditConfigs(paths);
-  if (options.output === 'json') {
-    printJson(audit);
-  } else {
-    const read = audit.files.filter((f) => f.status === 'read').map((f) => f.file);
-    process.stdout.write(`files read: ${read.length === 0 ? '(none)' : read.join(', ')}\n`);
-    if (audit.plaintext.length > 0) {
-      process.stdout.write('\nplaintext credentials:\n');
-      printTable(
+  const read = audit.files.filter((f) => f.status === 'read').map((f) => f.file);
+  const blocks: Block[] = [text(`files read: ${read.length === 0 ? '(none)' : read.join(', ')}`)];
+  if (audit.plaintext.length > 0) {
+    blocks.push(
+      text('\nplaintext credentials:'),
+      table(
         ['FILE', 'REGISTRY', 'USER', 'KIND'],
         audit.plaintext.map((p) => [p.file, p.key, p.user || '-', p.kind]),
-      );
-    } else {
-      process.stdout.write('\nno plaintext credentials\n');
-    }
-    if (audit.helpers.length > 0) {
-      process.stdout.write('\ncredential helpers:\n');
-      printTable(
+      ),
+    );
+  } else {
+    blocks.push(text('\nno plaintext credentials'));
+  }
+  if (audit.helpers.length > 0) {
+    blocks.push(
+      text('\ncredential helpers:'),
+      table(
         ['FILE', 'REGISTRY', 'HELPER', 'INSTALLED'],
         audit.helpers.map((h) => [h.file, h.registry, h.helper, h.installed ? 'yes' : 'NO']),
-      );
-    }
-    if (audit.problems.length > 0) {
-      process.stdout.write('\nproblems:\n');
-      for (const p of audit.problems) process.stdout.write(`  - ${p}\n`);
-    }
-  }
-  if (audit.plaintext.length > 0) {
-    throw new ExitError(
-      1,
-      `${audit.plaintext.length} plaintext credential(s) found; move them into the vault with: purser migrate PATH`,
+      ),
     );
   }
+  if (audit.problems.length > 0)
+    blocks.push(text(['\nproblems:', ...audit.problems.map((p) => `  - ${p}`)].join('\n')));
+  return {
+    data: audit,
+    blocks,
+    ...(audit.plaintext.length > 0
+      ? {
+          exit: {
+            code: 1,
+            message: `${audit.plaintext.length} plaintext credential(s) found; move them into the vault with: purser migrate PATH`,
+          },
+        }
+      : {}),
+  };
 }

@@ -4,6 +4,8 @@
  * responsible managers see that registry.
  */
 import type { Command } from 'commander';
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { ExportOptions, ListOptions, UsageOptions } from './run.ts';
 
 function filters(command: Command): Command {
   return command
@@ -40,17 +42,21 @@ Examples:
   purser audit usage sha256:4f2a…                              # by digest`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
 
-  filters(
-    audit
-      .command('ls')
-      .alias('list')
-      .description('one page of entries, newest first')
-      .option('--page <n>', 'page number', '1')
-      .option('--per-page <n>', 'entries per page (max 1000)', '50')
-      .option('-o, --output <format>', 'table | json', 'table'),
-  ).action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+  jsonOption(
+    filters(
+      audit
+        .command('ls')
+        .alias('list')
+        .description('one page of entries, newest first')
+        .option('--page <n>', 'page number', '1')
+        .option('--per-page <n>', 'entries per page (max 1000)', '50'),
+    ),
+    'print the page as JSON',
+    true,
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await run()).list(optionsOf<ListOptions>(command))),
+  );
 
   filters(
     audit
@@ -58,18 +64,21 @@ Examples:
       .description('every matching entry, oldest first, as CSV or JSON')
       .option('--format <format>', 'csv | json', 'csv')
       .option('--output <file>', 'write to this file instead of standard output'),
-  ).action(async (_o: unknown, command: Command) => (await run()).exportEntries(g(command)));
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await run()).exportEntries(optionsOf<ExportOptions>(command))),
+  );
 
-  audit
+  const usage = audit
     .command('usage <image>')
     .alias('who-pulled')
     .description('who pulled an image (users, services, robots), when, and from which address')
     .option('--service <service>', 'registry service (required when several registries are visible to you)')
     .option('--since <time>', 'only pulls from this time on')
-    .option('-o, --output <format>', 'table | json', 'table')
     .addHelpText(
       'after',
       "\nIMAGE is REPOSITORY:TAG (the tag's current digest and pulls by that tag), REPOSITORY@DIGEST, or a digest.",
-    )
-    .action(async (image: string, _o: unknown, command: Command) => (await run()).usage(image, g(command)));
+    );
+  jsonOption(usage, 'print JSON', true).action(async (image: string, _o: unknown, command: Command) =>
+    present(command, async () => (await run()).usage(image, optionsOf<UsageOptions>(command))),
+  );
 }

@@ -1,12 +1,66 @@
 /** Implementations of `purser audit …` (through the management API). */
 import fs from 'node:fs';
 import { BadRequest } from '../../../domain/errors.ts';
-import { callApi, requestApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import { callApi, callApiText } from '../../api-client.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type CommandResult, note, table, text } from '../../output.ts';
+import type { AuditEntryView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
+export interface FilterOptions extends GlobalOptions {
+  readonly principal?: string;
+  readonly kind?: string;
+  readonly repository?: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  readonly action?: string;
+  readonly service?: string;
+  readonly source?: string;
+  readonly outcome?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
 
-const FILTERS: Record<string, string> = {
+export interface ListOptions extends FilterOptions, JsonOption {
+  readonly page: string;
+  readonly perPage: string;
+}
+
+export interface ExportOptions extends FilterOptions {
+  readonly format: string;
+  /** The file to write (this command's --output is a path, not a format). */
+  readonly output?: string;
+}
+
+export interface UsageOptions extends GlobalOptions, JsonOption {
+  readonly service?: string;
+  readonly since?: string;
+}
+
+export interface AuditPageView {
+  readonly total: number;
+  readonly page: number;
+  readonly per_page: number;
+  readonly entries: AuditEntryView[];
+}
+
+/** `GET /api/v1/audit/usage`: server/routes/audit.ts builds it inline. */
+export interface UsageView {
+  readonly image: string;
+  readonly service: string | null;
+  readonly digests: string[];
+  readonly users: {
+    principal: string;
+    kind: string;
+    pulls: number;
+    first_pull: string;
+    last_pull: string;
+    addresses: string[];
+    digests: string[];
+  }[];
+}
+
+/** Filter flag → query parameter. */
+const FILTERS = {
   principal: 'principal',
   kind: 'actor_kind',
   repository: 'repository',
@@ -16,7 +70,7 @@ const FILTERS: Record<string, string> = {
   service: 'service',
   source: 'source',
   outcome: 'outcome',
-};
+} as const satisfies Partial<Record<keyof FilterOptions, string>>;
 
 /** `30m`, `24h`, `7d` ago → epoch ms; ISO and epoch ms pass through. */
 export function timeOption(value: string, now = Date.now()): string {
@@ -26,119 +80,94 @@ export function timeOption(value: string, now = Date.now()): string {
   return String(now - Number(match[1]) * unit);
 }
 
-function query(options: Options, extra: Record<string, string> = {}): string {
-  const params = new URLSearchParams();
-  for (const [option, param] of Object.entries(FILTERS)) {
+function filterQuery(options: FilterOptions): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [option, param] of Object.entries(FILTERS) as [keyof typeof FILTERS, string][]) {
     const value = options[option];
-    if (typeof value === 'string' && value !== '') params.set(param, value);
+    if (value) query[param] = value;
   }
-  for (const key of ['since', 'until']) {
-    const value = options[key];
-    if (typeof value === 'string' && value !== '') params.set(key, timeOption(value));
-  }
-  for (const [k, v] of Object.entries(extra)) params.set(k, v);
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  if (options.since) query.since = timeOption(options.since);
+  if (options.until) query.until = timeOption(options.until);
+  return query;
 }
 
-interface Entry {
-  time: string;
-  action: string;
-  actor: string;
-  actor_kind: string;
-  outcome: string;
-  service: string | null;
-  repository: string | null;
-  tag: string | null;
-  digest: string | null;
-  target: string | null;
-  source_address: string | null;
-}
+const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, 'Z');
 
-export async function list(options: Options): Promise<void> {
-  const body = (await callApi(options, {
+export async function list(options: ListOptions): Promise<CommandResult<AuditPageView>> {
+  const body = await callApi<AuditPageView>(options, {
     method: 'GET',
-    path: `/api/v1/audit${query(options, { page: String(options.page ?? 1), per_page: String(options.perPage ?? 50) })}`,
-  })) as { total: number; page: number; per_page: number; entries: Entry[] };
-  if (options.output === 'json') return printJson(body);
-  printTable(
-    ['TIME', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
-    body.entries.map((e) => [
-      e.time.replace(/\.\d{3}Z$/, 'Z'),
-      e.action,
-      e.actor,
-      e.actor_kind,
-      e.outcome,
-      e.service ?? '-',
-      e.repository
-        ? `${e.repository}${e.tag ? `:${e.tag}` : ''}${e.digest ? `@${e.digest.slice(0, 19)}` : ''}`
-        : (e.target ?? '-'),
-      e.source_address ?? '-',
-    ]),
-  );
-  const pages = Math.max(1, Math.ceil(body.total / body.per_page));
-  process.stderr.write(`page ${body.page} of ${pages} (${body.total} entries)\n`);
-}
-
-export async function exportEntries(options: Options): Promise<void> {
-  const format = String(options.format ?? 'csv');
-  if (format !== 'csv' && format !== 'json') throw new BadRequest('--format must be csv or json');
-  const response = await requestApi(options, {
-    method: 'GET',
-    path: `/api/v1/audit/export${query(options, { format })}`,
+    path: '/api/v1/audit',
+    query: { ...filterQuery(options), page: options.page, per_page: options.perPage },
   });
-  if (response.status >= 400) {
-    const message =
-      (response.body as { errors?: { message?: string }[] } | undefined)?.errors?.[0]?.message ??
-      `the server answered ${response.status}`;
-    throw new BadRequest(message);
-  }
-  if (typeof options.output === 'string') {
-    fs.writeFileSync(options.output, response.text, { mode: 0o600 });
-    process.stderr.write(`wrote ${options.output}\n`);
-  } else {
-    process.stdout.write(response.text);
-  }
+  const pages = Math.max(1, Math.ceil(body.total / body.per_page));
+  return {
+    data: body,
+    blocks: [
+      table(
+        ['TIME', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
+        body.entries.map((e) => [
+          stamp(e.time),
+          e.action,
+          e.actor,
+          e.actor_kind,
+          e.outcome,
+          e.service ?? '-',
+          e.repository
+            ? `${e.repository}${e.tag ? `:${e.tag}` : ''}${e.digest ? `@${e.digest.slice(0, 19)}` : ''}`
+            : (e.target ?? '-'),
+          e.source_address ?? '-',
+        ]),
+      ),
+      note(`page ${body.page} of ${pages} (${body.total} entries)`),
+    ],
+  };
 }
 
-interface UsageBody {
-  image: string;
-  service: string | null;
-  digests: string[];
-  users: {
-    principal: string;
-    kind: string;
-    pulls: number;
-    first_pull: string;
-    last_pull: string;
-    addresses: string[];
-  }[];
-}
-
-export async function usage(image: string, options: Options): Promise<void> {
-  const params = new URLSearchParams({ image });
-  if (typeof options.service === 'string') params.set('service', options.service);
-  if (typeof options.since === 'string') params.set('since', timeOption(options.since));
-  const body = (await callApi(options, {
+export async function exportEntries(options: ExportOptions): Promise<CommandResult> {
+  const format = options.format;
+  if (format !== 'csv' && format !== 'json') throw new BadRequest('--format must be csv or json');
+  const exported = await callApiText(options, {
     method: 'GET',
-    path: `/api/v1/audit/usage?${params}`,
-  })) as UsageBody;
-  if (options.output === 'json') return printJson(body);
+    path: '/api/v1/audit/export',
+    query: { ...filterQuery(options), format },
+  });
+  if (options.output === undefined) return { blocks: [{ kind: 'bytes', bytes: Buffer.from(exported) }] };
+  fs.writeFileSync(options.output, exported, { mode: 0o600 });
+  return { blocks: [note(`wrote ${options.output}`)] };
+}
+
+export async function usage(image: string, options: UsageOptions): Promise<CommandResult<UsageView>> {
+  const body = await callApi<UsageView>(options, {
+    method: 'GET',
+    path: '/api/v1/audit/usage',
+    query: {
+      image,
+      service: options.service,
+      since: options.since === undefined ? undefined : timeOption(options.since),
+    },
+  });
   if (body.users.length === 0) {
-    process.stdout.write(
-      `nobody pulled ${image}${body.digests.length > 0 ? ` (${body.digests.join(', ')})` : ''}\n`,
-    );
-    return;
+    return {
+      data: body,
+      blocks: [
+        text(`nobody pulled ${image}${body.digests.length > 0 ? ` (${body.digests.join(', ')})` : ''}`),
+      ],
+    };
   }
-  printTable(
-    ['PRINCIPAL', 'KIND', 'PULLS', 'FIRST', 'LAST', 'ADDRESSES'],
-    body.users.map((u) => [
-      u.principal,
-      u.kind,
-      String(u.pulls),
-      u.first_pull.replace(/\.\d{3}Z$/, 'Z'),
-      u.last_pull.replace(/\.\d{3}Z$/, 'Z'),
-      u.addresses.join(',') || '-',
-    ]),
-  );
+  return {
+    data: body,
+    blocks: [
+      table(
+        ['PRINCIPAL', 'KIND', 'PULLS', 'FIRST', 'LAST', 'ADDRESSES'],
+        body.users.map((u) => [
+          u.principal,
+          u.kind,
+          String(u.pulls),
+          stamp(u.first_pull),
+          stamp(u.last_pull),
+          u.addresses.join(',') || '-',
+        ]),
+      ),
+    ],
+  };
 }

@@ -1,7 +1,8 @@
 /** `purser explain`: why an account may or may not pull, push or delete something. */
 import type { Command } from 'commander';
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { optionsOf, present } from '../../action.ts';
+import { collectEach } from '../../options.ts';
+import type { ExplainOptions } from './run.ts';
 
 export function register(program: Command): void {
   program
@@ -9,11 +10,11 @@ export function register(program: Command): void {
     .description('explain an access decision: which rule or clause decided each action, and why')
     .requiredOption('-a, --account <name>', 'user, service or robot name')
     .requiredOption('-s, --service <service>', "the registry's token service")
+    // No default: commander's own check then names the flag when it is missing.
     .requiredOption(
       '--scope <scope>',
       'type:name:actions, e.g. repository:team/web:pull,push (repeatable)',
-      collect,
-      [],
+      collectEach,
     )
     .option('-k, --kind <kind>', 'user | service | robot (when the name is ambiguous or to be sure)')
     .option('--source <address>', 'client address, for rules with sources')
@@ -31,6 +32,6 @@ Examples:
   purser explain --account node1.example.com --service registry.test --scope 'repository:apps/shop/web:*' --json`,
     )
     .action(async (_o: unknown, command: Command) =>
-      (await import('./run.ts')).explain(command.optsWithGlobals() as Record<string, unknown>),
+      present(command, async () => (await import('./run.ts')).explain(optionsOf<ExplainOptions>(command))),
     );
 }

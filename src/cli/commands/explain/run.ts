@@ -1,20 +1,37 @@
 /** `purser explain` implementation. */
 import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
-import { printJson } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type CommandResult, text } from '../../output.ts';
 
-export async function explain(options: Record<string, unknown>): Promise<void> {
-  const kind = options.kind as string | undefined;
+export interface ExplainOptions extends GlobalOptions, JsonOption {
+  readonly account: string;
+  readonly service: string;
+  readonly scope: string[];
+  readonly kind?: string;
+  readonly source?: string;
+}
+
+export async function explain(options: ExplainOptions): Promise<CommandResult<unknown[]>> {
+  const kind = options.kind;
   if (kind !== undefined && !['user', 'service', 'robot'].includes(kind))
     throw new BadRequest(`--kind must be user, service or robot, got "${kind}"`);
-  const query = new URLSearchParams({ account: String(options.account), service: String(options.service) });
-  for (const scope of options.scope as string[]) query.append('scope', scope);
-  if (kind) query.set('kind', kind);
-  if (typeof options.source === 'string') query.set('source', options.source);
-  const result = (await callApi(options, { method: 'GET', path: `/api/v1/explain?${query}` })) as {
-    explanations: unknown[];
-    text: string;
-  };
-  if (options.json) return printJson(result.explanations);
-  process.stdout.write(`${result.text}\n`);
+  const result = await callApi<{ explanations: unknown[]; text: string }>(options, {
+    method: 'GET',
+    path: '/api/v1/explain',
+    query: {
+      account: options.account,
+      service: options.service,
+      scope: options.scope,
+      kind,
+      source: options.source,
+    },
+    fields: {
+      'querystring.account': '--account',
+      'querystring.service': '--service',
+      'querystring.scope': '--scope',
+      'querystring.source': '--source',
+    },
+  });
+  return { data: result.explanations, blocks: [text(result.text)] };
 }

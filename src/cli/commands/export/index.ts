@@ -1,16 +1,26 @@
-/** `purser export FORMAT`: write vault credentials in a runtime's own format. */
+/** `purser export FORMAT`: write vault credentials in a runtime's own format (formats/exporters.ts). */
 import type { Command } from 'commander';
+import { EXPORT_DEFAULTS, EXPORT_FORMATS, EXPORTERS } from '../../../formats/exporters.ts';
+import { optionsOf, present } from '../../action.ts';
+import type { ExportOptions } from './run.ts';
 
-export const EXPORT_FORMATS = [
-  'docker-config',
-  'podman-auth',
-  'k8s-secret',
-  'rkt',
-  'mesos',
-  'butane',
-  'gantry',
-  'rke2',
-] as const;
+/** The format list of the help, from the exporter registry (wrapped at 95 columns). */
+function formatsHelp(): string {
+  const width = Math.max(...EXPORTERS.map((e) => e.name.length)) + 2;
+  const lines: string[] = [];
+  for (const exporter of EXPORTERS) {
+    let line = `  ${exporter.name.padEnd(width)}`;
+    for (const word of exporter.summary.split(' ')) {
+      if (line.length + word.length + 1 > 95 && line.trim() !== exporter.name) {
+        lines.push(line.trimEnd());
+        line = ' '.repeat(width + 2);
+      }
+      line += `${word} `;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\n');
+}
 
 export function register(program: Command): void {
   program
@@ -29,14 +39,14 @@ export function register(program: Command): void {
       '--helper',
       'docker-config/podman-auth: write credHelpers entries pointing to docker-credential-purser instead of secrets',
     )
-    .option('--name <name>', 'k8s-secret: Secret name', 'regcred')
+    .option('--name <name>', 'k8s-secret: Secret name', EXPORT_DEFAULTS.name)
     .option('-n, --namespace <ns>', 'k8s-secret: namespace')
     .option('--legacy', 'k8s-secret: kubernetes.io/dockercfg instead of kubernetes.io/dockerconfigjson')
-    .option('-o, --output <format>', 'k8s-secret: yaml | json', 'yaml')
+    .option('-o, --output <format>', 'k8s-secret: yaml | json', EXPORT_DEFAULTS.encoding)
     .option('--docker-auth', 'rkt: write rktKind dockerAuth files (registries) instead of auth (domains)')
-    .option('--variant <variant>', 'butane: flatcar | fcos', 'flatcar')
-    .option('--path <path>', 'butane: where the node gets config.json', '/home/core/.docker/config.json')
-    .option('--mode <octal>', 'butane: file mode', '0644')
+    .option('--variant <variant>', 'butane: flatcar | fcos', EXPORT_DEFAULTS.variant)
+    .option('--path <path>', 'butane: where the node gets config.json', EXPORT_DEFAULTS.path)
+    .option('--mode <octal>', 'butane: file mode', `0${EXPORT_DEFAULTS.mode.toString(8)}`)
     .option(
       '--source <url>',
       'butane: fetch config.json from this URL (verified by sha512) instead of inlining it',
@@ -45,22 +55,16 @@ export function register(program: Command): void {
       '--content-out <file>',
       'butane with --source: where to write the config.json to publish at the URL',
     )
-    .option('--configuration <dir>', 'gantry: the Docker config directory column', '/root/.docker')
+    .option(
+      '--configuration <dir>',
+      'gantry: the Docker config directory column',
+      EXPORT_DEFAULTS.configuration,
+    )
     .addHelpText(
       'after',
-      `
+      () => `
 Formats:
-  docker-config  ~/.docker/config.json "auths" (Docker Hub as https://index.docker.io/v1/), or
-                 --helper: "credHelpers" → purser; --out merges into an existing file keeping
-                 its other keys and permissions
-  podman-auth    containers auth.json (Docker Hub as docker.io); --helper and --out as above
-  k8s-secret     kubernetes.io/dockerconfigjson Secret (same content as kubectl create secret
-                 docker-registry); --legacy for kubernetes.io/dockercfg; YAML or --output json
-  rkt            one auth.d JSON per registry (--out DIR when there are several)
-  mesos          docker.tar.gz with .docker/config.json for Marathon "uris" (needs --out)
-  butane         Flatcar/FCOS Butane config writing config.json (inline, or --source URL)
-  gantry         GANTRY_REGISTRY_CONFIGS_FILE lines "<configuration> <registry> <user> <password>"
-  rke2           RKE2/K3s registries.yaml configs.<host>.auth
+${formatsHelp()}
 
 Examples:
   purser export docker-config --env prod --out ~/.docker/config.json
@@ -69,6 +73,8 @@ Examples:
   purser export mesos --out /etc/docker.tar.gz`,
     )
     .action(async (format: string, _o: unknown, command: Command) =>
-      (await import('./run.ts')).exportCredentials(format, command.optsWithGlobals()),
+      present(command, async () =>
+        (await import('./run.ts')).exportCredentials(format, optionsOf<ExportOptions>(command)),
+      ),
     );
 }

@@ -1,38 +1,63 @@
-/** `purser export`: reads (and audits) the secrets, renders the format, writes it out. */
+/** `purser export`: reads (and audits) the secrets, builds the format, writes it out. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { openLocalVault } from '../../../app/local-vault.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { parseRegistryAddress } from '../../../domain/registry-address.ts';
 import { writeFileAtomic } from '../../../formats/atomic-file.ts';
+import {
+  EXPORT_DEFAULTS,
+  type Exporter,
+  type ExportOutput,
+  type ExportSettings,
+  exporterFor,
+  formatsReading,
+} from '../../../formats/exporters.ts';
 import type { ExportCredential } from '../../../formats/registry.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { EXPORT_FORMATS } from './index.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { type Block, bytes, type CommandResult, note, warning } from '../../output.ts';
 
-type Options = Record<string, unknown>;
+export interface ExportOptions extends GlobalOptions {
+  readonly env?: string;
+  readonly registry?: string[];
+  readonly out?: string;
+  readonly helper?: boolean;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly legacy?: boolean;
+  /** k8s-secret: yaml | json (the Secret's encoding). */
+  readonly output: string;
+  readonly dockerAuth?: boolean;
+  readonly variant: string;
+  readonly path: string;
+  readonly mode: string;
+  readonly source?: string;
+  readonly contentOut?: string;
+  readonly configuration: string;
+}
 
-export async function exportCredentials(format: string, options: Options): Promise<void> {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
-    throw new BadRequest(`unknown format "${format}": use one of ${EXPORT_FORMATS.join(', ')}`);
-  const env = parseEnvironmentName(options.env as string | undefined);
-  const registries = (options.registry as string[] | undefined)?.map(parseRegistryAddress);
-  const out = options.out as string | undefined;
-  const helper = options.helper === true;
-  if (helper && format !== 'docker-config' && format !== 'podman-auth')
-    throw new BadRequest('--helper applies to docker-config and podman-auth only');
-  const local = await openLocalVault({
-    config: options.config as string | undefined,
-    server: options.server,
-  });
+export async function exportCredentials(format: string, options: ExportOptions): Promise<CommandResult> {
+  const exporter = exporterFor(format);
+  const settings = settingsOf(exporter, options);
+  const env = parseEnvironmentName(options.env);
+  const registries = options.registry?.map(parseRegistryAddress);
+  const out = options.out;
+  // Refused before any secret is read (and audited as read).
+  if (exporter.writes === 'archive' && !out && process.stdout.isTTY)
+    throw new BadRequest(`${exporter.name} writes a gzip archive: give --out FILE (e.g. /etc/docker.tar.gz)`);
+  if (settings.source && !options.contentOut)
+    throw new BadRequest('--source needs --content-out FILE: the config.json to publish at that URL');
+  const local = await openLocalVault({ config: options.config, server: options.server });
+  const blocks: Block[] = [];
   try {
     let credentials: ExportCredential[];
-    if (helper) {
+    if (settings.helper) {
       // Helper mode writes no secret: only the addresses are needed.
-      const settings = await local.vault.settings(env);
+      const allowed = await local.vault.settings(env);
       const records = (await local.vault.list(env)).filter(
-        (r) =>
-          r.state === 'active' && (settings.allowlist === null || settings.allowlist.includes(r.address)),
+        (r) => r.state === 'active' && (allowed.allowlist === null || allowed.allowlist.includes(r.address)),
       );
       const wanted = registries ?? records.map((r) => r.address);
       credentials = wanted.map((address) => ({ address, username: '', secret: '', kind: 'basic' }));
@@ -45,125 +70,81 @@ export async function exportCredentials(format: string, options: Options): Promi
       );
     }
     if (credentials.length === 0)
-      process.stderr.write(`purser: warning: environment ${env} has no active credential to export\n`);
-    await render(format, credentials, options, out);
+      blocks.push(warning(`environment ${env} has no active credential to export`));
+    if (out && exporter.merge) {
+      await exporter.merge(out, credentials, settings);
+      const what = settings.helper ? 'helper entries' : 'credentials';
+      const count = `${credentials.length} registr${credentials.length === 1 ? 'y' : 'ies'}`;
+      return { blocks: [...blocks, done(`${what} for ${count} merged into ${out}`)] };
+    }
+    return {
+      blocks: [...blocks, ...write(exporter, await exporter.build(credentials, settings), out, options)],
+    };
   } finally {
     await local.close();
   }
 }
 
-async function render(
-  format: string,
-  credentials: readonly ExportCredential[],
-  options: Options,
+function settingsOf(exporter: Exporter, options: ExportOptions): ExportSettings {
+  if (options.helper && !exporter.settings.includes('helper'))
+    throw new BadRequest(`--helper applies to ${formatsReading('helper').join(' and ')} only`);
+  if (exporter.settings.includes('encoding') && options.output !== 'json' && options.output !== 'yaml')
+    throw new BadRequest('--output must be yaml or json');
+  let mode = EXPORT_DEFAULTS.mode;
+  if (exporter.settings.includes('mode')) {
+    if (!/^0?[0-7]{3}$/.test(options.mode))
+      throw new BadRequest(`--mode must be octal like 0644 (got "${options.mode}")`);
+    mode = Number.parseInt(options.mode, 8);
+  }
+  return {
+    helper: options.helper === true,
+    name: options.name,
+    namespace: options.namespace,
+    legacy: options.legacy === true,
+    encoding: options.output === 'json' ? 'json' : 'yaml',
+    dockerAuth: options.dockerAuth === true,
+    variant: options.variant,
+    path: options.path,
+    mode,
+    source: exporter.settings.includes('source') ? options.source : undefined,
+    configuration: options.configuration,
+  };
+}
+
+function write(
+  exporter: Exporter,
+  output: ExportOutput,
   out: string | undefined,
-): Promise<void> {
-  const helper = options.helper === true;
-  switch (format) {
-    case 'docker-config':
-    case 'podman-auth': {
-      const dc = await import('../../../formats/docker-config.ts');
-      const pa = await import('../../../formats/podman-auth.ts');
-      const podman = format === 'podman-auth';
-      const keyOf = podman ? (address: string) => address : undefined;
-      if (out) {
-        dc.mergeDockerConfigFile(out, credentials, {
-          ...(helper ? { helper: dc.PURSER_HELPER } : {}),
-          ...(keyOf ? { keyOf } : {}),
-        });
-        return done(
-          `${helper ? 'helper entries' : 'credentials'} for ${credentials.length} registr${credentials.length === 1 ? 'y' : 'ies'} merged into ${out}`,
+  options: ExportOptions,
+): Block[] {
+  const blocks: Block[] = [];
+  if (output.published && options.contentOut) {
+    writeFileAtomic(options.contentOut, output.published.content, { defaultMode: 0o600 });
+    blocks.push(
+      done(`publish ${options.contentOut} at ${options.source} (${output.published.hash.slice(0, 20)}…)`),
+    );
+  }
+  const artifact = output.artifact;
+  if (artifact.kind === 'files') {
+    if (!out) {
+      if (artifact.files.length > 1)
+        throw new BadRequest(
+          `${exporter.name} writes one file per registry: give --out DIR (e.g. /etc/rkt/auth.d)`,
         );
-      }
-      const addresses = credentials.map((c) => c.address);
-      const config = podman
-        ? helper
-          ? pa.buildPodmanHelperAuth(addresses)
-          : pa.buildPodmanAuth(credentials)
-        : helper
-          ? dc.buildDockerHelperConfig(addresses)
-          : dc.buildDockerConfig(credentials);
-      return emit(podman ? pa.renderPodmanAuth(config) : `${dc.renderDockerConfig(config)}\n`, undefined);
+      return [...blocks, raw(artifact.files[0]?.content ?? '')];
     }
-    case 'k8s-secret': {
-      const k = await import('../../../formats/k8s-secret.ts');
-      const secret = k.buildK8sSecret(credentials, {
-        name: String(options.name),
-        namespace: options.namespace as string | undefined,
-        legacy: options.legacy === true,
-      });
-      if (options.output !== 'json' && options.output !== 'yaml')
-        throw new BadRequest('--output must be yaml or json');
-      return emit(
-        options.output === 'json' ? k.renderK8sSecretJson(secret) : k.renderK8sSecretYaml(secret),
-        out,
-      );
-    }
-    case 'rkt': {
-      const { buildRktFiles } = await import('../../../formats/rkt.ts');
-      const files = buildRktFiles(credentials, { dockerAuth: options.dockerAuth === true });
-      if (!out) {
-        if (files.length > 1)
-          throw new BadRequest('rkt writes one file per registry: give --out DIR (e.g. /etc/rkt/auth.d)');
-        return emit(files[0]?.content ?? '', undefined);
-      }
-      fs.mkdirSync(out, { recursive: true, mode: 0o700 });
-      for (const f of files) writeFileAtomic(path.join(out, f.name), f.content, { defaultMode: 0o600 });
-      return done(`wrote ${files.map((f) => path.join(out, f.name)).join(', ')}`);
-    }
-    case 'mesos': {
-      const { buildMesosArchive } = await import('../../../formats/mesos.ts');
-      const archive = buildMesosArchive(credentials);
-      if (!out) {
-        if (process.stdout.isTTY)
-          throw new BadRequest('mesos writes a gzip archive: give --out FILE (e.g. /etc/docker.tar.gz)');
-        process.stdout.write(archive);
-        return;
-      }
-      writeFileAtomic(out, archive, { defaultMode: 0o600 });
-      return done(`wrote ${out}; reference it as "uris": ["file://${path.resolve(out)}"]`);
-    }
-    case 'butane': {
-      const { buildButane } = await import('../../../formats/butane.ts');
-      const modeText = String(options.mode ?? '0644');
-      if (!/^0?[0-7]{3}$/.test(modeText))
-        throw new BadRequest(`--mode must be octal like 0644 (got "${modeText}")`);
-      const source = options.source as string | undefined;
-      const contentOut = options.contentOut as string | undefined;
-      if (source && !contentOut)
-        throw new BadRequest('--source needs --content-out FILE: the config.json to publish at that URL');
-      const result = buildButane(credentials, {
-        variant: String(options.variant),
-        path: String(options.path),
-        mode: Number.parseInt(modeText, 8),
-        ...(source ? { source } : {}),
-      });
-      if (source && contentOut) {
-        writeFileAtomic(contentOut, result.content, { defaultMode: 0o600 });
-        process.stderr.write(`purser: publish ${contentOut} at ${source} (${result.hash.slice(0, 20)}…)\n`);
-      }
-      return emit(result.config, out);
-    }
-    case 'gantry': {
-      const { buildGantryConfigs } = await import('../../../formats/gantry.ts');
-      return emit(buildGantryConfigs(credentials, { configuration: String(options.configuration) }), out);
-    }
-    case 'rke2': {
-      const { renderRke2Registries } = await import('../../../formats/rke2.ts');
-      return emit(renderRke2Registries(credentials), out);
-    }
+    fs.mkdirSync(out, { recursive: true, mode: 0o700 });
+    for (const f of artifact.files)
+      writeFileAtomic(path.join(out, f.name), f.content, { defaultMode: 0o600 });
+    return [...blocks, done(`wrote ${artifact.files.map((f) => path.join(out, f.name)).join(', ')}`)];
   }
+  const content = artifact.kind === 'archive' ? artifact.bytes : artifact.text;
+  if (!out) return [...blocks, artifact.kind === 'archive' ? bytes(artifact.bytes) : raw(artifact.text)];
+  writeFileAtomic(out, content, { defaultMode: 0o600 });
+  const hint = artifact.kind === 'archive' ? `; reference it as "uris": ["file://${path.resolve(out)}"]` : '';
+  return [...blocks, done(`wrote ${out}${hint}`)];
 }
 
-function emit(text: string, out: string | undefined): void {
-  if (out) {
-    writeFileAtomic(out, text, { defaultMode: 0o600 });
-    done(`wrote ${out}`);
-  } else {
-    process.stdout.write(text);
-  }
-}
-
-function done(message: string): void {
-  process.stderr.write(`purser: ${message}\n`);
-}
+/** A document exactly as built (no newline added). */
+const raw = (value: string): Block => bytes(Buffer.from(value, 'utf8'));
+const done = (message: string): Block => note(`purser: ${message}`);

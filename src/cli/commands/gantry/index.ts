@@ -3,6 +3,8 @@
  * without a Docker daemon and written to Docker client configurations or the vault.
  */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { ImportOptions, LoginOptions } from './run.ts';
 
 const INPUTS = `
 Inputs (Gantry's own variables; each of the first four may come from <NAME>_FILE, e.g. a Docker
@@ -72,10 +74,9 @@ Examples:
   GANTRY_REGISTRY_HOST=ghcr.io GANTRY_REGISTRY_USER=bot GANTRY_REGISTRY_PASSWORD_FILE=/run/secrets/ghcr \\
     GANTRY_REGISTRY_CONFIG=/etc/gantry/ghcr purser gantry login`,
     )
-    .action(async (_o: unknown, command: Command) => {
-      const { runLogin } = await import('./run.ts');
-      await runLogin(command.optsWithGlobals());
-    });
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await import('./run.ts')).runLogin(optionsOf<LoginOptions>(command))),
+    );
 
   gantry
     .command('import')
@@ -101,8 +102,7 @@ Examples:
   purser gantry import --configs-file registries.txt
   purser gantry import --configs-file registries.txt --env prod --lenient`,
     )
-    .action(async (_o: unknown, command: Command) => {
-      const { runImport } = await import('./run.ts');
-      await runImport(command.optsWithGlobals());
-    });
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await import('./run.ts')).runImport(optionsOf<ImportOptions>(command))),
+    );
 }

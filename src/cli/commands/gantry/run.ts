@@ -2,19 +2,31 @@
 
 import { openLocalVault } from '../../../app/local-vault.ts';
 import { describeProblem, type InputProblem } from '../../../gantry/gantry-credential.ts';
-import { gantryImport } from '../../../gantry/gantry-import.ts';
+import { type GantryImportReport, gantryImport } from '../../../gantry/gantry-import.ts';
 import { lenientRealpath, readGantryInputs } from '../../../gantry/gantry-inputs.ts';
-import { gantryLogin } from '../../../gantry/gantry-login.ts';
+import { type GantryLoginReport, gantryLogin } from '../../../gantry/gantry-login.ts';
 import { localActor } from '../../../vault/actor.ts';
-import { ExitError, printJson } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type Block, type CommandResult, ExitError, note, text, warning } from '../../output.ts';
 
-type Options = Record<string, unknown>;
+interface InputOptions extends GlobalOptions, JsonOption {
+  readonly configsFile?: string;
+  readonly lenient?: boolean;
+  readonly insecure?: boolean;
+}
 
-function inputs(options: Options) {
-  const result = readGantryInputs({
-    env: process.env,
-    configsFile: options.configsFile as string | undefined,
-  });
+export interface LoginOptions extends InputOptions {
+  readonly dryRun?: boolean;
+}
+
+export interface ImportOptions extends InputOptions {
+  readonly env?: string;
+  /** `--no-verify` makes this false. */
+  readonly verify: boolean;
+}
+
+function inputs(options: InputOptions) {
+  const result = readGantryInputs({ env: process.env, configsFile: options.configsFile });
   if (result.credentials.length === 0 && result.problems.length === 0) {
     throw new ExitError(
       2,
@@ -24,12 +36,31 @@ function inputs(options: Options) {
   return result;
 }
 
-function reportProblems(problems: readonly InputProblem[], lenient: boolean): void {
-  for (const p of problems)
-    process.stderr.write(`purser: ${lenient ? 'skipped' : 'error'}: ${describeProblem(p)}\n`);
+/** Exit 2 for invalid input in strict mode (nothing done), 1 when a credential failed (Gantry's own rule). */
+function outcome(
+  problems: number,
+  lenient: boolean,
+  ok: boolean,
+  done: 'written' | 'imported',
+  counts: { failed: number; total: number; strictNote: string },
+): CommandResult['exit'] {
+  if (problems > 0 && !lenient)
+    return {
+      code: 2,
+      message: `${problems} invalid input line(s): nothing was ${done} (fix them, or use --lenient to skip them)`,
+    };
+  if (!ok)
+    return {
+      code: 1,
+      message: `${counts.failed} of ${counts.total} credential(s) not ${done}${counts.strictNote}`,
+    };
+  return undefined;
 }
 
-export async function runLogin(options: Options): Promise<void> {
+const problemBlocks = (problems: readonly InputProblem[], lenient: boolean): Block[] =>
+  problems.map((p) => note(`purser: ${lenient ? 'skipped' : 'error'}: ${describeProblem(p)}`));
+
+export async function runLogin(options: LoginOptions): Promise<CommandResult<GantryLoginReport>> {
   const lenient = options.lenient === true;
   const report = await gantryLogin({
     inputs: inputs(options),
@@ -39,78 +70,63 @@ export async function runLogin(options: Options): Promise<void> {
     dryRun: options.dryRun === true,
     realpath: lenientRealpath,
   });
-  if (options.json) {
-    printJson(report);
-  } else {
-    reportProblems(report.problems, lenient);
-    for (const r of report.results) {
-      const where = `${r.registry} as ${r.username} in ${r.dir}`;
-      const line =
-        r.status === 'written'
-          ? `Logged into registry ${r.registry} with configuration ${r.dir} (${r.source})`
-          : r.status === 'verified'
-            ? `Verified ${where} (${r.source}; dry run, not written)`
-            : `${r.status === 'invalid' ? 'Failed' : 'Not written'}: ${where} (${r.source}): ${r.message ?? ''}`;
-      (r.status === 'written' || r.status === 'verified' ? process.stdout : process.stderr).write(
-        `${line}\n`,
+  const blocks = problemBlocks(report.problems, lenient);
+  for (const r of report.results) {
+    const where = `${r.registry} as ${r.username} in ${r.dir}`;
+    if (r.status === 'written')
+      blocks.push(text(`Logged into registry ${r.registry} with configuration ${r.dir} (${r.source})`));
+    else if (r.status === 'verified')
+      blocks.push(text(`Verified ${where} (${r.source}; dry run, not written)`));
+    else
+      blocks.push(
+        note(
+          `${r.status === 'invalid' ? 'Failed' : 'Not written'}: ${where} (${r.source}): ${r.message ?? ''}`,
+        ),
       );
-    }
-    for (const w of report.warnings) process.stderr.write(`purser: warning: ${w}\n`);
   }
-  if (report.problems.length > 0 && !lenient) {
-    throw new ExitError(
-      2,
-      `${report.problems.length} invalid input line(s): nothing was written (fix them, or use --lenient to skip them)`,
-    );
-  }
-  if (!report.ok) {
-    const failed = report.results.filter((r) => r.status !== 'written' && r.status !== 'verified').length;
-    throw new ExitError(
-      1,
-      `${failed} of ${report.results.length} credential(s) not written${report.nothingWritten ? ' (strict: nothing was written)' : ''}`,
-    );
-  }
+  blocks.push(...report.warnings.map(warning));
+  const failed = report.results.filter((r) => r.status !== 'written' && r.status !== 'verified').length;
+  const exit = outcome(report.problems.length, lenient, report.ok, 'written', {
+    failed,
+    total: report.results.length,
+    strictNote: report.nothingWritten ? ' (strict: nothing was written)' : '',
+  });
+  return { data: report, blocks, ...(exit ? { exit } : {}) };
 }
 
-export async function runImport(options: Options): Promise<void> {
+export async function runImport(options: ImportOptions): Promise<CommandResult<GantryImportReport>> {
   const lenient = options.lenient === true;
   const source = inputs(options);
-  const local = await openLocalVault({ config: options.config as string | undefined });
+  const local = await openLocalVault({ config: options.config });
+  let report: GantryImportReport;
   try {
-    const report = await gantryImport({
+    report = await gantryImport({
       inputs: source,
       vault: local.vault,
       actor: localActor('gantry-import'),
       lenient,
-      environment: options.env as string | undefined,
+      environment: options.env,
       verify: options.verify !== false,
       insecure: options.insecure === true,
     });
-    if (options.json) {
-      printJson(report);
-    } else {
-      reportProblems(report.problems, lenient);
-      for (const r of report.results) {
-        const what = `${r.registry} as ${r.username} → environment ${r.environment} (${r.source})`;
-        if (r.status === 'imported') process.stdout.write(`Imported ${what}\n`);
-        else
-          process.stderr.write(
-            `${r.status === 'invalid' ? 'Failed' : 'Not imported'}: ${what}: ${r.message ?? ''}\n`,
-          );
-      }
-      for (const w of report.warnings) process.stderr.write(`purser: warning: ${w}\n`);
-    }
-    if (report.problems.length > 0 && !lenient) {
-      throw new ExitError(
-        2,
-        `${report.problems.length} invalid input line(s): nothing was imported (fix them, or use --lenient to skip them)`,
-      );
-    }
-    if (!report.ok) {
-      const failed = report.results.filter((r) => r.status !== 'imported').length;
-      throw new ExitError(1, `${failed} of ${report.results.length} credential(s) not imported`);
-    }
   } finally {
     await local.close();
   }
+  const blocks = problemBlocks(report.problems, lenient);
+  for (const r of report.results) {
+    const what = `${r.registry} as ${r.username} → environment ${r.environment} (${r.source})`;
+    blocks.push(
+      r.status === 'imported'
+        ? text(`Imported ${what}`)
+        : note(`${r.status === 'invalid' ? 'Failed' : 'Not imported'}: ${what}: ${r.message ?? ''}`),
+    );
+  }
+  blocks.push(...report.warnings.map(warning));
+  const failed = report.results.filter((r) => r.status !== 'imported').length;
+  const exit = outcome(report.problems.length, lenient, report.ok, 'imported', {
+    failed,
+    total: report.results.length,
+    strictNote: '',
+  });
+  return { data: report, blocks, ...(exit ? { exit } : {}) };
 }

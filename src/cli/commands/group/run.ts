@@ -1,34 +1,43 @@
 /** `purser group …` implementations. */
-import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import { groupName } from '../../field-rules.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { positiveInteger } from '../../options.ts';
+import { type CommandResult, note, table } from '../../output.ts';
+import type { GroupView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
+export interface AddOptions extends GlobalOptions {
+  readonly id?: string;
+}
 
-export async function add(name: string, options: Options): Promise<void> {
-  const id = options.id === undefined ? undefined : Number(options.id);
-  if (id !== undefined && (!Number.isInteger(id) || id < 1))
-    throw new BadRequest(`--id must be a positive integer, got "${String(options.id)}"`);
-  const group = (await callApi(options, {
+export async function add(name: string, options: AddOptions): Promise<CommandResult<GroupView>> {
+  const id = positiveInteger('--id', options.id);
+  const group = await callApi<GroupView>(options, {
     method: 'POST',
     path: '/api/v1/groups',
     body: { name, ...(id !== undefined ? { id } : {}) },
-  })) as { id: number; name: string };
-  process.stderr.write(`created group ${group.name} (id ${group.id})\n`);
+    fields: { 'body.name': { flag: 'NAME', rule: groupName } },
+  });
+  return { data: group, blocks: [note(`created group ${group.name} (id ${group.id})`)] };
 }
 
-export async function list(options: Options): Promise<void> {
-  const { groups } = (await callApi(options, { method: 'GET', path: '/api/v1/groups' })) as {
-    groups: { id: number; name: string; members: string[] }[];
+export async function list(options: GlobalOptions): Promise<CommandResult<GroupView[]>> {
+  const { groups } = await callApi<{ groups: GroupView[] }>(options, {
+    method: 'GET',
+    path: '/api/v1/groups',
+  });
+  return {
+    data: groups,
+    blocks: [
+      table(
+        ['NAME', 'ID', 'MEMBERS'],
+        groups.map((g) => [g.name, String(g.id), g.members.join(',') || '-']),
+      ),
+    ],
   };
-  if (options.json) return printJson(groups);
-  printTable(
-    ['NAME', 'ID', 'MEMBERS'],
-    groups.map((g) => [g.name, String(g.id), g.members.join(',') || '-']),
-  );
 }
 
-export async function remove(name: string, options: Options): Promise<void> {
+export async function remove(name: string, options: GlobalOptions): Promise<CommandResult> {
   await callApi(options, { method: 'DELETE', path: `/api/v1/groups/${encodeURIComponent(name)}` });
-  process.stderr.write(`deleted group ${name}\n`);
+  return { blocks: [note(`deleted group ${name}`)] };
 }

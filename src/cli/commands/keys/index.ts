@@ -1,5 +1,8 @@
 /** `purser keys …`: the token signing keys. */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import type { RotateOptions } from './run.ts';
 
 export function register(program: Command): void {
   const keys = program
@@ -19,20 +22,25 @@ Examples (a rotation that never breaks a registry):
   purser keys retire KID                 # later: drop the old key from bundle and JWKS`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
   keys
     .command('list')
     .alias('ls')
     .description('list keys (kid, state, created, certificate expiry)')
     .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+    );
   keys
     .command('rotate')
     .description('make a new key the signer (or, with --stage, publish one without signing yet)')
     .option('--stage', 'publish the new key first; a later "keys rotate" makes it sign')
-    .action(async (_o: unknown, command: Command) => (await run()).rotate(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).rotate(optionsOf<RotateOptions>(command))),
+    );
   keys
     .command('retire <kid>')
     .description('stop publishing a key that no longer signs')
-    .action(async (kid: string, _o: unknown, command: Command) => (await run()).retire(kid, g(command)));
+    .action(async (kid: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).retire(kid, optionsOf<GlobalOptions>(command))),
+    );
 }

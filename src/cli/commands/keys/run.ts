@@ -1,40 +1,45 @@
 /** `purser keys …` implementations. */
 import { callApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { type CommandResult, note, table, text } from '../../output.ts';
+import type { KeyView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
-interface KeyView {
-  kid: string;
-  state: string;
-  signing: boolean;
-  created: string;
-  notAfter: string;
+export interface RotateOptions extends GlobalOptions {
+  readonly stage?: boolean;
 }
 
-export async function list(options: Options): Promise<void> {
-  const { keys } = (await callApi(options, { method: 'GET', path: '/api/v1/keys' })) as { keys: KeyView[] };
-  if (options.json) return printJson(keys);
-  printTable(
-    ['KID', 'STATE', 'CREATED', 'NOT AFTER'],
-    keys.map((k) => [k.kid, k.signing ? `${k.state} (signing)` : k.state, k.created, k.notAfter]),
-  );
+export async function list(options: GlobalOptions): Promise<CommandResult<KeyView[]>> {
+  const { keys } = await callApi<{ keys: KeyView[] }>(options, { method: 'GET', path: '/api/v1/keys' });
+  return {
+    data: keys,
+    blocks: [
+      table(
+        ['KID', 'STATE', 'CREATED', 'NOT AFTER'],
+        keys.map((k) => [k.kid, k.signing ? `${k.state} (signing)` : k.state, k.created, k.notAfter]),
+      ),
+    ],
+  };
 }
 
-export async function rotate(options: Options): Promise<void> {
-  const result = (await callApi(options, {
+export async function rotate(options: RotateOptions): Promise<CommandResult> {
+  const result = await callApi<{ kid: string; staged: boolean }>(options, {
     method: 'POST',
     path: '/api/v1/keys/rotate',
     body: { stage: options.stage === true },
-  })) as { kid: string; staged: boolean };
-  process.stderr.write(
-    result.staged
-      ? 'staged a new key: it is published but does not sign yet. Give registries the new bundle, then run "purser keys rotate".\n'
-      : 'the new key signs from now on; the previous key stays published. Give registries the new bundle (purser registry config SERVICE --format bundle).\n',
-  );
-  process.stdout.write(`${result.kid}\n`);
+  });
+  return {
+    blocks: [
+      note(
+        result.staged
+          ? 'staged a new key: it is published but does not sign yet. Give registries the new bundle, then run "purser keys rotate".'
+          : 'the new key signs from now on; the previous key stays published. Give registries the new bundle (purser registry config SERVICE --format bundle).',
+      ),
+      text(result.kid),
+    ],
+  };
 }
 
-export async function retire(kid: string, options: Options): Promise<void> {
+export async function retire(kid: string, options: GlobalOptions): Promise<CommandResult> {
   await callApi(options, { method: 'POST', path: `/api/v1/keys/${encodeURIComponent(kid)}/retire` });
-  process.stderr.write(`retired key ${kid}\n`);
+  return { blocks: [note(`retired key ${kid}`)] };
 }

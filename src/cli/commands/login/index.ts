@@ -1,5 +1,7 @@
 /** `purser login REGISTRY`: check credentials against a registry (no Docker daemon) and store them. */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { LoginOptions } from './run.ts';
 
 export function register(program: Command): void {
   program
@@ -23,6 +25,8 @@ Examples:
   purser login docker.io -u alice --password-file ~/.hub-token --env prod`,
     )
     .action(async (registry: string, _o: unknown, command: Command) =>
-      (await import('./run.ts')).login(registry, command.optsWithGlobals()),
+      present(command, async () =>
+        (await import('./run.ts')).login(registry, optionsOf<LoginOptions>(command)),
+      ),
     );
 }

@@ -9,13 +9,22 @@ import {
 import { verifyCredentials } from '../../../registry-client/login.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { ExitError } from '../../output.ts';
-import { readSecretOption } from '../vault/secret-input.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { type CommandResult, exitStatus, text } from '../../output.ts';
+import { readSecretOption, type SecretSourceOptions } from '../../secret-input.ts';
 
-export async function login(registry: string, options: Record<string, unknown>): Promise<void> {
+export interface LoginOptions extends GlobalOptions, SecretSourceOptions {
+  readonly username: string;
+  readonly env?: string;
+  readonly insecure?: boolean;
+  /** `--no-store` makes this false. */
+  readonly store: boolean;
+}
+
+export async function login(registry: string, options: LoginOptions): Promise<CommandResult> {
   const address = parseRegistryAddress(normalizeRegistryAddress(registry));
-  const env = parseEnvironmentName(options.env as string | undefined);
-  const username = String(options.username);
+  const env = parseEnvironmentName(options.env);
+  const username = options.username;
   const password = (await readSecretOption(options, true))!;
   const result = await verifyCredentials({
     registry: address === DOCKER_HUB ? 'registry-1.docker.io' : address,
@@ -23,17 +32,17 @@ export async function login(registry: string, options: Record<string, unknown>):
     password,
     ...(options.insecure ? { insecure: true } : {}),
   });
-  if (!result.ok) throw new ExitError(3, `login to ${address} failed: ${result.reason}`);
+  if (!result.ok)
+    return {
+      exit: { code: exitStatus('UNAUTHORIZED'), message: `login to ${address} failed: ${result.reason}` },
+    };
   const how =
     result.scheme === 'none'
       ? 'the registry does not require authentication'
       : `${result.scheme === 'basic' ? 'Basic' : 'Bearer token'} authentication accepted`;
-  process.stdout.write(`Login Succeeded: ${address} (${how} at ${result.endpoint})\n`);
-  if (options.store === false) return;
-  const local = await openLocalVault({
-    config: options.config as string | undefined,
-    server: options.server,
-  });
+  const succeeded = text(`Login Succeeded: ${address} (${how} at ${result.endpoint})`);
+  if (options.store === false) return { blocks: [succeeded] };
+  const local = await openLocalVault({ config: options.config, server: options.server });
   try {
     await local.vault.add(
       { environment: env, address, username, secret: password, kind: 'basic' },
@@ -42,5 +51,5 @@ export async function login(registry: string, options: Record<string, unknown>):
   } finally {
     await local.close();
   }
-  process.stdout.write(`stored in the vault (environment ${env})\n`);
+  return { blocks: [succeeded, text(`stored in the vault (environment ${env})`)] };
 }

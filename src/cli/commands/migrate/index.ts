@@ -1,5 +1,7 @@
 /** `purser migrate [PATH]`: move plaintext credentials into the vault and switch the file to the helper. */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { MigrateOptions } from './run.ts';
 
 export function register(program: Command): void {
   program
@@ -9,6 +11,7 @@ export function register(program: Command): void {
     )
     .option('-e, --env <name>', 'vault environment (default "default")')
     .option('--dry-run', 'show what would move; change nothing')
+    .option('--json', 'print what moved as JSON')
     .addHelpText(
       'after',
       `
@@ -17,6 +20,8 @@ atomically with its permissions kept, and the original is saved as PATH.bak (sam
 docker-credential-purser must be on PATH for docker, podman and skopeo to use the helper.`,
     )
     .action(async (file: string | undefined, _o: unknown, command: Command) =>
-      (await import('./run.ts')).migrate(file, command.optsWithGlobals()),
+      present(command, async () =>
+        (await import('./run.ts')).migrate(file, optionsOf<MigrateOptions>(command)),
+      ),
     );
 }

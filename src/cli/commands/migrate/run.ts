@@ -5,35 +5,42 @@ import { openLocalVault } from '../../../app/local-vault.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { migrateConfigFile } from '../../../vault/config-migrate.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { printTable } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type Block, type CommandResult, note, table, text } from '../../output.ts';
 
-export async function migrate(file: string | undefined, options: Record<string, unknown>): Promise<void> {
+export interface MigrateOptions extends GlobalOptions, JsonOption {
+  readonly env?: string;
+  readonly dryRun?: boolean;
+}
+
+export async function migrate(file: string | undefined, options: MigrateOptions): Promise<CommandResult> {
   const target = path.resolve(
     file ?? path.join(process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker'), 'config.json'),
   );
-  const env = parseEnvironmentName(options.env as string | undefined);
-  const local = await openLocalVault({
-    config: options.config as string | undefined,
-    server: options.server,
-  });
+  const env = parseEnvironmentName(options.env);
+  const local = await openLocalVault({ config: options.config, server: options.server });
   try {
     const result = await migrateConfigFile(target, local.vault, env, localActor('migrate'), {
       dryRun: options.dryRun === true,
     });
+    const blocks: Block[] = [];
     if (result.migrated.length === 0) {
-      process.stdout.write(`${target}: no plaintext credentials to migrate\n`);
+      blocks.push(text(`${target}: no plaintext credentials to migrate`));
     } else {
-      printTable(
-        ['REGISTRY', 'VAULT ADDRESS', 'USER', 'KIND'],
-        result.migrated.map((m) => [m.key, m.address, m.user || '-', m.kind]),
-      );
-      process.stdout.write(
-        options.dryRun
-          ? `dry run: ${result.migrated.length} credential(s) would move into environment ${env}\n`
-          : `moved ${result.migrated.length} credential(s) into environment ${env}; ${target} now uses docker-credential-purser (backup: ${result.backup})\n`,
+      blocks.push(
+        table(
+          ['REGISTRY', 'VAULT ADDRESS', 'USER', 'KIND'],
+          result.migrated.map((m) => [m.key, m.address, m.user || '-', m.kind]),
+        ),
+        text(
+          options.dryRun
+            ? `dry run: ${result.migrated.length} credential(s) would move into environment ${env}`
+            : `moved ${result.migrated.length} credential(s) into environment ${env}; ${target} now uses docker-credential-purser (backup: ${result.backup})`,
+        ),
       );
     }
-    for (const s of result.skipped) process.stderr.write(`purser: skipped ${s}\n`);
+    for (const s of result.skipped) blocks.push(note(`purser: skipped ${s}`));
+    return { data: { ...result, environment: env, dryRun: options.dryRun === true }, blocks };
   } finally {
     await local.close();
   }

@@ -1,5 +1,7 @@
 /** `purser ratelimit [--env E] [--json]`: Docker Hub pull quota left. */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { RateLimitOptions } from './run.ts';
 
 export function register(program: Command): void {
   program
@@ -38,8 +40,9 @@ Examples:
   purser ratelimit
   purser ratelimit --env prod --json`,
     )
-    .action(async (_o: unknown, command: Command) => {
-      const { runRateLimit } = await import('./run.ts');
-      await runRateLimit(command.optsWithGlobals());
-    });
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () =>
+        (await import('./run.ts')).runRateLimit(optionsOf<RateLimitOptions>(command)),
+      ),
+    );
 }

@@ -1,5 +1,4 @@
 /** Implementation of `purser ratelimit`. */
-import { Unavailable } from '../../../domain/errors.ts';
 import {
   describeRateLimit,
   dockerHubRateLimit,
@@ -10,20 +9,21 @@ import { type EnvironmentQuota, environmentQuota } from '../../../ratelimit/envi
 import { openVaultIfPresent } from '../../../resolve/optional-vault.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { printJson } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type Block, type CommandResult, exitStatus, note, text } from '../../output.ts';
 
-type Options = Record<string, unknown>;
+export interface RateLimitOptions extends GlobalOptions, JsonOption {
+  readonly env: string;
+  readonly anonymous?: boolean;
+  readonly authUrl?: string;
+  readonly registryUrl?: string;
+}
 
-export async function runRateLimit(options: Options): Promise<void> {
-  const environment = parseEnvironmentName(options.env as string | undefined);
-  const endpoints = rateLimitEndpoints({
-    authUrl: options.authUrl as string | undefined,
-    registryUrl: options.registryUrl as string | undefined,
-  });
+export async function runRateLimit(options: RateLimitOptions): Promise<CommandResult<EnvironmentQuota>> {
+  const environment = parseEnvironmentName(options.env);
+  const endpoints = rateLimitEndpoints({ authUrl: options.authUrl, registryUrl: options.registryUrl });
   let quota: EnvironmentQuota;
-  const local = options.anonymous
-    ? undefined
-    : await openVaultIfPresent({ config: options.config as string | undefined });
+  const local = options.anonymous ? undefined : await openVaultIfPresent({ config: options.config });
   try {
     if (local) {
       quota = (await environmentQuota(local.vault, environment, localActor('ratelimit'), endpoints))!;
@@ -46,21 +46,26 @@ export async function runRateLimit(options: Options): Promise<void> {
     await local?.close();
   }
 
-  if (options.json) {
-    printJson(quota);
-  } else if (quota.rate) {
+  const blocks: Block[] = [];
+  if (quota.rate) {
     const r = quota.rate;
-    if (quota.anonymousReason)
-      process.stderr.write(`purser: checking anonymously: ${quota.anonymousReason}\n`);
-    process.stdout.write(`${describeRateLimit(r)}\n`);
+    if (quota.anonymousReason) blocks.push(note(`purser: checking anonymously: ${quota.anonymousReason}`));
+    const lines = [describeRateLimit(r)];
     if (r.limited) {
-      process.stdout.write(`  limit      ${r.limit ?? '?'}\n`);
-      process.stdout.write(`  remaining  ${r.remaining ?? '?'}\n`);
-      process.stdout.write(
-        `  window     ${r.window === null ? '?' : `${r.window} s (${formatWindow(r.window)})`}\n`,
+      lines.push(
+        `  limit      ${r.limit ?? '?'}`,
+        `  remaining  ${r.remaining ?? '?'}`,
+        `  window     ${r.window === null ? '?' : `${r.window} s (${formatWindow(r.window)})`}`,
+        `  source     ${r.source ?? '?'}`,
       );
-      process.stdout.write(`  source     ${r.source ?? '?'}\n`);
     }
+    blocks.push(text(lines.join('\n')));
   }
-  if (quota.error) throw new Unavailable(`Docker Hub rate limit: ${quota.error}`);
+  return {
+    data: quota,
+    blocks,
+    ...(quota.error
+      ? { exit: { code: exitStatus('UNAVAILABLE'), message: `Docker Hub rate limit: ${quota.error}` } }
+      : {}),
+  };
 }

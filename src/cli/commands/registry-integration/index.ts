@@ -3,15 +3,16 @@
  * registry commands): `purser registry sync SERVICE`.
  */
 import type { Command } from 'commander';
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { SyncOptions } from './run.ts';
 
 export function registerRegistryIntegration(registryCommand: Command): void {
-  registryCommand
+  const sync = registryCommand
     .command('sync <service>')
     .description(
       "discover the registry's repositories and tags now (the server also does this every 2 minutes)",
     )
     .option('--deep', 're-resolve the digest of every tag, not only of new ones')
-    .option('-o, --output <format>', 'text | json', 'text')
     .addHelpText(
       'after',
       `
@@ -21,9 +22,10 @@ marked empty. Shows a progress bar on a terminal, progress lines otherwise.
 
 Examples:
   purser registry sync registry.test
-  purser --server https://purser.example.com registry sync registry.test --output json`,
-    )
-    .action(async (service: string, _o: unknown, command: Command) =>
-      (await import('./run.ts')).sync(service, command.optsWithGlobals()),
+  purser --server https://purser.example.com registry sync registry.test --json`,
     );
+  jsonOption(sync, 'print the report as JSON (no progress)', true).action(
+    async (service: string, _o: unknown, command: Command) =>
+      present(command, async () => (await import('./run.ts')).sync(service, optionsOf<SyncOptions>(command))),
+  );
 }

@@ -1,18 +1,16 @@
 /**
  * `purser registry …`: the registries Purser issues tokens for, and what they need to trust
- * it (`registry config`). Trust (`registry trust`) and discovery (`registry sync`) come from
- * their own command files.
+ * it (`registry config`). Trust (`registry trust`) and discovery (`registry sync`) are their own
+ * command folders; the command registry (commands/index.ts) adds them to this group.
  */
 import type { Command } from 'commander';
-import { registerRegistryIntegration } from '../registry-integration/index.ts';
-import { registerTrust } from '../trust/index.ts';
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { collectList as collect } from '../../options.ts';
+import type { AddOptions, ConfigOptions, UpdateOptions } from './run.ts';
 
-const collect = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value.split(',').filter(Boolean),
-];
-
-export function register(program: Command): void {
+/** Registers the group and returns it, for the subcommands that live in other folders. */
+export function register(program: Command): Command {
   const registry = program
     .command('registry')
     .description('manage registries and print their configuration')
@@ -30,7 +28,6 @@ Examples:
   purser registry rm registry.test`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
 
   registry
     .command('add <service>')
@@ -41,22 +38,23 @@ Examples:
     .option('--publication <group>', 'group whose members may pull (repeatable)', collect, [])
     .option('--responsible <group>', 'group whose members may push and manage it (repeatable)', collect, [])
     .option('--sync-interval <seconds>', 'catalog discovery interval in seconds')
-    .action(async (service: string, _o: unknown, command: Command) => (await run()).add(service, g(command)));
-
-  registry
-    .command('list')
-    .alias('ls')
-    .description('list registries (managers see the ones they are responsible for)')
-    .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
-
-  registry
-    .command('show <service>')
-    .description('show one registry')
-    .option('--json', 'print JSON')
     .action(async (service: string, _o: unknown, command: Command) =>
-      (await run()).show(service, g(command)),
+      present(command, async () => (await run()).add(service, optionsOf<AddOptions>(command))),
     );
+
+  jsonOption(
+    registry
+      .command('list')
+      .alias('ls')
+      .description('list registries (managers see the ones they are responsible for)'),
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+  );
+
+  jsonOption(registry.command('show <service>').description('show one registry')).action(
+    async (service: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).show(service, optionsOf<GlobalOptions>(command))),
+  );
 
   registry
     .command('update <service>')
@@ -74,14 +72,14 @@ Examples:
       '\nExamples:\n  purser registry update registry.test --restricted --responsible ops --responsible release\n  purser registry update registry.test --no-insecure --url https://registry.example.com',
     )
     .action(async (service: string, _o: unknown, command: Command) =>
-      (await run()).update(service, command.opts(), g(command)),
+      present(command, async () => (await run()).update(service, optionsOf<UpdateOptions>(command))),
     );
 
   registry
     .command('rm <service>')
     .description('delete a registry (tokens for it are no longer issued)')
     .action(async (service: string, _o: unknown, command: Command) =>
-      (await run()).remove(service, g(command)),
+      present(command, async () => (await run()).remove(service, optionsOf<GlobalOptions>(command))),
     );
 
   registry
@@ -90,10 +88,12 @@ Examples:
     .option('-f, --format <format>', 'distribution | bundle | jwks | nginx', 'distribution')
     .option(
       '--rootcertbundle <path>',
-      'bundle path on the registry host, written into auth.token.rootcertbundle',
-      '/etc/docker/registry/purser-bundle.pem',
+      'bundle path on the registry host, written into auth.token.rootcertbundle (default: the --bundle-out path, else /etc/docker/registry/purser-bundle.pem)',
     )
-    .option('--bundle-out <file>', 'with --format distribution: also write the certificate bundle to FILE')
+    .option(
+      '--bundle-out <file>',
+      'with --format distribution: also write the certificate bundle to FILE (and point rootcertbundle at it)',
+    )
     .option('--listen <listen>', 'with --format nginx: the listen value (default 443 with TLS, 80 without)')
     .option('--server-name <name>', 'with --format nginx: server_name')
     .option('--tls-certificate <path>', 'with --format nginx: certificate file on the nginx host')
@@ -119,9 +119,7 @@ Examples:
       --tls-certificate /etc/nginx/tls/registry.crt --tls-key /etc/nginx/tls/registry.key`,
     )
     .action(async (service: string, _o: unknown, command: Command) =>
-      (await run()).config(service, g(command)),
+      present(command, async () => (await run()).config(service, optionsOf<ConfigOptions>(command))),
     );
-
-  registerTrust(registry);
-  registerRegistryIntegration(registry);
+  return registry;
 }

@@ -1,36 +1,60 @@
 /** `purser registry …` implementations. */
 import fs from 'node:fs';
-import {
-  AuthorityError,
-  type AuthorityErrorCode,
-  BadRequest,
-  ERROR_DESCRIPTORS,
-} from '../../../domain/errors.ts';
-import { callApi, requestApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import path from 'node:path';
+import { BadRequest } from '../../../domain/errors.ts';
+import { callApi, callApiText } from '../../api-client.ts';
+import type { FieldFlags } from '../../api-fields.ts';
+import { groupName, registryService } from '../../field-rules.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { seconds } from '../../options.ts';
+import { type CommandResult, fields, note, table, text } from '../../output.ts';
+import type { RegistryView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
-interface RegistryView {
-  id: number;
-  service: string;
-  url: string;
-  insecure: boolean;
-  restricted: boolean;
-  publications: string[];
-  responsibles: string[];
-  sync_interval: number | null;
+export interface AddOptions extends GlobalOptions {
+  readonly url: string;
+  readonly restricted?: boolean;
+  readonly insecure?: boolean;
+  readonly publication: string[];
+  readonly responsible: string[];
+  readonly syncInterval?: string;
 }
 
-const FORMATS = ['distribution', 'bundle', 'jwks', 'nginx'];
-const path = (service: string) => `/api/v1/registries/${encodeURIComponent(service)}`;
+export interface UpdateOptions extends GlobalOptions {
+  readonly url?: string;
+  readonly restricted?: boolean;
+  readonly insecure?: boolean;
+  readonly publication?: string[];
+  readonly responsible?: string[];
+  readonly syncInterval?: string;
+}
 
-export async function add(service: string, options: Options): Promise<void> {
-  const interval = options.syncInterval === undefined ? undefined : Number(options.syncInterval);
-  if (interval !== undefined && !Number.isInteger(interval))
-    throw new BadRequest(
-      `--sync-interval must be a number of seconds, got "${String(options.syncInterval)}"`,
-    );
-  const created = (await callApi(options, {
+export interface ConfigOptions extends GlobalOptions {
+  readonly format: string;
+  readonly rootcertbundle?: string;
+  readonly bundleOut?: string;
+  readonly listen?: string;
+  readonly serverName?: string;
+  readonly tlsCertificate?: string;
+  readonly tlsKey?: string;
+}
+
+/** Where `auth.token.rootcertbundle` points when neither --rootcertbundle nor --bundle-out says. */
+export const DEFAULT_ROOTCERTBUNDLE = '/etc/docker/registry/purser-bundle.pem';
+
+const FORMATS = ['distribution', 'bundle', 'jwks', 'nginx'];
+const apiPath = (service: string) => `/api/v1/registries/${encodeURIComponent(service)}`;
+const FIELDS: FieldFlags = {
+  'body.service': { flag: 'SERVICE', rule: registryService },
+  'body.url': '--url',
+  'body.publications': { flag: '--publication', rule: groupName },
+  'body.responsibles': { flag: '--responsible', rule: groupName },
+  'body.sync_interval': '--sync-interval',
+};
+
+export async function add(service: string, options: AddOptions): Promise<CommandResult<RegistryView>> {
+  refuseUrlAsService(service);
+  const interval = seconds('--sync-interval', options.syncInterval);
+  const created = await callApi<RegistryView>(options, {
     method: 'POST',
     path: '/api/v1/registries',
     body: {
@@ -42,109 +66,139 @@ export async function add(service: string, options: Options): Promise<void> {
       responsibles: options.responsible,
       ...(interval !== undefined ? { sync_interval: interval } : {}),
     },
-  })) as RegistryView;
-  process.stderr.write(
-    `added registry ${created.service} (${created.url})\nnext: purser registry config ${created.service} --bundle-out <bundle path>\n`,
-  );
-}
-
-export async function list(options: Options): Promise<void> {
-  const { registries } = (await callApi(options, { method: 'GET', path: '/api/v1/registries' })) as {
-    registries: RegistryView[];
+    fields: FIELDS,
+  });
+  return {
+    data: created,
+    blocks: [
+      note(
+        `added registry ${created.service} (${created.url})\nnext: purser registry config ${created.service} --bundle-out <bundle path>`,
+      ),
+    ],
   };
-  if (options.json) return printJson(registries);
-  printTable(
-    ['SERVICE', 'URL', 'RESTRICTED', 'INSECURE', 'PUBLICATIONS', 'RESPONSIBLES'],
-    registries.map((r) => [
-      r.service,
-      r.url,
-      r.restricted ? 'yes' : 'no',
-      r.insecure ? 'yes' : 'no',
-      r.publications.join(',') || '-',
-      r.responsibles.join(',') || '-',
-    ]),
+}
+
+/** `registry add https://…` is the commonest slip: say what SERVICE is instead of quoting a pattern. */
+function refuseUrlAsService(service: string): void {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(service);
+  if (!scheme) return;
+  throw new BadRequest(
+    `SERVICE "${service}" is a URL; expected the registry's token service name (its REGISTRY_AUTH_TOKEN_SERVICE, for example ${scheme[1] || 'registry.example.com'}), with the URL given as --url`,
   );
 }
 
-export async function show(service: string, options: Options): Promise<void> {
-  const r = (await callApi(options, { method: 'GET', path: path(service) })) as RegistryView;
-  if (options.json) return printJson(r);
-  process.stdout.write(
-    [
-      `service:       ${r.service}`,
-      `url:           ${r.url}`,
-      `insecure:      ${r.insecure ? 'yes' : 'no'}`,
-      `restricted:    ${r.restricted ? 'yes (push needs a responsible group)' : 'no'}`,
-      `publications:  ${r.publications.join(', ') || '(none)'}`,
-      `responsibles:  ${r.responsibles.join(', ') || '(none)'}`,
-      `sync interval: ${r.sync_interval === null ? 'default' : `${r.sync_interval} s`}`,
-      '',
-    ].join('\n'),
-  );
+export async function list(options: GlobalOptions): Promise<CommandResult<RegistryView[]>> {
+  const { registries } = await callApi<{ registries: RegistryView[] }>(options, {
+    method: 'GET',
+    path: '/api/v1/registries',
+  });
+  return {
+    data: registries,
+    blocks: [
+      table(
+        ['SERVICE', 'URL', 'RESTRICTED', 'INSECURE', 'PUBLICATIONS', 'RESPONSIBLES'],
+        registries.map((r) => [
+          r.service,
+          r.url,
+          r.restricted ? 'yes' : 'no',
+          r.insecure ? 'yes' : 'no',
+          r.publications.join(',') || '-',
+          r.responsibles.join(',') || '-',
+        ]),
+      ),
+    ],
+  };
 }
 
-export async function update(service: string, own: Options, options: Options): Promise<void> {
-  const interval = own.syncInterval === undefined ? undefined : Number(own.syncInterval);
-  if (interval !== undefined && !Number.isInteger(interval))
-    throw new BadRequest(`--sync-interval must be a number of seconds, got "${String(own.syncInterval)}"`);
+export async function show(service: string, options: GlobalOptions): Promise<CommandResult<RegistryView>> {
+  const r = await callApi<RegistryView>(options, { method: 'GET', path: apiPath(service) });
+  return {
+    data: r,
+    blocks: [
+      fields(
+        [
+          ['service', r.service],
+          ['url', r.url],
+          ['insecure', r.insecure ? 'yes' : 'no'],
+          ['restricted', r.restricted ? 'yes (push needs a responsible group)' : 'no'],
+          ['publications', r.publications.join(', ') || '(none)'],
+          ['responsibles', r.responsibles.join(', ') || '(none)'],
+          ['sync interval', r.sync_interval === null ? 'default' : `${r.sync_interval} s`],
+        ],
+        15,
+      ),
+    ],
+  };
+}
+
+export async function update(service: string, options: UpdateOptions): Promise<CommandResult> {
+  const interval = seconds('--sync-interval', options.syncInterval);
   const body: Record<string, unknown> = {};
-  if (own.url !== undefined) body.url = own.url;
-  if (own.restricted !== undefined) body.restricted = own.restricted;
-  if (own.insecure !== undefined) body.insecure = own.insecure;
-  if (own.publication !== undefined) body.publications = own.publication;
-  if (own.responsible !== undefined) body.responsibles = own.responsible;
+  if (options.url !== undefined) body.url = options.url;
+  if (options.restricted !== undefined) body.restricted = options.restricted;
+  if (options.insecure !== undefined) body.insecure = options.insecure;
+  if (options.publication !== undefined) body.publications = options.publication;
+  if (options.responsible !== undefined) body.responsibles = options.responsible;
   if (interval !== undefined) body.sync_interval = interval;
   if (Object.keys(body).length === 0)
     throw new BadRequest(
       'nothing to change: give --url, --restricted, --insecure, --publication, --responsible or --sync-interval',
     );
-  await callApi(options, { method: 'PATCH', path: path(service), body });
-  process.stderr.write(`updated registry ${service}\n`);
+  await callApi(options, { method: 'PATCH', path: apiPath(service), body, fields: FIELDS });
+  return { blocks: [note(`updated registry ${service}`)] };
 }
 
-export async function remove(service: string, options: Options): Promise<void> {
-  await callApi(options, { method: 'DELETE', path: path(service) });
-  process.stderr.write(`deleted registry ${service}\n`);
+export async function remove(service: string, options: GlobalOptions): Promise<CommandResult> {
+  await callApi(options, { method: 'DELETE', path: apiPath(service) });
+  return { blocks: [note(`deleted registry ${service}`)] };
 }
 
-export async function config(service: string, options: Options): Promise<void> {
-  const format = String(options.format ?? 'distribution');
+export async function config(service: string, options: ConfigOptions): Promise<CommandResult> {
+  const format = options.format;
   if (!FORMATS.includes(format))
     throw new BadRequest(`--format must be distribution, bundle, jwks or nginx, got "${format}"`);
   if (options.bundleOut !== undefined && format !== 'distribution')
     throw new BadRequest('--bundle-out goes with --format distribution');
-  const query = new URLSearchParams({ format });
-  if (format === 'distribution' && typeof options.rootcertbundle === 'string')
-    query.set('rootcertbundle', options.rootcertbundle);
-  if (format === 'nginx') {
-    for (const [option, parameter] of [
-      ['listen', 'listen'],
-      ['serverName', 'server_name'],
-      ['tlsCertificate', 'tls_certificate'],
-      ['tlsKey', 'tls_key'],
-    ] as const) {
-      if (typeof options[option] === 'string') query.set(parameter, options[option]);
-    }
-  }
-  const text = await fetchText(options, `${path(service)}/config?${query}`);
-  if (typeof options.bundleOut === 'string') {
-    const bundle = await fetchText(options, `${path(service)}/config?format=bundle`);
+  // The bundle written with --bundle-out is the one the registry reads, unless told otherwise.
+  const rootcertbundle =
+    options.rootcertbundle ??
+    (options.bundleOut !== undefined ? path.resolve(options.bundleOut) : DEFAULT_ROOTCERTBUNDLE);
+  const query =
+    format === 'distribution'
+      ? { format, rootcertbundle }
+      : format === 'nginx'
+        ? {
+            format,
+            listen: options.listen,
+            server_name: options.serverName,
+            tls_certificate: options.tlsCertificate,
+            tls_key: options.tlsKey,
+          }
+        : { format };
+  const configText = await callApiText(options, {
+    method: 'GET',
+    path: `${apiPath(service)}/config`,
+    query,
+    fields: {
+      'querystring.rootcertbundle': '--rootcertbundle',
+      'querystring.listen': '--listen',
+      'querystring.server_name': '--server-name',
+      'querystring.tls_certificate': '--tls-certificate',
+      'querystring.tls_key': '--tls-key',
+    },
+  });
+  const blocks = [];
+  if (options.bundleOut !== undefined) {
+    const bundle = await callApiText(options, {
+      method: 'GET',
+      path: `${apiPath(service)}/config`,
+      query: { format: 'bundle' },
+    });
     writeFile(options.bundleOut, bundle);
-    process.stderr.write(`wrote the certificate bundle to ${options.bundleOut}\n`);
+    blocks.push(note(`wrote the certificate bundle to ${options.bundleOut}`));
   }
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
-async function fetchText(options: Options, apiPath: string): Promise<string> {
-  const response = await requestApi(options, { method: 'GET', path: apiPath });
-  if (response.status >= 400) {
-    const first = (response.body as { errors?: { code?: string; message?: string }[] } | undefined)
-      ?.errors?.[0];
-    const code =
-      first?.code && first.code in ERROR_DESCRIPTORS ? (first.code as AuthorityErrorCode) : 'INTERNAL';
-    throw new AuthorityError(code, first?.message ?? `the server answered ${response.status}`);
-  }
-  return response.text;
+  blocks.push(text(configText));
+  return { blocks };
 }
 
 function writeFile(file: string, content: string): void {

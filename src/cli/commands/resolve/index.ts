@@ -3,10 +3,9 @@
  * which credential and Docker client configuration a workload uses, and why.
  */
 import type { Command } from 'commander';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+import { optionsOf, present } from '../../action.ts';
+import { collectEach as collect } from '../../options.ts';
+import type { ResolveOptions } from './run.ts';
 
 export function register(program: Command): void {
   program
@@ -62,8 +61,9 @@ Examples:
   purser resolve --service-inspect services.json --env prod
   docker service inspect web | purser resolve --service-inspect - --json | jq -r '.[].command'`,
     )
-    .action(async (image: string | undefined, _options: unknown, command: Command) => {
-      const { runResolve } = await import('./run.ts');
-      await runResolve(image, command.optsWithGlobals());
-    });
+    .action(async (image: string | undefined, _options: unknown, command: Command) =>
+      present(command, async () =>
+        (await import('./run.ts')).runResolve(image, optionsOf<ResolveOptions>(command)),
+      ),
+    );
 }

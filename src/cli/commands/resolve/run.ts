@@ -14,9 +14,15 @@ import {
 } from '../../../resolve/resolve-credential.ts';
 import { parseServiceInspect } from '../../../resolve/service-inspect.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
-import { ExitError, printJson } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type Block, type CommandResult, text, warning } from '../../output.ts';
 
-type Options = Record<string, unknown>;
+export interface ResolveOptions extends GlobalOptions, JsonOption {
+  readonly label?: string[];
+  readonly serviceInspect?: string;
+  readonly env: string;
+  readonly configsFile?: string;
+}
 
 interface Target {
   readonly service?: string;
@@ -26,8 +32,8 @@ interface Target {
 
 type Outcome = Resolution | { service?: string; image: string; error: string };
 
-export async function runResolve(image: string | undefined, options: Options): Promise<void> {
-  const extraLabels = parseLabels((options.label as string[] | undefined) ?? []);
+export async function runResolve(image: string | undefined, options: ResolveOptions): Promise<CommandResult> {
+  const extraLabels = parseLabels(options.label ?? []);
   const targets: Target[] = [];
   if (typeof options.serviceInspect === 'string') {
     const file = options.serviceInspect;
@@ -41,11 +47,7 @@ export async function runResolve(image: string | undefined, options: Options): P
     throw new BadRequest('give an IMAGE or --service-inspect FILE (see purser resolve --help)');
 
   const cwd = process.cwd();
-  const gantry = readGantryInputs({
-    env: process.env,
-    cwd,
-    configsFile: options.configsFile as string | undefined,
-  });
+  const gantry = readGantryInputs({ env: process.env, cwd, configsFile: options.configsFile });
   const known: KnownConfiguration[] = gantry.credentials.map((c) => ({
     configuration: c.configuration,
     host: c.host,
@@ -54,8 +56,8 @@ export async function runResolve(image: string | undefined, options: Options): P
   }));
   const inputWarnings = gantry.problems.map((p) => `Gantry input ignored: ${describeProblem(p)}`);
 
-  const environment = parseEnvironmentName(options.env as string | undefined);
-  const local = await openVaultIfPresent({ config: options.config as string | undefined });
+  const environment = parseEnvironmentName(options.env);
+  const local = await openVaultIfPresent({ config: options.config });
   let vault: VaultView | undefined;
   try {
     if (local) {
@@ -113,23 +115,28 @@ export async function runResolve(image: string | undefined, options: Options): P
     }
   });
 
-  if (options.json) {
-    const withWarnings = outcomes.map((o) =>
-      'error' in o ? o : { ...o, warnings: [...inputWarnings, ...o.warnings] },
+  const withWarnings = outcomes.map((o) =>
+    'error' in o ? o : { ...o, warnings: [...inputWarnings, ...o.warnings] },
+  );
+  const blocks: Block[] = inputWarnings.map(warning);
+  outcomes.forEach((o, i) => {
+    blocks.push(
+      text(
+        (i > 0 ? '\n' : '') +
+          ('error' in o
+            ? `${o.service ? `${o.service}: ` : ''}${o.image}\n  error: ${o.error}\n`
+            : render(o)),
+      ),
     );
-    printJson(single ? withWarnings[0] : withWarnings);
-  } else {
-    for (const w of inputWarnings) process.stderr.write(`purser: warning: ${w}\n`);
-    outcomes.forEach((o, i) => {
-      if (i > 0) process.stdout.write('\n');
-      process.stdout.write(
-        'error' in o ? `${o.service ? `${o.service}: ` : ''}${o.image}\n  error: ${o.error}\n` : render(o),
-      );
-    });
-  }
+  });
   const failed = outcomes.filter((o) => 'error' in o);
-  if (failed.length > 0)
-    throw new ExitError(2, `${failed.length} of ${outcomes.length} images could not be resolved`);
+  return {
+    data: single ? withWarnings[0] : withWarnings,
+    blocks,
+    ...(failed.length > 0
+      ? { exit: { code: 2, message: `${failed.length} of ${outcomes.length} images could not be resolved` } }
+      : {}),
+  };
 }
 
 function render(r: Resolution): string {

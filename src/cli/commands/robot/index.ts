@@ -1,10 +1,9 @@
 /** `purser robot …`: Quay-style robot accounts (owner+name) limited to listed repositories. */
 import type { Command } from 'commander';
-
-const collect = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value.split(',').filter(Boolean),
-];
+import { optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { collectList as collect } from '../../options.ts';
+import type { AddOptions } from './run.ts';
 
 export function register(program: Command): void {
   const robot = program
@@ -24,7 +23,6 @@ Examples:
   purser robot rm ci+builder`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
   robot
     .command('add <name>')
     .description('create a robot (name owner+name); prints the generated secret once on stdout')
@@ -35,17 +33,23 @@ Examples:
       '--secret-stdin',
       'read the secret from standard input (at least 16 characters) instead of generating one',
     )
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).add(name, optionsOf<AddOptions>(command))),
+    );
   robot
     .command('list')
     .alias('ls')
     .description('list robots')
     .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+    );
   robot
     .command('rm <name>')
     .description('delete a robot')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).remove(name, optionsOf<GlobalOptions>(command))),
+    );
   robot
     .command('regenerate <name>')
     .description('replace the secret; prints the new secret once on stdout (nothing else)')
@@ -54,6 +58,6 @@ Examples:
       '\nExample:\n  purser robot regenerate ci+builder | gh secret set REGISTRY_PASSWORD',
     )
     .action(async (name: string, _o: unknown, command: Command) =>
-      (await run()).regenerate(name, g(command)),
+      present(command, async () => (await run()).regenerate(name, optionsOf<GlobalOptions>(command))),
     );
 }

@@ -1,34 +1,28 @@
 /** `purser robot …` implementations. Secrets go to stdout alone; messages to stderr. */
 import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import { robotName } from '../../field-rules.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { type CommandResult, note, secretOnce, table, text } from '../../output.ts';
+import { readSecretStdin } from '../../secret-input.ts';
+import type { RobotView } from '../../views.ts';
 
-type Options = Record<string, unknown>;
-interface RobotView {
-  id: number;
-  name: string;
-  repositories: string[];
-  permission: string;
-  expires: string | null;
-  expired: boolean;
-  disabled: boolean;
-  secret?: string;
+export interface AddOptions extends GlobalOptions {
+  readonly repository: string[];
+  readonly permission: string;
+  readonly expires?: string;
+  readonly secretStdin?: boolean;
 }
 
 const PERMISSIONS = ['read', 'write', 'admin'];
 
-export async function add(name: string, options: Options): Promise<void> {
-  const permission = String(options.permission);
+export async function add(name: string, options: AddOptions): Promise<CommandResult> {
+  const permission = options.permission;
   if (!PERMISSIONS.includes(permission))
     throw new BadRequest(`--permission must be read, write or admin, got "${permission}"`);
-  if ((options.repository as string[]).length === 0)
-    throw new BadRequest('give at least one --repository NAME_OR_GLOB');
-  let secret: string | undefined;
-  if (options.secretStdin) {
-    const { readSecretStdin } = await import('../service/run.ts');
-    secret = await readSecretStdin();
-  }
-  const created = (await callApi(options, {
+  if (options.repository.length === 0) throw new BadRequest('give at least one --repository NAME_OR_GLOB');
+  const secret = options.secretStdin ? await readSecretStdin() : undefined;
+  const created = await callApi<RobotView>(options, {
     method: 'POST',
     path: '/api/v1/robots',
     body: {
@@ -38,42 +32,52 @@ export async function add(name: string, options: Options): Promise<void> {
       ...(options.expires !== undefined ? { expires: options.expires } : {}),
       ...(secret !== undefined ? { secret } : {}),
     },
-  })) as RobotView;
-  process.stderr.write(
-    `created robot ${created.name} (${created.permission} on ${created.repositories.join(', ')})\n`,
-  );
-  if (created.secret) {
-    process.stderr.write('its secret (shown only now):\n');
-    process.stdout.write(`${created.secret}\n`);
-  }
-}
-
-export async function list(options: Options): Promise<void> {
-  const { robots } = (await callApi(options, { method: 'GET', path: '/api/v1/robots' })) as {
-    robots: RobotView[];
+    fields: {
+      'body.name': { flag: 'NAME', rule: robotName },
+      'body.repositories': '--repository',
+      'body.expires': '--expires',
+      'body.secret': { flag: 'the secret on standard input', secret: true },
+    },
+  });
+  return {
+    blocks: [
+      note(`created robot ${created.name} (${created.permission} on ${created.repositories.join(', ')})`),
+      ...secretOnce(created.secret),
+    ],
   };
-  if (options.json) return printJson(robots);
-  printTable(
-    ['NAME', 'PERMISSION', 'REPOSITORIES', 'EXPIRES', 'STATE'],
-    robots.map((r) => [
-      r.name,
-      r.permission,
-      r.repositories.join(','),
-      r.expires ? r.expires.slice(0, 10) : 'never',
-      r.disabled ? 'disabled' : r.expired ? 'expired' : 'enabled',
-    ]),
-  );
 }
 
-export async function remove(name: string, options: Options): Promise<void> {
+export async function list(options: GlobalOptions): Promise<CommandResult<RobotView[]>> {
+  const { robots } = await callApi<{ robots: RobotView[] }>(options, {
+    method: 'GET',
+    path: '/api/v1/robots',
+  });
+  return {
+    data: robots,
+    blocks: [
+      table(
+        ['NAME', 'PERMISSION', 'REPOSITORIES', 'EXPIRES', 'STATE'],
+        robots.map((r) => [
+          r.name,
+          r.permission,
+          r.repositories.join(','),
+          r.expires ? r.expires.slice(0, 10) : 'never',
+          r.disabled ? 'disabled' : r.expired ? 'expired' : 'enabled',
+        ]),
+      ),
+    ],
+  };
+}
+
+export async function remove(name: string, options: GlobalOptions): Promise<CommandResult> {
   await callApi(options, { method: 'DELETE', path: `/api/v1/robots/${encodeURIComponent(name)}` });
-  process.stderr.write(`deleted robot ${name}\n`);
+  return { blocks: [note(`deleted robot ${name}`)] };
 }
 
-export async function regenerate(name: string, options: Options): Promise<void> {
-  const { secret } = (await callApi(options, {
+export async function regenerate(name: string, options: GlobalOptions): Promise<CommandResult> {
+  const { secret } = await callApi<{ secret: string }>(options, {
     method: 'POST',
     path: `/api/v1/robots/${encodeURIComponent(name)}/regenerate`,
-  })) as { secret: string };
-  process.stdout.write(`${secret}\n`);
+  });
+  return { blocks: [text(secret)] };
 }

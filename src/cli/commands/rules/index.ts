@@ -1,5 +1,7 @@
 /** `purser rules …`: the ordered custom allow/deny rules. */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
 
 export function register(program: Command): void {
   const rules = program
@@ -29,17 +31,20 @@ Examples:
   purser explain --account alice --service registry.test --scope repository:prod/web:push`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
   rules
     .command('list')
     .alias('ls')
     .description('print the rules (YAML)')
     .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+    );
   rules
     .command('set <file>')
     .description(
       'replace every rule with the YAML list in FILE (all problems are reported; nothing changes unless all are valid)',
     )
-    .action(async (file: string, _o: unknown, command: Command) => (await run()).set(file, g(command)));
+    .action(async (file: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).set(file, optionsOf<GlobalOptions>(command))),
+    );
 }

@@ -13,7 +13,9 @@ token lifetime 300 s. The first start creates the data directory (0700), the dat
 ES256 signing key with a 10-year self-signed certificate, and the administrator "admin"
 (password from PURSER_ADMIN_PASSWORD, or generated and printed once).
 
-An invalid configuration is reported as "path: message" lines and exits with code 2.
+An invalid configuration is reported as "path: message" lines (every problem at once) and
+exits with code 2. Valid but unsafe settings (mode: public, a plain-http public_url, …) are
+printed as warnings with a code; docs/config.md lists every key and warning.
 
 Examples:
   purser serve

@@ -3,6 +3,9 @@ import { startServer } from '../../../server/serve.ts';
 
 export async function runServe(configFile: string | undefined): Promise<void> {
   const config = loadConfigFile(configFile);
+  // stderr, before anything starts: an operator sees them whatever the log level.
+  for (const w of config.warnings)
+    process.stderr.write(`purser: warning ${w.code} (${w.path}): ${w.message}\n`);
   const server = await startServer(config);
   process.stdout.write(`purser listening on ${server.url} (data: ${config.dataDir})\n`);
   await new Promise<void>((resolve) => {

@@ -1,5 +1,8 @@
 /** `purser service …`: machine identities (log in as a service, pull their app's images). */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import type { AddOptions } from './run.ts';
 
 export function register(program: Command): void {
   const service = program
@@ -19,7 +22,6 @@ Examples:
   purser service rm node1.example.com`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
   service
     .command('add <name>')
     .description('create a service account; prints the generated secret once on stdout')
@@ -28,21 +30,27 @@ Examples:
       '--secret-stdin',
       'read the secret from standard input (at least 16 characters) instead of generating one',
     )
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).add(name, optionsOf<AddOptions>(command))),
+    );
   service
     .command('list')
     .alias('ls')
     .description('list service accounts')
     .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+    );
   service
     .command('rm <name>')
     .description('delete a service account')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).remove(name, optionsOf<GlobalOptions>(command))),
+    );
   service
     .command('regenerate <name>')
     .description('replace the secret; prints the new secret once on stdout (nothing else)')
     .action(async (name: string, _o: unknown, command: Command) =>
-      (await run()).regenerate(name, g(command)),
+      present(command, async () => (await run()).regenerate(name, optionsOf<GlobalOptions>(command))),
     );
 }

@@ -3,6 +3,8 @@
  * needs the right to push). Deleting one tag never deletes other tags that share its digest.
  */
 import type { Command } from 'commander';
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { ListOptions, RemoveOptions } from './run.ts';
 
 export function register(program: Command): void {
   const tag = program
@@ -21,25 +23,30 @@ The registry must run with storage.delete.enabled: true (purser registry config 
 --format distribution sets it); otherwise rm says so and changes nothing.`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
 
-  tag
-    .command('ls <service> <repository>')
-    .alias('list')
-    .description('tags of a repository, with digests (from the index)')
-    .option('-o, --output <format>', 'table | json', 'table')
-    .action(async (service: string, repository: string, _o: unknown, command: Command) =>
-      (await run()).list(service, repository, g(command)),
-    );
+  jsonOption(
+    tag
+      .command('ls <service> <repository>')
+      .alias('list')
+      .description('tags of a repository, with digests (from the index)'),
+    'print JSON',
+    true,
+  ).action(async (service: string, repository: string, _o: unknown, command: Command) =>
+    present(command, async () => (await run()).list(service, repository, optionsOf<ListOptions>(command))),
+  );
 
-  tag
-    .command('rm <service> <references...>')
-    .alias('delete')
-    .description('delete REPOSITORY:TAG (several allowed), or every tag of REPOSITORY with --all')
-    .option('--all', 'delete every tag of each REPOSITORY given')
-    .option('--dry-run', 'show what would be deleted and how, change nothing')
-    .option('-o, --output <format>', 'text | json', 'text')
-    .action(async (service: string, references: string[], _o: unknown, command: Command) =>
-      (await run()).remove(service, references, g(command)),
-    );
+  jsonOption(
+    tag
+      .command('rm <service> <references...>')
+      .alias('delete')
+      .description('delete REPOSITORY:TAG (several allowed), or every tag of REPOSITORY with --all')
+      .option('--all', 'delete every tag of each REPOSITORY given')
+      .option('--dry-run', 'show what would be deleted and how, change nothing'),
+    'print the outcome as JSON',
+    true,
+  ).action(async (service: string, references: string[], _o: unknown, command: Command) =>
+    present(command, async () =>
+      (await run()).remove(service, references, optionsOf<RemoveOptions>(command)),
+    ),
+  );
 }

@@ -3,32 +3,49 @@
 import { splitTagReference, type TagDeletionOutcome } from '../../../catalog/tag-service.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
-import { printJson, printTable } from '../../output.ts';
+import type { GlobalOptions, JsonOption } from '../../options.ts';
+import { type CommandResult, table, text } from '../../output.ts';
 
-type Options = Record<string, unknown>;
+export interface ListOptions extends GlobalOptions, JsonOption {}
+
+export interface RemoveOptions extends GlobalOptions, JsonOption {
+  readonly all?: boolean;
+  readonly dryRun?: boolean;
+}
+
+/** `GET /api/v1/registries/:service/tags/:repository` (server/routes/tags.ts builds it inline). */
+export interface TagListView {
+  readonly name: string;
+  readonly tags: { tag: string; digest: string | null }[];
+}
 
 const svc = (service: string) => encodeURIComponent(service);
 
-export async function list(service: string, repository: string, options: Options): Promise<void> {
-  const body = (await callApi(options, {
+export async function list(
+  service: string,
+  repository: string,
+  options: ListOptions,
+): Promise<CommandResult<TagListView>> {
+  const body = await callApi<TagListView>(options, {
     method: 'GET',
     path: `/api/v1/registries/${svc(service)}/tags/${repository}`,
-  })) as {
-    name: string;
-    tags: { tag: string; digest: string | null }[];
+  });
+  return {
+    data: body,
+    blocks: [
+      table(
+        ['TAG', 'DIGEST'],
+        body.tags.map((t) => [t.tag, t.digest ?? '(not resolved yet)']),
+      ),
+    ],
   };
-  if (options.output === 'json') return printJson(body);
-  printTable(
-    ['TAG', 'DIGEST'],
-    body.tags.map((t) => [t.tag, t.digest ?? '(not resolved yet)']),
-  );
 }
 
 export async function remove(
   service: string,
   references: readonly string[],
-  options: Options,
-): Promise<void> {
+  options: RemoveOptions,
+): Promise<CommandResult<TagDeletionOutcome[]>> {
   const all = options.all === true;
   const dryRun = options.dryRun === true;
   const byRepository = new Map<string, string[]>();
@@ -46,33 +63,31 @@ export async function remove(
   }
   const outcomes: TagDeletionOutcome[] = [];
   for (const [repository, tags] of byRepository) {
-    const outcome = (await callApi(options, {
-      method: 'POST',
-      path: `/api/v1/registries/${svc(service)}/tag-deletions`,
-      body: { repository, ...(all ? { all: true } : { tags }), dry_run: dryRun },
-    })) as TagDeletionOutcome;
-    outcomes.push(outcome);
+    outcomes.push(
+      await callApi<TagDeletionOutcome>(options, {
+        method: 'POST',
+        path: `/api/v1/registries/${svc(service)}/tag-deletions`,
+        body: { repository, ...(all ? { all: true } : { tags }), dry_run: dryRun },
+        fields: { 'body.repository': 'REPOSITORY', 'body.tags': 'TAG' },
+      }),
+    );
   }
-  if (options.output === 'json') return printJson(outcomes);
+  const lines: string[] = [];
+  const verb = dryRun ? 'would delete' : 'deleted';
   for (const o of outcomes) {
-    if (o.steps.length === 0) process.stdout.write(`${o.repository}: nothing to delete\n`);
+    if (o.steps.length === 0) lines.push(`${o.repository}: nothing to delete`);
     for (const step of o.steps) {
-      const verb = dryRun ? 'would delete' : 'deleted';
-      if (step.kind === 'delete-digest') {
-        process.stdout.write(
-          `${verb} ${step.tags.map((t) => `${o.repository}:${t}`).join(', ')} (manifest ${step.digest}, no other tag uses it)\n`,
-        );
-      } else {
-        process.stdout.write(
-          `${verb} ${o.repository}:${step.tag} only (re-pointed to a throwaway manifest; ${step.keeps.join(', ')} keep ${step.digest})\n`,
-        );
-      }
-    }
-    for (const tag of o.missing) process.stdout.write(`${o.repository}:${tag}: no such tag\n`);
-    if (dryRun && o.deleteEnabled === false) {
-      process.stdout.write(
-        `note: ${service} has deletes disabled (storage.delete.enabled is false); a real run would fail\n`,
+      lines.push(
+        step.kind === 'delete-digest'
+          ? `${verb} ${step.tags.map((t) => `${o.repository}:${t}`).join(', ')} (manifest ${step.digest}, no other tag uses it)`
+          : `${verb} ${o.repository}:${step.tag} only (re-pointed to a throwaway manifest; ${step.keeps.join(', ')} keep ${step.digest})`,
       );
     }
+    for (const tag of o.missing) lines.push(`${o.repository}:${tag}: no such tag`);
+    if (dryRun && o.deleteEnabled === false)
+      lines.push(
+        `note: ${service} has deletes disabled (storage.delete.enabled is false); a real run would fail`,
+      );
   }
+  return { data: outcomes, blocks: lines.length > 0 ? [text(lines.join('\n'))] : [] };
 }

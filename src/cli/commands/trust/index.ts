@@ -1,9 +1,11 @@
 /**
  * `purser registry trust HOST[:PORT]`: fetch a registry's certificate chain, show its
  * fingerprint, and write `certs.d/HOST[:PORT]/ca.crt` for Docker and for containers tools.
- * The lead's `registry` command group calls `registerTrust(registryCommand)`.
+ * The command registry attaches it to the `registry` group.
  */
 import type { Command } from 'commander';
+import { optionsOf, present } from '../../action.ts';
+import type { TrustOptions } from './run.ts';
 
 export function registerTrust(registryCommand: Command): void {
   registryCommand
@@ -36,6 +38,6 @@ Examples:
   purser registry trust registry.example.com:5000 --insecure-snippet`,
     )
     .action(async (host: string, _o: unknown, command: Command) =>
-      (await import('./run.ts')).trust(host, command.optsWithGlobals()),
+      present(command, async () => (await import('./run.ts')).trust(host, optionsOf<TrustOptions>(command))),
     );
 }

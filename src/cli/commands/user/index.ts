@@ -3,11 +3,10 @@
  * on a running server with --server URL (PURSER_USERNAME/PURSER_PASSWORD or PURSER_TOKEN).
  */
 import type { Command } from 'commander';
-
-const collect = (value: string, previous: string[] | undefined) => [
-  ...(previous ?? []),
-  ...value.split(',').filter(Boolean),
-];
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import { collectList as collect } from '../../options.ts';
+import type { AddOptions, ImportOptions, PasswdOptions, UpdateOptions } from './run.ts';
 
 export function register(program: Command): void {
   const user = program
@@ -26,7 +25,6 @@ Examples:
   purser --server https://purser.example.com user show alice`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
 
   user
     .command('add <name>')
@@ -57,20 +55,19 @@ Examples:
   purser user add alice --group dev --privilege puller --privilege pusher
   printf '%s\\n' "$PW" | purser user add ci-bot --password-stdin --group ci --privilege puller`,
     )
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).add(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).add(name, optionsOf<AddOptions>(command))),
+    );
 
-  user
-    .command('list')
-    .alias('ls')
-    .description('list users')
-    .option('--json', 'print JSON')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+  jsonOption(user.command('list').alias('ls').description('list users')).action(
+    async (_o: unknown, command: Command) =>
+      present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+  );
 
-  user
-    .command('show <name>')
-    .description('show one user')
-    .option('--json', 'print JSON')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).show(name, g(command)));
+  jsonOption(user.command('show <name>').description('show one user')).action(
+    async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).show(name, optionsOf<GlobalOptions>(command))),
+  );
 
   user
     .command('update <name>')
@@ -90,33 +87,37 @@ Examples:
       '\nExamples:\n  purser user update alice --group ops --group dev --privilege puller --privilege pusher\n  purser user update bob --no-admin',
     )
     .action(async (name: string, _o: unknown, command: Command) =>
-      (await run()).update(name, command.opts(), g(command)),
+      present(command, async () => (await run()).update(name, optionsOf<UpdateOptions>(command))),
     );
 
   user
     .command('rm <name>')
     .description('delete a user (their refresh tokens stop working)')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).remove(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).remove(name, optionsOf<GlobalOptions>(command))),
+    );
 
   user
     .command('passwd <name>')
     .description('set a password (prompts in a terminal, or --password-stdin)')
     .option('--password-stdin', 'read the password from standard input')
     .addHelpText('after', '\nExample:\n  echo "$NEW_PASSWORD" | purser user passwd alice --password-stdin')
-    .action(async (name: string, _o: unknown, command: Command) => (await run()).passwd(name, g(command)));
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).passwd(name, optionsOf<PasswdOptions>(command))),
+    );
 
   user
     .command('disable <name>')
     .description('stop a user from logging in (refresh tokens stop working)')
     .action(async (name: string, _o: unknown, command: Command) =>
-      (await run()).setDisabled(name, true, g(command)),
+      present(command, async () => (await run()).setDisabled(name, true, optionsOf<GlobalOptions>(command))),
     );
 
   user
     .command('enable <name>')
     .description('let a disabled user log in again')
     .action(async (name: string, _o: unknown, command: Command) =>
-      (await run()).setDisabled(name, false, g(command)),
+      present(command, async () => (await run()).setDisabled(name, false, optionsOf<GlobalOptions>(command))),
     );
 
   user
@@ -136,6 +137,6 @@ Example:
   purser user import-htpasswd ./htpasswd --group dev --privilege puller --privilege pusher`,
     )
     .action(async (file: string, _o: unknown, command: Command) =>
-      (await run()).importHtpasswd(file, g(command)),
+      present(command, async () => (await run()).importHtpasswd(file, optionsOf<ImportOptions>(command))),
     );
 }

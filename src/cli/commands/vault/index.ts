@@ -3,6 +3,11 @@
  * without a running server.
  */
 import type { Command } from 'commander';
+import { jsonOption, optionsOf, present } from '../../action.ts';
+import type { GlobalOptions } from '../../options.ts';
+import type { GrantOptions } from './access.ts';
+import type { AllowOptions, CheckOptions, DefaultRegistryOptions } from './environment.ts';
+import type { AddOptions, EditOptions, EnvOption, ListOptions } from './run.ts';
 
 const ENV_HELP = 'environment (default "default")';
 
@@ -24,7 +29,8 @@ Examples:
   purser vault rotate-key`,
     );
   const run = async () => import('./run.ts');
-  const g = (command: Command) => command.optsWithGlobals() as Record<string, unknown>;
+  const environment = async () => import('./environment.ts');
+  const access = async () => import('./access.ts');
 
   vault
     .command('add <address>')
@@ -42,7 +48,9 @@ Examples:
       'after',
       '\nADDRESS is host or host:port, without a scheme or path. Docker Hub is docker.io\n(index.docker.io, registry-1.docker.io and https://index.docker.io/v1/ mean the same).\nThe secret is never accepted on the command line.',
     )
-    .action(async (address: string, _o: unknown, command: Command) => (await run()).add(address, g(command)));
+    .action(async (address: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).add(address, optionsOf<AddOptions>(command))),
+    );
 
   vault
     .command('edit <address>')
@@ -53,26 +61,32 @@ Examples:
     .option('--email <email>', 'new e-mail address ("" to remove)')
     .option('-e, --env <name>', ENV_HELP)
     .action(async (address: string, _o: unknown, command: Command) =>
-      (await run()).edit(address, g(command)),
+      present(command, async () => (await run()).edit(address, optionsOf<EditOptions>(command))),
     );
 
-  vault
-    .command('list')
-    .alias('ls')
-    .description('list credentials (never the secrets)')
-    .option('-e, --env <name>', ENV_HELP)
-    .option('-a, --all', 'include deleted credentials')
-    .option('-o, --output <format>', 'table | json', 'table')
-    .action(async (_o: unknown, command: Command) => (await run()).list(g(command)));
+  jsonOption(
+    vault
+      .command('list')
+      .alias('ls')
+      .description('list credentials (never the secrets)')
+      .option('-e, --env <name>', ENV_HELP)
+      .option('-a, --all', 'include deleted credentials'),
+    'print JSON',
+    true,
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await run()).list(optionsOf<ListOptions>(command))),
+  );
 
-  vault
-    .command('show <address>')
-    .description('show one credential without its secret')
-    .option('-e, --env <name>', ENV_HELP)
-    .option('-o, --output <format>', 'text | json', 'text')
-    .action(async (address: string, _o: unknown, command: Command) =>
-      (await run()).show(address, g(command)),
-    );
+  jsonOption(
+    vault
+      .command('show <address>')
+      .description('show one credential without its secret')
+      .option('-e, --env <name>', ENV_HELP),
+    'print JSON',
+    true,
+  ).action(async (address: string, _o: unknown, command: Command) =>
+    present(command, async () => (await run()).show(address, optionsOf<EnvOption>(command))),
+  );
 
   for (const [name, text] of [
     [
@@ -87,7 +101,7 @@ Examples:
       .description(text)
       .option('-e, --env <name>', ENV_HELP)
       .action(async (address: string, _o: unknown, command: Command) =>
-        (await run()).changeState(name, address, g(command)),
+        present(command, async () => (await run()).changeState(name, address, optionsOf<EnvOption>(command))),
       );
   }
 
@@ -97,7 +111,9 @@ Examples:
     .option('-e, --env <name>', ENV_HELP)
     .option('--unset', 'go back to Docker Hub')
     .action(async (address: string | undefined, _o: unknown, command: Command) =>
-      (await run()).setDefaultRegistry(address, g(command)),
+      present(command, async () =>
+        (await environment()).setDefaultRegistry(address, optionsOf<DefaultRegistryOptions>(command)),
+      ),
     );
 
   vault
@@ -110,35 +126,46 @@ Examples:
     .option('--clear', 'remove the allowlist: every registry is allowed again')
     .addHelpText('after', '\nWithout addresses, prints the allowlist.')
     .action(async (addresses: string[], _o: unknown, command: Command) =>
-      (await run()).allow(addresses, g(command)),
+      present(command, async () => (await environment()).allow(addresses, optionsOf<AllowOptions>(command))),
     );
 
-  vault
-    .command('settings')
-    .description('show the default registry and allowlist of environments')
-    .option('-e, --env <name>', 'only this environment')
-    .option('-o, --output <format>', 'table | json', 'table')
-    .action(async (_o: unknown, command: Command) => (await run()).settings(g(command)));
+  jsonOption(
+    vault
+      .command('settings')
+      .description('show the default registry and allowlist of environments')
+      .option('-e, --env <name>', 'only this environment'),
+    'print JSON',
+    true,
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await environment()).settings(optionsOf<EnvOption>(command))),
+  );
 
   vault
     .command('resolve <image>')
     .description('show how an image name resolves in an environment (default registry, allowlist)')
     .option('-e, --env <name>', ENV_HELP)
-    .action(async (image: string, _o: unknown, command: Command) => (await run()).resolve(image, g(command)));
+    .action(async (image: string, _o: unknown, command: Command) =>
+      present(command, async () => (await environment()).resolve(image, optionsOf<EnvOption>(command))),
+    );
 
   vault
     .command('check')
     .description('verify every active credential against its registry; exit 1 if any is invalid or expired')
     .option('-e, --env <name>', 'only this environment (default: all)')
     .option('--insecure', 'allow plain HTTP and unverified TLS for every registry')
-    .action(async (_o: unknown, command: Command) => (await run()).check(g(command)));
+    .option('--json', 'print the outcomes as JSON')
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await environment()).check(optionsOf<CheckOptions>(command))),
+    );
 
   vault
     .command('grant <env>')
     .description('let a service or robot read the secrets of an environment')
     .option('--service <name>', 'service name')
     .option('--robot <name>', 'robot name')
-    .action(async (env: string, _o: unknown, command: Command) => (await run()).grant(env, g(command), true));
+    .action(async (env: string, _o: unknown, command: Command) =>
+      present(command, async () => (await access()).grant(env, optionsOf<GrantOptions>(command), true)),
+    );
 
   vault
     .command('revoke <env>')
@@ -146,15 +173,13 @@ Examples:
     .option('--service <name>', 'service name')
     .option('--robot <name>', 'robot name')
     .action(async (env: string, _o: unknown, command: Command) =>
-      (await run()).grant(env, g(command), false),
+      present(command, async () => (await access()).grant(env, optionsOf<GrantOptions>(command), false)),
     );
 
-  vault
-    .command('grants [env]')
-    .description('list environment grants')
-    .action(async (env: string | undefined, _o: unknown, command: Command) =>
-      (await run()).grants(env, g(command)),
-    );
+  jsonOption(vault.command('grants [env]').description('list environment grants')).action(
+    async (env: string | undefined, _o: unknown, command: Command) =>
+      present(command, async () => (await access()).grants(env, optionsOf<GlobalOptions>(command))),
+  );
 
   vault
     .command('rotate-key')
@@ -167,5 +192,7 @@ file, every secret is re-sealed, then the old keys are dropped. Until the end, v
 the old key stay readable, so servers keep working during the rotation.
 With PURSER_MASTER_KEY: set it to "NEW,OLD", run rotate-key, then set it to "NEW".`,
     )
-    .action(async (_o: unknown, command: Command) => (await run()).rotateKey(g(command)));
+    .action(async (_o: unknown, command: Command) =>
+      present(command, async () => (await access()).rotateKey(optionsOf<GlobalOptions>(command))),
+    );
 }

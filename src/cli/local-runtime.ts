@@ -1,0 +1,26 @@
+/**
+ * Embedded mode: the data directory opened in this process, with the settings `purser serve`
+ * would use (the configuration file's, or its defaults: config/schema.ts is the one place they
+ * are written down).
+ */
+
+import type { Runtime } from '../app/compose.ts';
+import { configFileOf } from '../app/data-dir.ts';
+import { type Config, loadConfigFile } from '../config/load.ts';
+import type { GlobalOptions } from './options.ts';
+
+export async function openLocalRuntime(
+  globals: GlobalOptions,
+): Promise<{ runtime: Runtime; config: Config }> {
+  const config = loadConfigFile(configFileOf(globals));
+  const { openRuntime } = await import('../app/compose.ts');
+  const runtime = await openRuntime({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    publicUrl: config.publicUrl,
+    mode: config.mode,
+    issuer: config.token.issuer,
+    lifetime: config.token.lifetime,
+  });
+  return { runtime, config };
+}
