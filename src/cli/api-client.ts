@@ -4,7 +4,7 @@
  * (`--server URL` / PURSER_URL, with PURSER_USERNAME + PURSER_PASSWORD or PURSER_TOKEN).
  * Both speak the same routes, so a command is written once.
  */
-import { resolveDataLocation } from '../config/data-dir.ts';
+import { prepareDataDir, resolveDataLocation } from '../config/data-dir.ts';
 import { loadConfigFile } from '../config/load.ts';
 import { AuthorityError, type AuthorityErrorCode, ERROR_DESCRIPTORS, Unavailable } from '../domain/errors.ts';
 
@@ -69,6 +69,7 @@ async function remote(server: string, call: ApiCall): Promise<ApiResponse> {
 async function local(globals: GlobalOptions, call: ApiCall): Promise<ApiResponse> {
   const location = resolveDataLocation({ config: globals.config });
   const config = location.configFile ? loadConfigFile(location.configFile) : undefined;
+  prepareDataDir(location);
   const { openRuntime } = await import('../server/runtime.ts');
   const { buildApp } = await import('../server/app.ts');
   const runtime = await openRuntime({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConfigInvalid } from '../domain/errors.ts';
 import { parseConfig } from './load.ts';
+import { defaultDataDir } from './locations.cts';
 
 const EXAMPLE = `
 listen: 127.0.0.1:5001
@@ -53,10 +54,10 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config.declared.users), 'the configuration is deep-frozen');
   });
 
-  test('defaults: 127.0.0.1:5001, ./purser-data, issuer purser, 300 s', () => {
+  test('defaults: 127.0.0.1:5001, the default data directory, issuer purser, 300 s', () => {
     const config = parseConfig('', undefined, {});
     assert.deepEqual(config.listen, { host: '127.0.0.1', port: 5001 });
-    assert.match(config.dataDir, /purser-data$/);
+    assert.equal(config.dataDir, defaultDataDir({}).dataDir);
     assert.deepEqual(config.token, { issuer: 'purser', lifetime: 300 });
     assert.equal(config.databaseUrl, undefined);
   });

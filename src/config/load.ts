@@ -16,6 +16,7 @@ import {
   type Privilege,
 } from '../domain/model.ts';
 import { validateRules } from '../policy/rule.ts';
+import { configuredDataDir, defaultDataDir } from './locations.cts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 
 export const DEFAULT_LISTEN = '127.0.0.1:5001';
@@ -116,7 +117,11 @@ function normalize(written: WrittenConfig, file: string | undefined, env: NodeJS
   }
   checkDeclared(written, problems);
   if (problems.length > 0) throw new ConfigInvalid(problems);
-  const dataDir = path.resolve(written.data ?? env.PURSER_DATA ?? './purser-data');
+  // A relative `data` is relative to the configuration file, never to the caller's directory.
+  const dataDir =
+    written.data === undefined
+      ? defaultDataDir(env).dataDir
+      : configuredDataDir(written.data, file ?? path.join(process.cwd(), 'purser.yaml')).dataDir;
   return deepFreeze({
     file: file === undefined ? undefined : path.resolve(file),
     listen,

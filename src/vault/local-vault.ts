@@ -1,10 +1,10 @@
 /**
- * Opening the vault without a server: the data directory from `--config`/PURSER_CONFIG, else
- * PURSER_DATA, else ./purser-data; the store in it (migrated) and the master key.
+ * Opening the vault without a server: the data directory (found as `config/data-dir.ts` says),
+ * the store in it (migrated) and the master key.
  */
 
 import { AuditLog } from '../catalog/audit-log.ts';
-import { resolveDataLocation } from '../config/data-dir.ts';
+import { prepareDataDir, resolveDataLocation } from '../config/data-dir.ts';
 import { loadSecretBox, type MasterKeySource } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AuditSink } from '../domain/audit.ts';
@@ -34,6 +34,7 @@ export async function openLocalVault(
     );
   }
   const location = resolveDataLocation(options, env);
+  prepareDataDir(location);
   const { box, source } = loadSecretBox(location.dataDir, env);
   const database = await openDatabase({ dataDir: location.dataDir, url: location.databaseUrl });
   // The store's audit log (what `purser audit` and the API query); if it cannot be written,

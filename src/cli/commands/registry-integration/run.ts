@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { selfTokens } from '../../../catalog/catalog-services.ts';
 import { type SyncProgress, type SyncReport, syncRegistry } from '../../../catalog/discovery.ts';
 import { requireRegistry } from '../../../catalog/registry-lookup.ts';
-import { resolveDataLocation } from '../../../config/data-dir.ts';
+import { prepareDataDir, resolveDataLocation } from '../../../config/data-dir.ts';
 import { loadConfigFile } from '../../../config/load.ts';
 import { AuthorityError, Unavailable } from '../../../domain/errors.ts';
 import { ExitError, printJson } from '../../output.ts';
@@ -44,6 +44,7 @@ async function localSync(
 ): Promise<SyncReport> {
   const location = resolveDataLocation({ config: options.config as string | undefined });
   const config = location.configFile ? loadConfigFile(location.configFile) : undefined;
+  prepareDataDir(location);
   const { openRuntime } = await import('../../../server/runtime.ts');
   const runtime = await openRuntime({
     dataDir: location.dataDir,

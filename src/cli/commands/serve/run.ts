@@ -1,8 +1,11 @@
+import { prepareDataDir, resolveDataLocation } from '../../../config/data-dir.ts';
 import { loadConfigFile } from '../../../config/load.ts';
 import { startServer } from '../../../server/serve.ts';
 
 export async function runServe(configFile: string | undefined): Promise<void> {
-  const config = loadConfigFile(configFile);
+  const location = resolveDataLocation({ config: configFile });
+  const config = loadConfigFile(location.configFile);
+  prepareDataDir({ dataDir: config.dataDir, source: location.source });
   const server = await startServer(config);
   process.stdout.write(`purser listening on ${server.url} (data: ${config.dataDir})\n`);
   await new Promise<void>((resolve) => {
