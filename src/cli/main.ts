@@ -5,6 +5,7 @@
  * Failures reach process.exit only here.
  */
 import { Command, CommanderError } from 'commander';
+import { versionLine } from '../config/build-info.ts';
 import { COMMAND_GROUPS } from './commands/index.ts';
 import { reportFailure } from './output.ts';
 
@@ -13,7 +14,8 @@ export function buildProgram(): Command {
     .description(
       'Registry access authority and credential broker.\n\nA Docker token-auth server for private registries (users, groups, apps,\nservices, robots), and an encrypted vault that writes registry credentials\nfor every container runtime.',
     )
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    // Not commander's .version(string): the commit is looked up only when asked for.
+    .option('-V, --version', 'output the version and the commit it was built from')
     .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
     .option(
       '--server <url>',
@@ -21,6 +23,10 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
+  program.on('option:version', () => {
+    process.stdout.write(`${versionLine()}\n`);
+    throw new CommanderError(0, 'commander.version', versionLine());
+  });
   for (const register of COMMAND_GROUPS) register(program);
   program.exitOverride();
   return program;
