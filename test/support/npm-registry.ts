@@ -64,8 +64,8 @@ export async function startLocalNpmRegistry(lockFile: string): Promise<LocalNpmR
     const file = cachedTarball(cache, entry.integrity);
     // Platform packages for other machines are never fetched; the rest must be there.
     if (!fs.existsSync(file) && forThisMachine(entry)) missing.push(`${name}@${entry.version}`);
-    let packument = packuments.get(name);
-    if (!packument) packuments.set(name, (packument = { versions: new Map() }));
+    const packument = packuments.get(name) ?? { versions: new Map<string, LockEntry>() };
+    packuments.set(name, packument);
     packument.versions.set(entry.version, entry);
     tarballs.set(tarballPath(entry.integrity), file);
   }
