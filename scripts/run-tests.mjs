@@ -75,11 +75,10 @@ if (!process.env.SKIP_TYPECHECK || process.env.CI) {
 // dist/: rebuild it, so tests of those never exercise an older build than the sources.
 {
   const started = Date.now();
-  const build = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: root, stdio: 'inherit' },
-  );
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) {
     console.error(
       `run-tests: npm run build failed (exit ${build.status ?? build.signal}); not running tests`,

@@ -1,6 +1,6 @@
 /**
- * Opening the vault without a server: the data directory from `--config`/PURSER_CONFIG, else
- * PURSER_DATA, else ./purser-data; the store in it (migrated) and the master key.
+ * Opening the vault without a server: the data directory (found as `app/data-dir.ts` says),
+ * the store in it (migrated) and the master key.
  */
 
 import type { AuditSink } from '../audit/audit-entry.ts';
@@ -12,7 +12,7 @@ import { BadRequest } from '../domain/errors.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import { writeHelperSnapshot } from '../vault/helper-snapshot.cts';
 import { Vault } from '../vault/vault.ts';
-import { resolveDataLocation } from './data-dir.ts';
+import { prepareDataDir, resolveDataLocation } from './data-dir.ts';
 
 export interface LocalVault {
   readonly dataDir: string;
@@ -34,6 +34,7 @@ export async function openLocalVault(
     );
   }
   const location = resolveDataLocation(options, env);
+  prepareDataDir(location);
   const { box, source } = loadSecretBox(location.dataDir, env);
   const database = await openDatabase({ dataDir: location.dataDir, url: location.databaseUrl });
   // The store's audit log (what `purser audit` and the API query); if it cannot be written,

@@ -6,8 +6,8 @@
  * written `\u003ctoken\u003e`); any error is one line on **stdout** with exit 1; a miss is
  * `credentials not found in native keychain`. Identity tokens travel as username `<token>`.
  *
- * Local mode reads the vault in the data directory (PURSER_CONFIG / PURSER_DATA /
- * ./purser-data, environment PURSER_ENV, default `default`); remote mode asks PURSER_URL with
+ * Local mode reads the vault in the data directory (found as every command finds it:
+ * `app/locations.cts`; environment PURSER_ENV, default `default`); remote mode asks PURSER_URL with
  * PURSER_USERNAME / PURSER_PASSWORD (a service or robot). `get` runs on every pull, so this
  * file keeps its static imports tiny and loads better-sqlite3 only when needed.
  *
@@ -15,8 +15,8 @@
  * at each start, so the protocol stays in one file.
  */
 import fs = require('node:fs');
-import path = require('node:path');
 
+import { type DataDirSource, dataDirNotices, defaultDataDir, findConfigFile } from '../app/locations.cts';
 import { dockerConfigKey, normalizeRegistryAddress } from '../domain/server-address.cts';
 import { LocalHelperStore } from '../vault/helper-local.cts';
 
@@ -87,6 +87,10 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
   const local = async () => {
     if (location.databaseUrl) return undefined;
     if (!fast) {
+      // Only a deprecated location is worth a word here (store and erase open the full vault,
+      // which says it too): docker discards the helper's stderr, a person running it sees it.
+      if (location.source === 'legacy')
+        for (const line of dataDirNotices(location, true)) fs.writeSync(2, `${line}\n`);
       fast = new LocalHelperStore(location.dataDir, env);
     }
     return fast;
@@ -154,18 +158,22 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
   };
 }
 
-async function dataLocation(
-  env: NodeJS.ProcessEnv,
-): Promise<{ dataDir: string; databaseUrl: string | undefined; configFile: string | undefined }> {
-  if (env.PURSER_CONFIG) {
+/**
+ * The same search as every other command (`app/locations.cts`), without loading YAML unless a
+ * configuration file is in force: docker runs the helper from the user's working directory.
+ */
+async function dataLocation(env: NodeJS.ProcessEnv): Promise<{
+  dataDir: string;
+  source: DataDirSource;
+  databaseUrl: string | undefined;
+  configFile: string | undefined;
+}> {
+  if (findConfigFile(undefined, env)) {
     const { resolveDataLocation } = await import('../app/data-dir.ts');
     return resolveDataLocation({}, env);
   }
-  return {
-    dataDir: path.resolve(env.PURSER_DATA ?? './purser-data'),
-    databaseUrl: undefined,
-    configFile: undefined,
-  };
+  const choice = defaultDataDir(env);
+  return { dataDir: choice.dataDir, source: choice.source, databaseUrl: undefined, configFile: undefined };
 }
 
 function usage(): string {

@@ -5,14 +5,16 @@
  */
 
 import type { Runtime } from '../app/compose.ts';
-import { configFileOf } from '../app/data-dir.ts';
+import { prepareDataDir, resolveDataLocation } from '../app/data-dir.ts';
 import { type Config, loadConfigFile } from '../config/load.ts';
 import type { GlobalOptions } from './options.ts';
 
 export async function openLocalRuntime(
   globals: GlobalOptions,
 ): Promise<{ runtime: Runtime; config: Config }> {
-  const config = loadConfigFile(configFileOf(globals));
+  const location = resolveDataLocation({ config: globals.config });
+  const config = loadConfigFile(location.configFile);
+  prepareDataDir({ dataDir: config.dataDir, source: location.source });
   const { openRuntime } = await import('../app/compose.ts');
   const runtime = await openRuntime({
     dataDir: config.dataDir,

@@ -5,6 +5,7 @@
  * Failures reach process.exit only here.
  */
 import { Command, CommanderError } from 'commander';
+import { versionLine } from '../config/build-info.ts';
 import { COMMAND_GROUPS } from './commands/index.ts';
 import { isClosedPipe, reportFailure } from './output.ts';
 
@@ -13,7 +14,8 @@ export function buildProgram(): Command {
     .description(
       'Registry access authority and credential broker.\n\nA Docker token-auth server for private registries (users, groups, apps,\nservices, robots), and an encrypted vault that writes registry credentials\nfor every container runtime.',
     )
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    // Not commander's .version(string): the commit is looked up only when asked for.
+    .option('-V, --version', 'output the version and the commit it was built from')
     .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
     .option(
       '--server <url>',
@@ -24,6 +26,10 @@ export function buildProgram(): Command {
     // Before the groups are registered: subcommands copy it when they are created, so a usage
     // error anywhere (unknown option, missing argument) reaches main() and exits 2.
     .exitOverride();
+  program.on('option:version', () => {
+    process.stdout.write(`${versionLine()}\n`);
+    throw new CommanderError(0, 'commander.version', versionLine());
+  });
   for (const register of COMMAND_GROUPS) register(program);
   return program;
 }

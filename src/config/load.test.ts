@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { defaultDataDir } from '../app/locations.cts';
 import type { ConfigInvalid } from '../domain/errors.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
 
@@ -56,10 +57,10 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config.declared.users), 'the configuration is deep-frozen');
   });
 
-  test('defaults: 127.0.0.1:5001, ./purser-data, issuer purser, 300 s', () => {
+  test('defaults: 127.0.0.1:5001, the default data directory, issuer purser, 300 s', () => {
     const config = parseConfig('', undefined, {});
     assert.deepEqual(config.listen, { host: '127.0.0.1', port: 5001 });
-    assert.match(config.dataDir, /purser-data$/);
+    assert.equal(config.dataDir, defaultDataDir({}).dataDir);
     assert.deepEqual(config.token, { issuer: 'purser', lifetime: 300 });
     assert.equal(config.databaseUrl, undefined);
   });

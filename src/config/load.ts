@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
+import { configuredDataDir, defaultDataDir } from '../app/locations.cts';
 import { type EntityKind, nameProblem } from '../domain/entity-names.ts';
 import { ConfigInvalid } from '../domain/errors.ts';
 import { parseExpiry } from '../domain/expiry.ts';
@@ -131,10 +132,15 @@ function build(
     ...problems.slice(found.length).filter((p) => !refused.has(p.slice(0, p.indexOf(': ')))),
   ];
   if (all.length > 0) throw new ConfigInvalid(all);
+  // A relative `data` is relative to the configuration file, never to the caller's directory.
+  const dataDir =
+    written.data === undefined
+      ? defaultDataDir(env).dataDir
+      : configuredDataDir(written.data, file ?? path.join(process.cwd(), 'purser.yaml')).dataDir;
   return deepFreeze({
     file: file === undefined ? undefined : path.resolve(file),
     listen,
-    dataDir: path.resolve(declared.data),
+    dataDir,
     databaseUrl: declared.database,
     publicUrl,
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },

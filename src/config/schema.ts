@@ -7,7 +7,6 @@
  * `defaultText` documents a default that is derived rather than fixed.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
-import { DEFAULT_DATA_DIR } from '../app/data-dir.ts';
 
 const NAME = { minLength: 1, maxLength: 255 } as const;
 const Name = T.String(NAME);
@@ -173,9 +172,11 @@ export const WrittenConfigSchema = T.Object(
     data: T.Optional(
       T.String({
         minLength: 1,
-        default: DEFAULT_DATA_DIR,
         env: 'PURSER_DATA',
-        description: 'Data directory: SQLite database, signing keys, master key (created 0700)',
+        defaultText:
+          '$XDG_DATA_HOME/purser (~/.local/share/purser), /var/lib/purser for root when it exists; a found ./purser-data is used with a deprecation notice',
+        description:
+          'Data directory: SQLite database, signing keys, master key (created 0700); relative to this file',
       }),
     ),
     database: T.Optional(

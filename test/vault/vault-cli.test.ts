@@ -4,7 +4,7 @@
  * grants, encryption at rest (the database alone reveals nothing) and master-key rotation.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { describeResult } from '../support/proc.ts';
@@ -283,6 +283,8 @@ describe('purser vault (local mode)', () => {
 
   test('grants name existing services and robots only', async () => {
     const v = vaultFixture();
+    // An existing data directory: the first command would otherwise say it creates one.
+    mkdirSync(v.dataDir, { mode: 0o700 });
     const missing = await v.cli(['vault', 'grant', 'prod', '--service', 'nobody']);
     assert.equal(missing.code, 5);
     assert.equal(missing.stderr, 'purser: no service named nobody\n');

@@ -8,8 +8,11 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Defaults: listen 127.0.0.1:5001, data directory ./purser-data (SQLite), issuer "purser",
-token lifetime 300 s. The first start creates the data directory (0700), the database, an
+Defaults: listen 127.0.0.1:5001, issuer "purser", token lifetime 300 s. The configuration is
+--config / PURSER_CONFIG, else /etc/purser/purser.yaml when it exists (unless PURSER_DATA is
+set); the data directory (SQLite) is its "data" key, else PURSER_DATA, else
+~/.local/share/purser ($XDG_DATA_HOME/purser; /var/lib/purser for root when it exists).
+The first start creates the data directory (0700) and says so, the database, an
 ES256 signing key with a 10-year self-signed certificate, and the administrator "admin"
 (password from PURSER_ADMIN_PASSWORD, or generated and printed once).
 
