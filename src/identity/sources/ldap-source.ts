@@ -29,7 +29,8 @@ import {
   UNKNOWN,
   unavailable,
 } from '../identity-source.ts';
-import { type LdapConnection, LdapConnectionPool } from './ldap-connection-pool.ts';
+import type { LdapConnection } from './ldap-connection.ts';
+import { LdapConnectionPool } from './ldap-connection-pool.ts';
 import { escapeDnValue, fillFilter } from './ldap-escape.ts';
 
 export interface LdapSourceOptions {

@@ -1,94 +1,26 @@
 /**
- * `identity.sources` of purser.yaml: the TypeBox schema of each kind (the keys of issue 12 and
- * no others; unknown keys refused, defaults in the schema) and the checks a schema cannot state
- * (one of a secret and its `_file`, filters that parse, an address with a port…).
+ * `identity.sources` of purser.yaml: validation against the schema of each kind
+ * (source-schema.ts) and the checks a schema cannot state (one of a secret and its `_file`,
+ * filters that parse, an address with a port…).
  *
  * parseIdentitySources returns the entries normalized (camelCase, defaults applied, secrets as
  * a file to read or an inline value), every problem as `path: message`, and warnings with stable
  * codes for settings that work but are unsafe. Secret values never appear in a problem.
  */
-import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { FilterParser } from 'ldapts';
 import { compileGroupMapping, type WrittenGroupMapping } from '../group-mapping.ts';
 import type { SourceKind } from '../identity-source.ts';
 import { isKnownAttribute } from './radius-packet.ts';
-
-const Text = T.String({ minLength: 1 });
-const SourceName = T.String({ pattern: '^[a-z][a-z0-9-]{0,62}$' });
-const Timeout = T.Optional(T.Number({ exclusiveMinimum: 0, maximum: 60, default: 5 }));
-const Groups = T.Optional(
-  T.Record(T.String({ minLength: 1 }), T.Union([Text, T.Array(Text, { minItems: 1 })])),
-);
-const Privileges = T.Optional(T.Record(T.String({ minLength: 1 }), T.Array(Text)));
-
-export const LdapSourceSchema = T.Object(
-  {
-    name: SourceName,
-    kind: T.Literal('ldap'),
-    url: T.String({ pattern: '^ldaps?://' }),
-    start_tls: T.Optional(T.Boolean({ default: false })),
-    bind_dn: T.Optional(Text),
-    bind_password_file: T.Optional(Text),
-    bind_password: T.Optional(Text),
-    user_base: Text,
-    user_filter: T.Optional(T.String({ minLength: 1, default: '(uid={username})' })),
-    group_base: T.Optional(Text),
-    group_filter: T.Optional(T.String({ minLength: 1, default: '(member={dn})' })),
-    group_name_attribute: T.Optional(T.String({ pattern: '^[A-Za-z][A-Za-z0-9-]*$', default: 'cn' })),
-    groups: Groups,
-    privileges: Privileges,
-    tls: T.Optional(
-      T.Object(
-        { ca_file: T.Optional(Text), insecure_skip_verify: T.Optional(T.Boolean({ default: false })) },
-        { additionalProperties: false },
-      ),
-    ),
-    timeout: Timeout,
-  },
-  { additionalProperties: false },
-);
-
-export const RadiusSourceSchema = T.Object(
-  {
-    name: SourceName,
-    kind: T.Literal('radius'),
-    address: Text,
-    secret_file: T.Optional(Text),
-    secret: T.Optional(Text),
-    groups_attribute: T.Optional(Text),
-    groups: Groups,
-    privileges: Privileges,
-    timeout: Timeout,
-  },
-  { additionalProperties: false },
-);
-
-export const OidcSourceSchema = T.Object(
-  {
-    name: SourceName,
-    kind: T.Literal('oidc'),
-    issuer: Text,
-    client_id: Text,
-    client_secret_file: T.Optional(Text),
-    client_secret: T.Optional(Text),
-    username_claim: T.Optional(T.String({ minLength: 1, default: 'preferred_username' })),
-    groups_claim: T.Optional(T.String({ minLength: 1, default: 'groups' })),
-    groups: Groups,
-    privileges: Privileges,
-    timeout: Timeout,
-  },
-  { additionalProperties: false },
-);
-
-/** For the WrittenConfig schema (phase 2): `identity: { sources: [...] }`. */
-export const IdentitySourcesSchema = T.Array(
-  T.Union([LdapSourceSchema, RadiusSourceSchema, OidcSourceSchema]),
-);
-
-export type WrittenLdapSource = Static<typeof LdapSourceSchema>;
-export type WrittenRadiusSource = Static<typeof RadiusSourceSchema>;
-export type WrittenOidcSource = Static<typeof OidcSourceSchema>;
+import {
+  LdapSourceSchema,
+  OidcSourceSchema,
+  RadiusSourceSchema,
+  type WrittenLdapSource,
+  type WrittenOidcSource,
+  type WrittenRadiusSource,
+} from './source-schema.ts';
 
 /** A secret given in a file (read at start) or, less safely, inline. */
 export type SecretSetting = { readonly file: string } | { readonly value: string };
