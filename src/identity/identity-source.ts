@@ -50,6 +50,13 @@ export interface IdentitySource {
   /** Upper bound, in milliseconds, of one authenticate or health call (the `timeout` key). */
   readonly timeoutMs: number;
   authenticate(username: string, password: string): Promise<SourceResult>;
+  /**
+   * What the source says of a person now, without their password (`purser identity sync`):
+   * accepted with the current groups, unknown when the person is gone, or unavailable. Absent
+   * where the source cannot tell: RADIUS answers only logins, OIDC people are refreshed through
+   * their refresh token (OidcSource.sync).
+   */
+  lookup?(username: string): Promise<SourceResult>;
   /** An active check that the source answers (a service bind, a Status-Server, a discovery). */
   health(): Promise<SourceHealth>;
   /** Releases connections and sockets; the source is not used afterwards. */

@@ -146,7 +146,7 @@ describe('LDAP identity source (OpenLDAP)', { concurrency: false }, () => {
     assert.deepEqual(result.identity.groups, ['registry-devs']);
   });
 
-  test('a change of group membership is seen on the next login', async (t) => {
+  test('a change of group membership is seen on the next login and by lookup (sync)', async (t) => {
     const slapd = ready(t);
     if (!slapd) return;
     const corp = source();
@@ -159,6 +159,12 @@ describe('LDAP identity source (OpenLDAP)', { concurrency: false }, () => {
     assert.deepEqual(await groupsOf(), ['registry-devs', 'registry-pushers']);
     await slapd.modify(membershipChange('registry-devs', personDn('bob'), 'delete'));
     assert.deepEqual(await groupsOf(), ['registry-pushers']);
+
+    // identity sync asks without the password; a person removed from the directory is unknown.
+    const synced = await corp.lookup('bob');
+    assert.deepEqual(synced.outcome === 'accepted' && synced.identity.groups, ['registry-pushers']);
+    await slapd.modify(`dn: ${personDn('bob')}\nchangetype: delete\n`);
+    assert.deepEqual(await corp.lookup('bob'), { outcome: 'unknown' });
   });
 
   test('connections are reused: many logins, one connection and one service bind', async (t) => {

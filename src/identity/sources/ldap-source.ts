@@ -121,31 +121,56 @@ export class LdapSource implements IdentitySource {
     return this.#pool.close();
   }
 
+  /**
+   * What the directory says of a person now, without their password (for `identity sync`): the
+   * entry and its groups, or unknown when the name has no single entry any more.
+   */
+  async lookup(username: string): Promise<SourceResult> {
+    if (username === '' || username.length > MAX_NAME) return UNKNOWN;
+    try {
+      return await this.#pool.use(async (connection) => {
+        await connection.prepare();
+        const entry = await this.#entry(connection, username);
+        return entry ? this.#identity(connection, entry, username) : UNKNOWN;
+      });
+    } catch (error) {
+      return unavailable(this.#describe(error));
+    }
+  }
+
   async #login(connection: LdapConnection, username: string, password: string): Promise<SourceResult> {
-    const options = this.#options;
     await connection.prepare();
-    const attributes = [
-      ...new Set([this.#nameAttribute, 'displayName', 'mail'].filter((a) => a !== undefined)),
-    ];
-    const { searchEntries } = await connection.search(options.userBase, {
-      scope: 'sub',
-      filter: fillFilter(options.userFilter, { username }),
-      attributes,
-      // Two are enough to know the name is ambiguous.
-      sizeLimit: 2,
-    });
-    const entry = searchEntries.length === 1 ? searchEntries[0] : undefined;
+    const entry = await this.#entry(connection, username);
     if (!entry) {
       try {
-        await connection.bind(absentDn(options.userBase), crypto.randomBytes(18).toString('base64url'));
+        await connection.bind(absentDn(this.#options.userBase), crypto.randomBytes(18).toString('base64url'));
       } catch {
         // Whatever the directory says to that bind, the name is unknown.
       }
       return UNKNOWN;
     }
     if (!(await connection.bind(entry.dn, password))) return REJECTED;
-    const canonical = this.#canonicalName(entry, username);
-    const groups = options.groupBase ? await this.#groups(connection, entry.dn, canonical) : [];
+    return this.#identity(connection, entry, username);
+  }
+
+  /** The one entry user_filter selects for the name, or undefined (none, or ambiguous). */
+  async #entry(connection: LdapConnection, username: string): Promise<Entry | undefined> {
+    const attributes = [
+      ...new Set([this.#nameAttribute, 'displayName', 'mail'].filter((a) => a !== undefined)),
+    ];
+    const { searchEntries } = await connection.search(this.#options.userBase, {
+      scope: 'sub',
+      filter: fillFilter(this.#options.userFilter, { username }),
+      attributes,
+      // Two are enough to know the name is ambiguous.
+      sizeLimit: 2,
+    });
+    return searchEntries.length === 1 ? searchEntries[0] : undefined;
+  }
+
+  async #identity(connection: LdapConnection, entry: Entry, typed: string): Promise<SourceResult> {
+    const canonical = this.#canonicalName(entry, typed);
+    const groups = this.#options.groupBase ? await this.#groups(connection, entry.dn, canonical) : [];
     const displayName = firstValue(entry, 'displayName');
     const email = firstValue(entry, 'mail');
     return accepted({

@@ -241,7 +241,7 @@ function oidcConfig(
   problems: string[],
   warnings: SourceWarning[],
 ): OidcSourceConfig {
-  const issuer = URL.parse(w.issuer);
+  const issuer = parseUrl(w.issuer);
   if (
     !issuer ||
     !(issuer.protocol === 'https:' || (issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname)))
@@ -307,6 +307,15 @@ function mappingOf(w: {
   privileges?: WrittenGroupMapping['privileges'];
 }) {
   return { ...(w.groups ? { groups: w.groups } : {}), ...(w.privileges ? { privileges: w.privileges } : {}) };
+}
+
+/** URL.parse, which Node 20 has only from 20.18. */
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function seconds(timeout: number | undefined): number {
