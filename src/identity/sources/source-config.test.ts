@@ -140,6 +140,7 @@ describe('identity.sources configuration', () => {
         privileges: { g: ['root'] },
       },
       { name: 'e', kind: 'ldap', url: 'ldap://h', user_base: 'dc=x', tls: { ca_file: '/ca' } },
+      { name: 'f', kind: 'ldap', url: 'ldap://', user_base: 'dc=x' },
     ]);
     // The parser's own words follow "not an LDAP filter"; they are ldapts's, not ours.
     const ours = problems.map((p) => p.replace(/not an LDAP filter \(.*\)$/, 'not an LDAP filter (…)'));
@@ -157,6 +158,7 @@ describe('identity.sources configuration', () => {
       'identity.sources[3].issuer: an https:// URL (plain http only on a loopback address)',
       'identity.sources[3].privileges.g[0]: unknown privilege "root" (use DockerRegistriesPuller, DockerRegistriesPusher, DockerRegistriesManager)',
       'identity.sources[4].tls: applies to ldaps:// or start_tls: true',
+      'identity.sources[5].url: expected ldap://HOST:PORT or ldaps://HOST:PORT',
     ]);
   });
 

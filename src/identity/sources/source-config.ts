@@ -144,7 +144,9 @@ function ldapConfig(
   problems: string[],
   warnings: SourceWarning[],
 ): LdapSourceConfig {
-  const url = new URL(w.url);
+  const url = parseUrl(w.url) ?? new URL('ldap://invalid');
+  if (url.hostname === 'invalid' || url.hostname === '')
+    problems.push(`${at}.url: expected ldap://HOST:PORT or ldaps://HOST:PORT`);
   const secure = url.protocol === 'ldaps:';
   const startTls = w.start_tls ?? false;
   if (url.pathname !== '' && url.pathname !== '/')
