@@ -167,7 +167,7 @@ describe('LDAP identity source (OpenLDAP)', { concurrency: false }, () => {
     assert.deepEqual(await corp.lookup('bob'), { outcome: 'unknown' });
   });
 
-  test('connections are reused: many logins, one connection and one service bind', async (t) => {
+  test('connections are reused; parallel logins wait for a free one', async (t) => {
     const slapd = ready(t);
     if (!slapd) return;
     const corp = source();
@@ -177,6 +177,25 @@ describe('LDAP identity source (OpenLDAP)', { concurrency: false }, () => {
     assert.equal([...logged.matchAll(/ ACCEPT from /g)].length, 1, 'one TCP connection');
     // Each login binds as carol, then as the service account again for the group search.
     assert.equal([...logged.matchAll(/BIND dn="cn=purser,ou=system/g)].length / 2, 1 + 6);
+
+    const small = source({ poolSize: 2 });
+    const before = slapd.logs().length;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        login(small, i % 2 ? 'carol' : 'alice', i % 2 ? 'carol-pw' : 'alice-pw'),
+      ),
+    );
+    assert.deepEqual(new Set(results.map((r) => r.outcome)), new Set(['accepted']));
+    assert.equal(
+      [
+        ...slapd
+          .logs()
+          .slice(before)
+          .matchAll(/ ACCEPT from /g),
+      ].length,
+      2,
+      'at most poolSize connections',
+    );
   });
 
   test('StartTLS with the CA file: the bind only after TLS is established', async (t) => {

@@ -81,13 +81,20 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
         ...a.pending,
         codeVerifier: `${a.pending.codeVerifier.slice(1)}x`,
       }),
-      (error: unknown) =>
-        error instanceof Unauthorized && /refused the code exchange: invalid_grant/.test(error.message),
+      (error: unknown) => {
+        witness.see(error);
+        return (
+          error instanceof Unauthorized && /refused the code exchange: invalid_grant/.test(error.message)
+        );
+      },
     );
     const b = await attempt();
     await assert.rejects(
       rp.finishAuthorization(b.callback, { ...b.pending, state: 'another-state' }),
-      Unauthorized,
+      (error: unknown) => {
+        witness.see(error);
+        return error instanceof Unauthorized;
+      },
     );
     const c = await attempt();
     await assert.rejects(
@@ -218,7 +225,10 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
     assert.match(failed.detail, /did not answer discovery/);
     await assert.rejects(
       relyingParty(gone, 1_000).beginAuthorization({ redirectUri: 'http://127.0.0.1/callback' }),
-      (error: unknown) => (error as { code?: string }).code === 'UNAVAILABLE',
+      (error: unknown) => {
+        witness.see(error);
+        return (error as { code?: string }).code === 'UNAVAILABLE';
+      },
     );
   });
 
