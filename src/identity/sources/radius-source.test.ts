@@ -105,6 +105,20 @@ describe('RADIUS source protocol', () => {
     assert.deepEqual(await source(server.port).authenticate('alice', 'pw-1'), { outcome: 'rejected' });
   });
 
+  test('close() ends a request in flight at once, as unavailable', async () => {
+    const silent = await peer(() => undefined);
+    const otp = source(silent.port, 5_000);
+    const pending = otp.authenticate('alice', 'pw-1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await otp.close();
+    const result = await pending;
+    assert.equal(result.outcome, 'unavailable');
+    assert.ok(performance.now() - started < 1_000);
+    // The retransmission timer fired after close must not throw on the closed socket.
+    await new Promise((resolve) => setTimeout(resolve, 1_800));
+  });
+
   test('verifyReply refuses a wrong identifier, a changed attribute, a bad Message-Authenticator', () => {
     const request = accessRequest({
       username: 'alice',

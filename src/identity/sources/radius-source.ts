@@ -60,7 +60,8 @@ export class RadiusSource implements IdentitySource {
   readonly timeoutMs: number;
   readonly #options: RadiusSourceOptions;
   #serverSignsReplies = false;
-  readonly #sockets = new Set<Socket>();
+  /** In-flight exchanges, each with the function that ends it. */
+  readonly #inFlight = new Map<Socket, (error: Error) => void>();
 
   constructor(options: RadiusSourceOptions) {
     this.name = options.name;
@@ -114,8 +115,7 @@ export class RadiusSource implements IdentitySource {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.close();
-    this.#sockets.clear();
+    for (const end of [...this.#inFlight.values()]) end(new Error('the RADIUS source was closed'));
   }
 
   get #nasIdentifier(): string {
@@ -127,15 +127,17 @@ export class RadiusSource implements IdentitySource {
     const { host, port, secret, timeoutMs } = this.#options;
     const attempts = Math.max(1, this.#options.attempts ?? 3);
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    this.#sockets.add(socket);
     return new Promise<RadiusReply>((resolve, reject) => {
       let sent = 0;
+      let done = false;
       let retransmit: NodeJS.Timeout | undefined;
       const finish = (error: Error | undefined, reply?: RadiusReply) => {
+        if (done) return;
+        done = true;
         clearTimeout(deadline);
         clearTimeout(retransmit);
-        this.#sockets.delete(socket);
-        socket.close();
+        this.#inFlight.delete(socket);
+        closeQuietly(socket);
         if (error) reject(error);
         else resolve(reply!);
       };
@@ -148,6 +150,7 @@ export class RadiusSource implements IdentitySource {
         );
       }, timeoutMs);
       const send = () => {
+        if (done) return;
         sent += 1;
         socket.send(request.packet, (error) => {
           if (error) finish(error);
@@ -163,10 +166,19 @@ export class RadiusSource implements IdentitySource {
         if (reply.hasMessageAuthenticator) this.#serverSignsReplies = true;
         finish(undefined, reply);
       });
-      socket.once('error', (error) => finish(error));
+      socket.on('error', (error) => finish(error));
+      this.#inFlight.set(socket, (error) => finish(error));
       // A connected socket only receives datagrams from the server's address and port, and
       // learns at once (ICMP port unreachable) when nothing listens there.
       socket.connect(port, host, send);
     });
+  }
+}
+
+function closeQuietly(socket: Socket): void {
+  try {
+    socket.close();
+  } catch {
+    // already closed
   }
 }
