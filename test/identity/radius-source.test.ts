@@ -78,7 +78,7 @@ describe('RADIUS identity source (FreeRADIUS)', { concurrency: false }, () => {
       result.outcome === 'unavailable' ? result.reason : '',
       /3 transmissions; a wrong shared secret/,
     );
-    assert.ok(elapsed >= 950 && elapsed < 1_500, `${Math.round(elapsed)} ms`);
+    assert.ok(elapsed >= 950 && elapsed < 3_000, `${Math.round(elapsed)} ms`);
     assert.match(
       radius.logs(),
       /Message-Authenticator/i,
@@ -104,7 +104,7 @@ describe('RADIUS identity source (FreeRADIUS)', { concurrency: false }, () => {
     const result = await nowhere.authenticate('alice', 'alice-otp');
     witness.see(result);
     assert.equal(result.outcome, 'unavailable');
-    assert.ok(performance.now() - started < 1_500);
+    assert.ok(performance.now() - started < 3_000, 'not a hang');
 
     await radius.stop();
     const stopped = await source().authenticate('alice', 'alice-otp');

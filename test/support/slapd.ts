@@ -5,7 +5,7 @@
  * with `ldapmodify` as the rootdn while running. Logs at `stats` level, so tests can see binds.
  *
  * Directory (suffix dc=example,dc=org):
- *   cn=purser,ou=system         the service account (reads people and groups)
+ *   cn=purser,ou=system         the service account (reads people and groups; anonymous may too)
  *   ou=people: alice, bob, carol (uid = name, password `<name>-pw`), "Smith, John" (uid jsmith),
  *              two entries with uid=dup (an ambiguous name)
  *   ou=groups: registry-devs {alice, bob, jsmith}, registry-pushers {alice}, ops {carol}
@@ -147,9 +147,19 @@ suffix "${SUFFIX}"
 rootdn "${ROOT_DN}"
 rootpw ${ROOT_PASSWORD}
 directory ${dir}/db
-# People may only bind with their password; the service account reads people and groups.
+# People may only bind with their password. The service account reads people and groups, and so
+# may anonymous clients (for the test of a source without bind_dn); ou=system is the service's.
 access to attrs=userPassword
   by anonymous auth
+  by * none
+access to dn.subtree="${PEOPLE}"
+  by dn.exact="${SERVICE_DN}" read
+  by self read
+  by anonymous read
+  by * none
+access to dn.subtree="${GROUPS}"
+  by dn.exact="${SERVICE_DN}" read
+  by anonymous read
   by * none
 access to *
   by dn.exact="${SERVICE_DN}" read
