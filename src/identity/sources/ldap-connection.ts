@@ -30,6 +30,7 @@ export interface LdapConnectionOptions {
   readonly service: { readonly dn: string; readonly password: string } | undefined;
 }
 
+/** `service`: bound as the searching identity (the service account, or anonymous without one). */
 type BindState = 'closed' | 'service' | 'other';
 
 export class LdapConnection {
@@ -87,10 +88,9 @@ export class LdapConnection {
     }
     if (this.#state !== 'service') {
       this.#state = 'other';
-      if (this.#options.service) {
-        const { dn, password } = this.#options.service;
-        await this.#guarded(() => this.#client.bind(dn, password));
-      }
+      // Without a service account, an anonymous bind (RFC 4513 §5.1.1) drops the person's identity.
+      const { dn, password } = this.#options.service ?? { dn: '', password: '' };
+      await this.#guarded(() => this.#client.bind(dn, password));
       this.#state = 'service';
     }
   }
