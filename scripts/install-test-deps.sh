@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   docker-registry skopeo podman nginx openssl jq curl containerd
   golang-docker-credential-helpers pass hyperfine slapd ldap-utils wrk chromium
-  postgresql buildah
+  postgresql buildah freeradius
 )
 # podman as root (how CI runs) needs no uid maps; rootless podman needs newuidmap/newgidmap.
 if [[ ${EUID} -ne 0 || -n ${SUDO_USER:-} ]]; then PACKAGES+=(uidmap); fi
@@ -38,7 +38,7 @@ else
 fi
 
 for bin in docker-registry skopeo podman nginx openssl jq curl containerd ctr docker-credential-pass pass \
-  hyperfine slapd ldapsearch wrk chromium psql buildah; do
+  hyperfine slapd ldapsearch wrk chromium psql buildah freeradius; do
   command -v "$bin" >/dev/null || [[ -x /usr/sbin/$bin ]] || die "$bin not found after install"
 done
 

@@ -1,5 +1,5 @@
 /** A free TCP port on the loopback interface, for daemons that tests start. */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * Binds 127.0.0.1:0, reads the port the kernel chose and closes the socket. Another process could
@@ -22,4 +22,22 @@ export function freePort(): Promise<number> {
       server.close((error) => (error ? reject(error) : resolve(port)));
     });
   });
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port (rejects after timeoutMs). */
+export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
