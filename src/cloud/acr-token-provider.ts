@@ -128,7 +128,7 @@ export class AcrTokenProvider implements CloudTokenProvider {
   }
 
   #nowSeconds(): number {
-    return Math.floor(this.#now() / 1000);
+    return this.#now() / 1000;
   }
 }
 

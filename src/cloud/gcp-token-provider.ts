@@ -92,7 +92,8 @@ export class GcpTokenProvider implements CloudTokenProvider {
     } catch {
       throw new BadRequest('the Google service-account key has a private_key that is not a PKCS#8 RSA key');
     }
-    const issuedAt = Math.floor(this.#now() / 1000);
+    const requestedAt = this.#now() / 1000;
+    const issuedAt = Math.floor(requestedAt);
     const assertion = await new SignJWT({ scope: this.#scope })
       .setProtectedHeader({
         alg: 'RS256',
@@ -114,7 +115,7 @@ export class GcpTokenProvider implements CloudTokenProvider {
     return {
       username: GCP_ACCESS_TOKEN_USERNAME,
       password: accessToken,
-      expiresAt: issuedAt + expiresInSeconds(body, ASSERTION_LIFETIME),
+      expiresAt: requestedAt + expiresInSeconds(body, ASSERTION_LIFETIME),
     };
   }
 }
