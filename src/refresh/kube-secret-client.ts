@@ -101,11 +101,17 @@ export class KubeSecretClient {
         response.on('error', reject);
       });
       request.on('timeout', () => request.destroy(new Error('timed out')));
-      request.on('error', (error: NodeJS.ErrnoException) =>
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? error.message;
+        const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
         reject(
-          new Unavailable(`cannot reach the API server at ${url.origin}: ${error.code ?? error.message}`),
-        ),
-      );
+          new Unavailable(
+            untrusted
+              ? `the API server at ${url.origin} presented a certificate we do not trust (${code}): give certificate-authority or certificate-authority-data in the kubeconfig`
+              : `cannot reach the API server at ${url.origin}: ${code}`,
+          ),
+        );
+      });
       request.end(payload);
     });
   }

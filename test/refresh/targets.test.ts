@@ -182,7 +182,7 @@ describe('refresh target: a Secret through the API server', () => {
       writeFileSync(file, config({}));
       await assert.rejects(
         new K8sSecretApiTarget({ kubeconfig: file, name: 'regcred' }).write([ecr]),
-        /cannot reach/,
+        /certificate we do not trust/,
       );
       writeFileSync(file, config({ 'certificate-authority-data': ca }));
       assert.match(
