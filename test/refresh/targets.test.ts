@@ -228,14 +228,26 @@ test('watch: a config.json holding a 4-second token is rewritten at each half-li
     const auth = JSON.parse(readFileSync(file, 'utf8')).auths['europe-docker.pkg.dev'].auth as string;
     return Buffer.from(auth, 'base64').toString('utf8').split(':')[1];
   };
+  const waitFor = async <T>(read: () => T | undefined, ms: number): Promise<T> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const value = read();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error('timed out waiting for the target');
+      await sleep(50);
+    }
+  };
   try {
     scheduler.start();
-    await sleep(500);
-    const first = passwords();
-    await sleep(2_000); // past the first half-life (2 s)
-    const second = passwords();
-    assert.notEqual(second, first, 'rewritten with a fresh token');
-    assert.ok(reports.length >= 2 && reports.every((r) => r.outcome === 'written'));
+    const first = await waitFor(() => (reports.length > 0 ? passwords() : undefined), 5_000);
+    const firstAt = Date.now();
+    const second = await waitFor(() => {
+      const current = passwords();
+      return current !== first ? current : undefined;
+    }, 6_000);
+    assert.ok(Date.now() - firstAt >= 1_000, 'rewritten at the half-life, not at once');
+    assert.notEqual(second, first);
+    assert.ok(reports.every((r) => r.outcome === 'written'));
     for (const r of reports) assert.ok(r.nextAt! <= r.expiresAt! - 1.5, 'due again by half-life');
   } finally {
     scheduler.stop();
