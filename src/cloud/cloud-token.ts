@@ -18,6 +18,8 @@ export interface CloudTokenProvider {
   /** `ecr`, `gcp` or `acr`: for reports and metrics labels, never a secret. */
   readonly kind: string;
   mint(): Promise<MintedToken>;
+  /** Releases connections (the AWS SDK keeps sockets open). */
+  close?(): void;
 }
 
 /** Google's fixed user name for an OAuth2 access token (GCR, Artifact Registry). */
