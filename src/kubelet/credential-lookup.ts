@@ -8,6 +8,8 @@ export interface LookedUpCredential {
   readonly password: string;
   /** Epoch seconds; absent for credentials that do not expire. */
   readonly expiresAt?: number | undefined;
+  /** Epoch seconds: the token's half-life, after which the source renews it. */
+  readonly refreshAt?: number | undefined;
 }
 
 export interface CredentialLookup {

@@ -3,8 +3,8 @@
  * response goes to stdout, and any failure is one line on stderr with a non-zero exit (the
  * kubelet logs stderr and pulls without credentials). The answer is keyed by the image's
  * registry with `cacheKeyType: Registry`, and for an expiring credential `cacheDuration` is half
- * of its remaining lifetime, so the kubelet asks again before the token's half-life, as the
- * reference ECR plugin does.
+ * of its remaining lifetime (as the reference ECR plugin does) and never runs past the token's
+ * half-life, so the kubelet asks again by the time a fresh token exists.
  */
 import { ERROR_DESCRIPTORS, isAuthorityError, Unavailable } from '../domain/errors.ts';
 import type { CredentialLookup } from './credential-lookup.ts';
@@ -30,7 +30,10 @@ export async function answerCredentialRequest(
     const remaining = found.expiresAt - nowMs / 1000;
     if (remaining <= 0)
       throw new Unavailable(`the credential for ${registry} has expired and could not be renewed`);
-    cacheSeconds = Math.floor(remaining / 2);
+    // Half the remaining lifetime (the reference ECR plugin's rule), and never past the point
+    // where the source renews the token, so the kubelet picks up the renewed one.
+    const untilRefresh = found.refreshAt === undefined ? remaining : found.refreshAt - nowMs / 1000;
+    cacheSeconds = Math.max(0, Math.floor(Math.min(remaining / 2, untilRefresh)));
   }
   return buildCredentialProviderResponse({
     apiVersion: request.apiVersion,

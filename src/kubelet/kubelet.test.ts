@@ -128,6 +128,22 @@ describe('CredentialProviderRequest and Response', () => {
       cacheDuration: '6h0m0s',
       auth: { 'registry.example:5000': { username: 'AWS', password: 'p' } },
     });
+    // Minted 2 h ago with a 12 h life: due for renewal in 4 h, so cached 4 h, not 5 h.
+    const minted = lookup({
+      username: 'AWS',
+      password: 'p',
+      expiresAt: now / 1000 + 10 * 3600,
+      refreshAt: now / 1000 + 4 * 3600,
+    });
+    assert.equal((await answerCredentialRequest(request(), minted, now)).cacheDuration, '4h0m0s');
+    // Past its half-life (the renewal failed, the old token is still valid): not cached at all.
+    const stale = lookup({
+      username: 'AWS',
+      password: 'p',
+      expiresAt: now / 1000 + 600,
+      refreshAt: now / 1000 - 60,
+    });
+    assert.equal((await answerCredentialRequest(request(), stale, now)).cacheDuration, '0s');
     const v1beta1 = await answerCredentialRequest(
       request({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1beta1' }),
       found,
