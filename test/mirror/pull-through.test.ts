@@ -1,0 +1,182 @@
+/**
+ * The pull-through mirror end to end: one real docker-registry stands in for Docker Hub (token
+ * auth, an image pushed with skopeo), a second one runs the configuration
+ * buildMirrorDistributionConfig writes (proxy mode with the upstream credential, token auth
+ * through a running Purser, which also authorizes the stand-in). skopeo pulls twice through the
+ * mirror; a counting proxy in front of the upstream shows that only the first pull reached it.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import YAML from 'yaml';
+import { buildMirrorDistributionConfig, type MirrorTokenAuth } from '../../src/registry-config/mirror.ts';
+import { type FlakyProxy, startFlakyProxy } from '../catalog/flaky-proxy.ts';
+import { hasBinary, requireBinaries } from '../support/binaries.ts';
+import { makeOciImage } from '../support/oci-image.ts';
+import { freePort } from '../support/ports.ts';
+import { describeResult } from '../support/proc.ts';
+import { type PurserServer, purserCli, startPurser } from '../support/purser.ts';
+import { type Registry, startRegistry } from '../support/registry.ts';
+import { skopeo } from '../support/skopeo.ts';
+import { tempDir } from '../support/temp.ts';
+
+const MIRROR_SERVICE = 'mirror.test';
+const ROBOT = 'ci+puller';
+const ROBOT_SECRET = 'puller-secret';
+const HUB_SERVICE = 'hub.test';
+/** The account the mirror uses upstream (the vault's Docker Hub credential in production). */
+const HUB_ROBOT = 'hub+mirror';
+const HUB_SECRET = 'hub-pat';
+
+describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { timeout: 240_000 }, () => {
+  let hub: Registry | undefined;
+  let counter: FlakyProxy | undefined;
+  let purser: PurserServer | undefined;
+  let mirror: Registry | undefined;
+  const blobGets = new Map<string, number>();
+
+  before(async () => {
+    if (!hasBinary('docker-registry') || !hasBinary('skopeo')) return;
+    const work = tempDir('purser-mirror-');
+    const purserPort = await freePort();
+    const hubPort = await freePort();
+    const mirrorPort = await freePort();
+    const configFile = path.join(work, 'purser.yaml');
+    fs.writeFileSync(
+      configFile,
+      YAML.stringify({
+        listen: `127.0.0.1:${purserPort}`,
+        data: path.join(work, 'data'),
+        public_url: `http://127.0.0.1:${purserPort}`,
+        token: { issuer: 'purser', lifetime: 300 },
+        robots: [
+          {
+            name: ROBOT,
+            secret: ROBOT_SECRET,
+            repositories: ['library/*'],
+            permission: 'read',
+            expires: '2099-12-31',
+          },
+          {
+            name: HUB_ROBOT,
+            secret: HUB_SECRET,
+            repositories: ['library/*'],
+            permission: 'write',
+            expires: '2099-12-31',
+          },
+        ],
+        registries: [
+          { service: HUB_SERVICE, url: `http://127.0.0.1:${hubPort}`, insecure: true },
+          { service: MIRROR_SERVICE, url: `http://127.0.0.1:${mirrorPort}`, insecure: true },
+        ],
+      }),
+    );
+    const env = { PURSER_ADMIN_PASSWORD: 'admin-pw' };
+    purser = await startPurser({ configFile, env });
+    const tokenAuthFor = async (service: string): Promise<MirrorTokenAuth> => {
+      const bundle = path.join(work, `${service}.pem`);
+      const rendered = await purserCli(
+        [
+          '--config',
+          configFile,
+          'registry',
+          'config',
+          service,
+          '--format',
+          'distribution',
+          '--rootcertbundle',
+          bundle,
+          '--bundle-out',
+          bundle,
+        ],
+        { env },
+      );
+      assert.equal(rendered.code, 0, describeResult(rendered));
+      return (YAML.parse(rendered.stdout) as { auth: { token: MirrorTokenAuth } }).auth.token;
+    };
+
+    // Docker Hub speaks token auth; Distribution 2.8's proxy sends its upstream credential to a
+    // bearer realm only (an htpasswd upstream would get none), so the stand-in does too.
+    const hubAuth = await tokenAuthFor(HUB_SERVICE);
+    hub = await startRegistry({
+      port: hubPort,
+      auth: {
+        token: {
+          realm: hubAuth.realm,
+          service: hubAuth.service,
+          issuer: hubAuth.issuer,
+          rootCertBundle: hubAuth.rootcertbundle,
+        },
+      },
+    });
+    const image = path.join(work, 'image');
+    await makeOciImage(image, 'v1', 'pulled through the mirror');
+    const push = await skopeo([
+      'copy',
+      '--dest-creds',
+      `${HUB_ROBOT}:${HUB_SECRET}`,
+      `oci:${image}:v1`,
+      `docker://${hub.host}/library/hello:v1`,
+    ]);
+    assert.equal(push.code, 0, describeResult(push));
+    counter = await startFlakyProxy(hub.url);
+    counter.decide = (method, url) => {
+      const blob = /^\/v2\/library\/hello\/blobs\/(sha256:[0-9a-f]{64})/.exec(url)?.[1];
+      if (blob && method === 'GET') blobGets.set(blob, (blobGets.get(blob) ?? 0) + 1);
+      return 'pass';
+    };
+
+    const config = buildMirrorDistributionConfig({
+      upstream: 'docker.io',
+      listen: `127.0.0.1:${mirrorPort}`,
+      remoteUrl: counter.url,
+      credential: { username: HUB_ROBOT, password: HUB_SECRET },
+      tokenAuth: await tokenAuthFor(MIRROR_SERVICE),
+      storageDirectory: path.join(work, 'mirror-storage'),
+    });
+    mirror = await startRegistry({ port: mirrorPort, extraYaml: config });
+  });
+
+  after(async () => {
+    await mirror?.stop();
+    await purser?.stop();
+    await counter?.close();
+    await hub?.stop();
+  });
+
+  test('only the first of two pulls through the mirror reaches the upstream; anonymous pulls are refused', async (t) => {
+    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    const out = tempDir('purser-mirror-pull-');
+    const source = `docker://${mirror!.host}/library/hello:v1`;
+    const afterPull: Map<string, number>[] = [];
+    for (const n of [1, 2]) {
+      const pull = await skopeo([
+        'copy',
+        '--src-creds',
+        `${ROBOT}:${ROBOT_SECRET}`,
+        source,
+        `oci:${path.join(out, `pull${n}`)}:v1`,
+      ]);
+      assert.equal(pull.code, 0, describeResult(pull));
+      afterPull.push(new Map(blobGets));
+    }
+    const index = JSON.parse(fs.readFileSync(path.join(out, 'pull2', 'index.json'), 'utf8'));
+    assert.equal(index.manifests.length, 1);
+    assert.ok(
+      blobGets.size >= 2,
+      `config and layer fetched from the upstream: ${[...blobGets.keys()].join(', ')}`,
+    );
+    // 2.8's proxyblobstore fetches a missing blob twice on its first pull (one stream to the
+    // client, one into storage); from then on it serves its copy: the second pull costs nothing.
+    assert.deepEqual(afterPull[1], afterPull[0], 'the second pull fetched no blob from the upstream');
+    for (const [digest, count] of blobGets)
+      assert.ok(count <= 2, `${digest} fetched from the upstream ${count} times`);
+
+    const anonymous = await skopeo(['inspect', '--no-creds', source]);
+    assert.notEqual(anonymous.code, 0, 'the mirror asks Purser, which gives anonymous callers nothing');
+    const wrong = await skopeo(['inspect', '--creds', `${ROBOT}:wrong`, source]);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /unauthorized|invalid username\/password/i);
+  });
+});
