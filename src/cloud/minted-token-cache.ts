@@ -11,6 +11,9 @@
  * - minted tokens are sealed into a MintedTokenStore when one is given, and read back after a
  *   restart.
  * Tokens are never logged: events and statuses carry times and messages only.
+ *
+ * Over 300 lines on purpose: freshness, single flight and fallback act on the same entry state,
+ * and the rules above are easier to check in one place.
  */
 import { Unavailable } from '../domain/errors.ts';
 import { type Clock, systemClock } from './clock.ts';
