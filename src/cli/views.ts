@@ -3,6 +3,8 @@
  * CLI never loads the server for them), so a field renamed there is a type error here.
  */
 
+import type { AuditService } from '../app/audit-service.ts';
+import type { TagService } from '../app/tag-service.ts';
 import type { ModelView } from '../app/views.ts';
 import type { AuditRecord } from '../audit/audit-log.ts';
 
@@ -15,14 +17,11 @@ export type ServiceView = ReturnType<ModelView['service']> & { secret?: string }
 export type RobotView = ReturnType<ModelView['robot']> & { secret?: string };
 export type AuditEntryView = AuditRecord;
 
-/**
- * A signing key as `GET /api/v1/keys` lists it. The route builds it in a local function
- * (server/routes/api/keys.ts `keyView`), not in views.ts, so it is written out here.
- */
-export interface KeyView {
-  readonly kid: string;
-  readonly state: string;
-  readonly signing: boolean;
-  readonly created: string;
-  readonly notAfter: string;
-}
+/** A signing key as `GET /api/v1/keys` lists it. */
+export type { KeyView } from '../app/key-service.ts';
+/** One page of `GET /api/v1/audit`. */
+export type AuditPageView = Awaited<ReturnType<AuditService['query']>>;
+/** `GET /api/v1/audit/usage`: who pulled an image. */
+export type UsageView = Awaited<ReturnType<AuditService['usage']>>;
+/** `GET /api/v1/registries/:service/tags/:repository`. */
+export type TagListView = Awaited<ReturnType<TagService['list']>>;

@@ -4,7 +4,7 @@ import { BadRequest } from '../../../domain/errors.ts';
 import { callApi, callApiText } from '../../api-client.ts';
 import type { GlobalOptions, JsonOption } from '../../options.ts';
 import { type CommandResult, note, table, text } from '../../output.ts';
-import type { AuditEntryView } from '../../views.ts';
+import type { AuditPageView, UsageView } from '../../views.ts';
 
 export interface FilterOptions extends GlobalOptions {
   readonly principal?: string;
@@ -34,29 +34,6 @@ export interface ExportOptions extends FilterOptions {
 export interface UsageOptions extends GlobalOptions, JsonOption {
   readonly service?: string;
   readonly since?: string;
-}
-
-export interface AuditPageView {
-  readonly total: number;
-  readonly page: number;
-  readonly per_page: number;
-  readonly entries: AuditEntryView[];
-}
-
-/** `GET /api/v1/audit/usage`: server/routes/audit.ts builds it inline. */
-export interface UsageView {
-  readonly image: string;
-  readonly service: string | null;
-  readonly digests: string[];
-  readonly users: {
-    principal: string;
-    kind: string;
-    pulls: number;
-    first_pull: string;
-    last_pull: string;
-    addresses: string[];
-    digests: string[];
-  }[];
 }
 
 /** Filter flag → query parameter. */

@@ -5,18 +5,13 @@ import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
 import type { GlobalOptions, JsonOption } from '../../options.ts';
 import { type CommandResult, table, text } from '../../output.ts';
+import type { TagListView } from '../../views.ts';
 
 export interface ListOptions extends GlobalOptions, JsonOption {}
 
 export interface RemoveOptions extends GlobalOptions, JsonOption {
   readonly all?: boolean;
   readonly dryRun?: boolean;
-}
-
-/** `GET /api/v1/registries/:service/tags/:repository` (server/routes/tags.ts builds it inline). */
-export interface TagListView {
-  readonly name: string;
-  readonly tags: { tag: string; digest: string | null }[];
 }
 
 const svc = (service: string) => encodeURIComponent(service);
