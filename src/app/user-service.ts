@@ -180,6 +180,17 @@ export class UserService {
     });
   }
 
+  /** Forgets the user's failed logins from every address, in every process (within one poll). */
+  async unlock(caller: Caller, name: string): Promise<void> {
+    requireAdmin(caller);
+    await this.#current();
+    this.#require(name);
+    await this.deps.writer.unlock(name);
+    this.deps.authority.throttle.unlock(name);
+    await this.deps.changes.notify();
+    recordChange(this.deps.audit, caller, { action: 'user.unlock', target: `user:${name}` });
+  }
+
   async importHtpasswd(caller: Caller, input: HtpasswdImport): Promise<HtpasswdImportResult> {
     requireAdmin(caller);
     const authority = await this.#current();

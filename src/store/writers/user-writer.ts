@@ -41,6 +41,18 @@ export class UserWriter {
     });
   }
 
+  /** Marks the user's throttled logins as forgotten (every process's authority applies it). */
+  unlock(name: string): Promise<void> {
+    return changeModel(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set({ unlocked_at: Date.now() })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new NotFound(`no user named "${name}"`);
+    });
+  }
+
   /** The stored password hash (null: no password login; undefined: no such user). */
   async storedPasswordHash(name: string): Promise<string | null | undefined> {
     const row = await this.db
