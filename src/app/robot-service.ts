@@ -73,14 +73,17 @@ export class RobotService implements MachineAccounts {
     if (this.deps.authority.credential(input.name))
       throw new Conflict(`the name "${input.name}" is already taken`);
     const generated = input.secret === undefined ? generateSecret() : undefined;
-    await this.deps.writer.upsert({
-      name: input.name,
-      secretHash: hashSecret(input.secret ?? generated!),
-      repositories: input.repositories,
-      permission: input.permission,
-      expiresAt: input.expiresAt ?? null,
-      disabled: input.disabled ?? false,
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        secretHash: hashSecret(input.secret ?? generated!),
+        repositories: input.repositories,
+        permission: input.permission,
+        expiresAt: input.expiresAt ?? null,
+        disabled: input.disabled ?? false,
+      },
+      { conflict: `the name "${input.name}" is already taken` },
+    );
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'robot.create',

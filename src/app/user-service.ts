@@ -112,15 +112,18 @@ export class UserService {
     await this.#current();
     if (this.#find(input.name)) throw new Conflict(`user "${input.name}" already exists`);
     const privileges = parsePrivileges(input.privileges ?? []);
-    await this.deps.writer.upsert({
-      name: input.name,
-      id: input.id,
-      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
-      groups: input.groups ?? [],
-      privileges,
-      admin: input.admin ?? false,
-      disabled: input.disabled ?? false,
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        id: input.id,
+        passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+        groups: input.groups ?? [],
+        privileges,
+        admin: input.admin ?? false,
+        disabled: input.disabled ?? false,
+      },
+      { conflict: `user "${input.name}" already exists` },
+    );
     await this.deps.changes.notify();
     const { password: _secret, ...details } = input;
     recordChange(this.deps.audit, caller, {
