@@ -3,14 +3,14 @@
  * 409 for the others, for every kind of record; the record that exists is the winner's (the
  * one password that works is the one the 201 was for); creates of different names at once all
  * succeed (ids taken as max+1 are picked again after a lost race). Also two processes on one
- * SQLite file (the CLI next to a server).
+ * SQLite file (the CLI next to a server), and a user and a service account of one name.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { LOCAL_ADMINISTRATOR } from '../../src/app/caller.ts';
-import { openRuntime } from '../../src/app/compose.ts';
 import { Conflict } from '../../src/domain/errors.ts';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../support/postgres.ts';
+import { purserCli } from '../support/purser.ts';
 import { type ApiFixture, basic, openApiFixture, ROOT } from './fixture.ts';
 
 const RACERS = 6;
@@ -81,6 +81,12 @@ async function raceEveryKind(f: ApiFixture): Promise<void> {
       );
     }
   }
+  // One login namespace: a user and a service account of one name at once, one of them wins.
+  const crossKind = await Promise.all([
+    racers(url, 'users', [{ name: 'shared-name', password: 'user-password' }]),
+    racers(url, 'services', [{ name: 'shared-name', secret: 'service-secret-number-x' }]),
+  ]);
+  assert.deepEqual(crossKind.flat().sort(), [201, 409], `one kind wins (got ${crossKind.flat().join(', ')})`);
   const distinct = await racers(
     url,
     'users',
@@ -100,29 +106,25 @@ describe('concurrent creates on SQLite', () => {
     await raceEveryKind(f);
   });
 
-  test('two processes on one SQLite file: one creates, the other gets Conflict', async () => {
-    const other = await openRuntime({
-      dataDir: f!.dataDir,
-      databaseUrl: undefined,
-      publicUrl: 'http://127.0.0.1:5001',
-      mode: 'private',
-      issuer: 'purser',
-      lifetime: 300,
-    });
-    try {
-      const caller = { principal: LOCAL_ADMINISTRATOR };
-      const outcomes = await Promise.allSettled([
-        f!.runtime.services.groups.create(caller, { name: 'two-processes' }),
-        other.services.groups.create(caller, { name: 'two-processes' }),
-        f!.runtime.services.groups.create(caller, { name: 'two-processes' }),
-        other.services.groups.create(caller, { name: 'two-processes' }),
-      ]);
-      assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
-      for (const o of outcomes)
-        if (o.status === 'rejected') assert.ok(o.reason instanceof Conflict, String(o.reason));
-    } finally {
-      await other.close();
-    }
+  test('the CLI in other processes and the server on one SQLite file: one creates, the others get 409', async () => {
+    const caller = { principal: LOCAL_ADMINISTRATOR };
+    const cli = () => purserCli(['group', 'add', 'two-processes'], { env: { PURSER_DATA: f!.dataDir } });
+    const [a, b, ...local] = await Promise.allSettled([
+      cli(),
+      cli(),
+      ...Array.from({ length: 4 }, (_, i) =>
+        new Promise((resolve) => setTimeout(resolve, 200 * i)).then(() =>
+          f!.runtime.services.groups.create(caller, { name: 'two-processes' }),
+        ),
+      ),
+    ]);
+    const codes = [a, b].map((r) => (r.status === 'fulfilled' ? r.value.code : -1));
+    for (const code of codes) assert.ok(code === 0 || code === 6, `CLI exit ${code} (0 or 6 for conflict)`);
+    for (const o of local)
+      if (o.status === 'rejected') assert.ok(o.reason instanceof Conflict, String(o.reason));
+    const created =
+      codes.filter((c) => c === 0).length + local.filter((o) => o.status === 'fulfilled').length;
+    assert.equal(created, 1, `exactly one create succeeded (CLI exits ${codes.join(', ')})`);
   });
 });
 

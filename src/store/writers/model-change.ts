@@ -3,9 +3,10 @@
  * every process (this one, the CLI, other replicas) rebuilds its snapshot (see
  * ../model-changes.ts).
  *
- * Concurrent writers: a transaction that loses a race (a unique name or id taken meanwhile, a
- * stale snapshot) runs again, so it sees what the winner wrote: a create of the same name then
- * finds the record and answers Conflict, and an id picked as max+1 is picked again. Past the
+ * Concurrent writers: model changes are serialized on the version row (below), so a create
+ * sees what a concurrent create committed first and answers Conflict. Should a transaction
+ * still lose a race (a unique name or id taken meanwhile, a stale SQLite snapshot, a
+ * PostgreSQL serialization failure), it runs again and sees what the winner wrote. Past the
  * attempts, a unique-constraint violation is a Conflict, never a 500, on both dialects.
  */
 import type { Kysely, Transaction } from 'kysely';
@@ -34,10 +35,13 @@ export async function changeModel<T>(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
+        // First: the update locks the version row, so model changes run one after the other
+        // (PostgreSQL's row lock; SQLite's write lock, waited for with busy_timeout) and each
+        // reads what the previous one committed, whatever the table or the kind of record.
+        await bumpModelVersion(trx);
         const result = await work(trx);
         // Thrown inside the transaction, so whatever the update path wrote is rolled back.
         if (options.conflict !== undefined && result === 'updated') throw new Conflict(options.conflict);
-        await bumpModelVersion(trx);
         return result;
       });
     } catch (error) {
