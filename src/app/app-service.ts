@@ -50,12 +50,15 @@ export class AppService {
     checkName('app', input.name);
     await this.deps.authority.refresh();
     if (this.#find(input.name)) throw new Conflict(`app "${input.name}" already exists`);
-    await this.deps.writer.upsert({
-      name: input.name,
-      id: input.id,
-      publications: input.publications ?? [],
-      responsibles: input.responsibles ?? [],
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        id: input.id,
+        publications: input.publications ?? [],
+        responsibles: input.responsibles ?? [],
+      },
+      { conflict: `app "${input.name}" already exists` },
+    );
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'app.create',

@@ -10,6 +10,11 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ResourceActions } from '../domain/access.ts';
 import type { AccessMode, Principal, Registry } from '../domain/model.ts';
 import { CredentialAuthenticator, type PrincipalDirectory } from '../identity/credential-authenticator.ts';
+import {
+  DEFAULT_LOGIN_THROTTLE,
+  LoginThrottle,
+  type LoginThrottleSettings,
+} from '../identity/login-throttle.ts';
 import { AccessController, AccessModel, type AccessRule, type Explanation } from '../policy/index.ts';
 import { type AccessSnapshot, type CredentialRecord, readSnapshot } from '../store/access-store.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
@@ -30,6 +35,8 @@ export interface AuthorityOptions {
    * password can be stored again as argon2id (the user service does it).
    */
   readonly onRehash?: (name: string, password: string) => void;
+  /** `login_throttle:` of the configuration (its defaults when absent). */
+  readonly loginThrottle?: LoginThrottleSettings;
 }
 
 export class Authority implements PrincipalDirectory {
@@ -43,6 +50,8 @@ export class Authority implements PrincipalDirectory {
   readonly #robots = new Map<string, Principal>();
   readonly #registries = new Map<string, Registry>();
   readonly authenticator: CredentialAuthenticator;
+  /** Failed logins of every path (passwords, secrets, refresh tokens, identity sources). */
+  readonly throttle: LoginThrottle;
   readonly issuer: TokenIssuer;
   readonly keys: KeyStore;
 
@@ -53,6 +62,7 @@ export class Authority implements PrincipalDirectory {
     ring: KeyRing,
   ) {
     this.#snapshot = snapshot;
+    this.throttle = new LoginThrottle(options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE);
     this.#model = new AccessModel({});
     this.#controller = new AccessController(this.#model);
     this.keys = keys;
@@ -61,6 +71,7 @@ export class Authority implements PrincipalDirectory {
     this.#install(snapshot);
     this.#keysVersion = ringVersion(ring);
     this.authenticator = new CredentialAuthenticator(this, {
+      throttle: this.throttle,
       ...(options.onRehash ? { onRehash: options.onRehash } : {}),
     });
     options.changes.onChange((version) => this.#reload(version));
@@ -150,6 +161,11 @@ export class Authority implements PrincipalDirectory {
   }
 
   #install(snapshot: AccessSnapshot): void {
+    // `purser user unlock` in any process (the CLI, another replica) reaches this one here.
+    for (const [name, record] of snapshot.credentials) {
+      const before = this.#snapshot.credentials.get(name)?.unlockedAt ?? 0;
+      if ((record.unlockedAt ?? 0) > before) this.throttle.unlock(name);
+    }
     this.#snapshot = snapshot;
     this.#users.clear();
     this.#services.clear();

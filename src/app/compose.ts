@@ -15,6 +15,7 @@ import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccessMode } from '../domain/model.ts';
+import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   readonly issuer: string;
   /** Token lifetime, seconds. */
   readonly lifetime: number;
+  /** `login_throttle:` (config/load.ts); its defaults when absent. */
+  readonly loginThrottle?: LoginThrottleSettings;
   readonly logger?: Logger;
 }
 
@@ -80,6 +83,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       lifetime: options.lifetime,
       changes,
+      ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
     const vault = new Vault(db, box, pipeline.sink);

@@ -40,7 +40,9 @@ export class GroupService {
     checkName('group', input.name);
     await this.deps.authority.refresh();
     if (this.#find(input.name)) throw new Conflict(`group "${input.name}" already exists`);
-    await this.deps.writer.upsert(input.name, input.id);
+    await this.deps.writer.upsert(input.name, input.id, {
+      conflict: `group "${input.name}" already exists`,
+    });
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'group.create',

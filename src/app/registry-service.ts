@@ -93,15 +93,18 @@ export class RegistryService {
         if (!responsibles.includes(primary)) responsibles = [...responsibles, primary];
       }
     }
-    await this.deps.writer.upsert({
-      service: input.service,
-      url: input.url,
-      insecure: input.insecure ?? false,
-      restricted: input.restricted ?? false,
-      publications,
-      responsibles,
-      syncInterval: input.sync_interval ?? null,
-    });
+    await this.deps.writer.upsert(
+      {
+        service: input.service,
+        url: input.url,
+        insecure: input.insecure ?? false,
+        restricted: input.restricted ?? false,
+        publications,
+        responsibles,
+        syncInterval: input.sync_interval ?? null,
+      },
+      { conflict: `registry "${input.service}" already exists` },
+    );
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'registry.create',

@@ -5,7 +5,8 @@
  */
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
-import { BadRequest, Conflict, NotFound } from '../domain/errors.ts';
+import { BadRequest, ConfigInvalid, Conflict, NotFound } from '../domain/errors.ts';
+import { pastExpiryProblem } from '../domain/expiry.ts';
 import type { Robot, RobotPermission } from '../domain/model.ts';
 import { generateSecret, hashSecret } from '../identity/password.ts';
 import { globProblems } from '../policy/index.ts';
@@ -66,18 +67,23 @@ export class RobotService implements MachineAccounts {
     requireAdmin(caller);
     checkName('robot', input.name);
     checkRepositories(input.repositories);
+    const past = pastExpiryProblem(input.expiresAt);
+    if (past) throw new BadRequest(`expires ${past}`);
     await this.deps.authority.refresh();
     if (this.deps.authority.credential(input.name))
       throw new Conflict(`the name "${input.name}" is already taken`);
     const generated = input.secret === undefined ? generateSecret() : undefined;
-    await this.deps.writer.upsert({
-      name: input.name,
-      secretHash: hashSecret(input.secret ?? generated!),
-      repositories: input.repositories,
-      permission: input.permission,
-      expiresAt: input.expiresAt ?? null,
-      disabled: input.disabled ?? false,
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        secretHash: hashSecret(input.secret ?? generated!),
+        repositories: input.repositories,
+        permission: input.permission,
+        expiresAt: input.expiresAt ?? null,
+        disabled: input.disabled ?? false,
+      },
+      { conflict: `the name "${input.name}" is already taken` },
+    );
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'robot.create',
@@ -118,16 +124,26 @@ export class RobotService implements MachineAccounts {
 
   /**
    * A robot the configuration file declares. The secret is re-hashed only when it changed.
-   * Not audited; the caller announces the change.
+   * Not audited; the caller announces the change. A new robot must not have expired already
+   * (`where` names it in the problem: `robots[2]`).
    */
-  async declare(robot: {
-    readonly name: string;
-    readonly secret: string;
-    readonly repositories: readonly string[];
-    readonly permission: RobotPermission;
-    readonly expiresAt: number | null;
-    readonly disabled: boolean;
-  }): Promise<Upserted> {
+  async declare(
+    robot: {
+      readonly name: string;
+      readonly secret: string;
+      readonly repositories: readonly string[];
+      readonly permission: RobotPermission;
+      readonly expiresAt: number | null;
+      readonly disabled: boolean;
+    },
+    where = `robot "${robot.name}"`,
+  ): Promise<Upserted> {
+    const past = pastExpiryProblem(robot.expiresAt);
+    if (past && this.deps.authority.credential(robot.name)?.kind !== 'robot') {
+      await this.deps.authority.refresh();
+      if (this.deps.authority.credential(robot.name)?.kind !== 'robot')
+        throw new ConfigInvalid([`${where}.expires: ${past}`]);
+    }
     return this.deps.writer.upsert({
       name: robot.name,
       secretHash: await this.#accounts.declaredSecretHash(robot.name, robot.secret),

@@ -69,12 +69,15 @@ export class ServiceAccountService implements MachineAccounts {
     if (this.deps.authority.credential(input.name))
       throw new Conflict(`the name "${input.name}" is already taken`);
     const generated = input.secret === undefined ? generateSecret() : undefined;
-    await this.deps.writer.upsert({
-      name: input.name,
-      app: input.app ?? null,
-      secretHash: hashSecret(input.secret ?? generated!),
-      disabled: input.disabled ?? false,
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        app: input.app ?? null,
+        secretHash: hashSecret(input.secret ?? generated!),
+        disabled: input.disabled ?? false,
+      },
+      { conflict: `the name "${input.name}" is already taken` },
+    );
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, {
       action: 'service.create',

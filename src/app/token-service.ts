@@ -16,6 +16,12 @@ import type { IssuedToken } from '../token/token-minter.ts';
 import type { Authority } from './authority.ts';
 import type { Caller } from './caller.ts';
 
+/**
+ * The throttle's account for refresh tokens: a token that is not valid names nobody, so its
+ * failures count against the client address (the pair and the address budget).
+ */
+export const REFRESH_TOKEN_ACCOUNT = '(refresh token)';
+
 export interface TokenServiceDeps {
   readonly authority: Authority;
   readonly refreshTokens: RefreshTokenStore;
@@ -82,6 +88,7 @@ export class TokenService {
    */
   async redeem(token: string, registry: Registry, caller: Caller): Promise<Principal> {
     const { authority, refreshTokens } = this.deps;
+    authority.throttle.admit(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
     const record = await refreshTokens.find(token);
     const current = record ? authority.credential(record.principalName) : undefined;
     const principal =
@@ -93,6 +100,7 @@ export class TokenService {
       principal &&
       isEnabled(principal);
     if (!valid) {
+      authority.throttle.failed(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
       void this.deps.audit.record({
         action: 'login',
         actor: record?.principalName ?? 'unknown',
@@ -104,6 +112,7 @@ export class TokenService {
       });
       throw new InvalidGrant('authentication required');
     }
+    authority.throttle.succeeded(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
     void refreshTokens.touch(token).catch(() => {});
     return principal;
   }

@@ -112,15 +112,18 @@ export class UserService {
     await this.#current();
     if (this.#find(input.name)) throw new Conflict(`user "${input.name}" already exists`);
     const privileges = parsePrivileges(input.privileges ?? []);
-    await this.deps.writer.upsert({
-      name: input.name,
-      id: input.id,
-      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
-      groups: input.groups ?? [],
-      privileges,
-      admin: input.admin ?? false,
-      disabled: input.disabled ?? false,
-    });
+    await this.deps.writer.upsert(
+      {
+        name: input.name,
+        id: input.id,
+        passwordHash: input.password === undefined ? null : await hashPassword(input.password),
+        groups: input.groups ?? [],
+        privileges,
+        admin: input.admin ?? false,
+        disabled: input.disabled ?? false,
+      },
+      { conflict: `user "${input.name}" already exists` },
+    );
     await this.deps.changes.notify();
     const { password: _secret, ...details } = input;
     recordChange(this.deps.audit, caller, {
@@ -178,6 +181,17 @@ export class UserService {
       target: `user:${name}`,
       details: { self },
     });
+  }
+
+  /** Forgets the user's failed logins from every address, in every process (within one poll). */
+  async unlock(caller: Caller, name: string): Promise<void> {
+    requireAdmin(caller);
+    await this.#current();
+    this.#require(name);
+    await this.deps.writer.unlock(name);
+    this.deps.authority.throttle.unlock(name);
+    await this.deps.changes.notify();
+    recordChange(this.deps.audit, caller, { action: 'user.unlock', target: `user:${name}` });
   }
 
   async importHtpasswd(caller: Caller, input: HtpasswdImport): Promise<HtpasswdImportResult> {

@@ -53,15 +53,18 @@ export async function applyDeclared(
     await services.serviceAccounts.declare(service);
     changes++;
   }
-  for (const robot of c.robots ?? []) {
-    await services.robots.declare({
-      name: robot.name,
-      secret: robot.secret,
-      repositories: robot.repositories,
-      permission: robot.permission,
-      expiresAt: robot.expires ? (parseExpiry(robot.expires) ?? null) : null,
-      disabled: robot.disabled ?? false,
-    });
+  for (const [i, robot] of (c.robots ?? []).entries()) {
+    await services.robots.declare(
+      {
+        name: robot.name,
+        secret: robot.secret,
+        repositories: robot.repositories,
+        permission: robot.permission,
+        expiresAt: robot.expires ? (parseExpiry(robot.expires) ?? null) : null,
+        disabled: robot.disabled ?? false,
+      },
+      `robots[${i}]`,
+    );
     changes++;
   }
   for (const registry of c.registries ?? []) {

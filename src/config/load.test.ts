@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { defaultDataDir } from '../app/locations.cts';
 import type { ConfigInvalid } from '../domain/errors.ts';
+import { DEFAULT_LOGIN_THROTTLE } from '../identity/login-throttle.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
 
 const EXAMPLE = `
@@ -241,5 +242,38 @@ registries:
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('login_throttle', () => {
+  test('the defaults are the throttle module’s, and settings are taken in seconds', () => {
+    assert.deepEqual(parseConfig('', undefined, {}).loginThrottle, DEFAULT_LOGIN_THROTTLE);
+    const config = parseConfig(
+      'login_throttle: { free_failures: 2, base_delay: 3, max_delay: 60, address_failures: 7 }\n',
+      undefined,
+      {},
+    );
+    assert.deepEqual(config.loginThrottle, {
+      ...DEFAULT_LOGIN_THROTTLE,
+      freeFailures: 2,
+      baseDelayMs: 3_000,
+      maxDelayMs: 60_000,
+      addressFailures: 7,
+    });
+  });
+
+  test('a wrong setting is named with its key, with the others, in one round', () => {
+    assert.throws(
+      () =>
+        parseConfig('login_throttle: { free_failures: 0, global_window: soon, lockout: 5 }\n', undefined, {}),
+      (error: unknown) => {
+        const problems = (error as ConfigInvalid).problems.join('\n');
+        return (
+          /login_throttle\.free_failures/.test(problems) &&
+          /login_throttle\.global_window/.test(problems) &&
+          /login_throttle\.lockout/.test(problems)
+        );
+      },
+    );
   });
 });

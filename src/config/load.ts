@@ -14,8 +14,14 @@ import { ConfigInvalid } from '../domain/errors.ts';
 import { parseExpiry } from '../domain/expiry.ts';
 import { type AccessMode, PRIVILEGES } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
+import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
 import { validateRules } from '../policy/rule.ts';
-import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
+import {
+  LoginThrottleSchema,
+  type WrittenConfig,
+  WrittenConfigSchema,
+  type WrittenLoginThrottle,
+} from './schema.ts';
 import { prune, schemaProblems } from './schema-problems.ts';
 import { schemaKeys } from './schema-walk.ts';
 import { type ConfigWarning, configWarnings } from './warnings.ts';
@@ -34,6 +40,7 @@ export interface Config {
   readonly token: { readonly issuer: string; readonly lifetime: number };
   readonly mode: AccessMode;
   readonly logLevel: string;
+  readonly loginThrottle: LoginThrottleSettings;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
@@ -47,6 +54,7 @@ type Defaulted = WrittenConfig & {
   mode: AccessMode;
   token: { issuer: string; lifetime: number };
   log: { level: string };
+  login_throttle: Required<WrittenLoginThrottle>;
 };
 
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
@@ -146,9 +154,24 @@ function build(
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
     mode: declared.mode,
     logLevel: declared.log.level,
+    loginThrottle: loginThrottleSettings(declared.login_throttle),
     declared,
     warnings: configWarnings(declared, publicUrl, file),
   });
+}
+
+/** `login_throttle:` in milliseconds; the schema's defaults for what the file leaves out. */
+export function loginThrottleSettings(written: WrittenLoginThrottle = {}): LoginThrottleSettings {
+  const t = Value.Default(LoginThrottleSchema, Value.Clone(written)) as Required<WrittenLoginThrottle>;
+  return {
+    freeFailures: t.free_failures,
+    baseDelayMs: t.base_delay * 1000,
+    maxDelayMs: t.max_delay * 1000,
+    addressFailures: t.address_failures,
+    addressWindowMs: t.address_window * 1000,
+    globalFailures: t.global_failures,
+    globalWindowMs: t.global_window * 1000,
+  };
 }
 
 function parseListen(text: string, problems: string[]): ListenAddress {

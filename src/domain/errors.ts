@@ -141,7 +141,8 @@ export const ERROR_DESCRIPTORS: Readonly<Record<AuthorityErrorCode, ErrorDescrip
     value: 'TOOMANYREQUESTS',
     oauth: 'invalid_grant',
     exit: 8,
-    description: 'Too many failed attempts; wait and retry.',
+    description:
+      'Too many failed attempts; wait the seconds `Retry-After` gives and retry (docs/security.md).',
   },
   INTERNAL: {
     status: 500,

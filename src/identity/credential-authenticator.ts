@@ -4,15 +4,17 @@
  * - Successful checks are cached for a short time, keyed by a SHA-256 of name and secret under
  *   a random per-process prefix (never the secret itself), and only while the principal's credential
  *   version is unchanged: clients send the same Basic credentials several times per push.
- * - Failed attempts are throttled per account and per source address.
- * - Unknown accounts cost the same password check as known ones and get the same reply.
+ * - Attempts go through the LoginThrottle (per account and client address, per address, and a
+ *   global breaker) before any secret is checked; a cached success is not an attempt.
+ * - Every check costs the same work whatever the name (credential-check.ts) and unknown names
+ *   get the same reply as wrong secrets.
  */
 import crypto from 'node:crypto';
-import { TooManyRequests, Unauthorized } from '../domain/errors.ts';
+import { Unauthorized } from '../domain/errors.ts';
 import { isEnabled, type Principal } from '../domain/model.ts';
 import type { CredentialRecord } from '../store/access-store.ts';
-import { FailureThrottle } from './failure-throttle.ts';
-import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
+import { checkCredential, SECRET_HASHING, type SecretHashing } from './credential-check.ts';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './login-throttle.ts';
 
 export interface PrincipalDirectory {
   credential(name: string): CredentialRecord | undefined;
@@ -27,6 +29,10 @@ export interface AuthenticatorOptions {
   readonly now?: () => number;
   /** Called after a successful check of an outdated hash (bcrypt) so it can be upgraded. */
   readonly onRehash?: (name: string, password: string) => void;
+  /** The throttle of failed attempts (a default one when absent). */
+  readonly throttle?: LoginThrottle;
+  /** The hash functions (tests count their calls). */
+  readonly hashing?: SecretHashing;
 }
 
 interface CacheEntry {
@@ -38,7 +44,8 @@ interface CacheEntry {
 export class CredentialAuthenticator {
   readonly #cacheKey = crypto.randomBytes(32).toString('base64url');
   readonly #cache = new Map<string, CacheEntry>();
-  readonly #throttle: FailureThrottle;
+  readonly throttle: LoginThrottle;
+  readonly #hashing: SecretHashing;
   readonly #ttl: number;
   readonly #size: number;
   readonly #now: () => number;
@@ -50,7 +57,8 @@ export class CredentialAuthenticator {
     this.#ttl = options.cacheTtl ?? 60_000;
     this.#size = options.cacheSize ?? 10_000;
     this.#now = options.now ?? Date.now;
-    this.#throttle = new FailureThrottle({ now: this.#now });
+    this.throttle = options.throttle ?? new LoginThrottle(DEFAULT_LOGIN_THROTTLE, this.#now);
+    this.#hashing = options.hashing ?? SECRET_HASHING;
   }
 
   async authenticate(name: string, secret: string, sourceAddress = ''): Promise<Principal> {
@@ -77,32 +85,21 @@ export class CredentialAuthenticator {
       this.#cache.delete(key);
     }
 
-    if (this.#throttle.blocked(name, sourceAddress)) {
-      throw new TooManyRequests('too many failed login attempts; try again later');
-    }
-
+    this.throttle.admit(name, sourceAddress);
     const record = this.directory.credential(name);
-    let ok = false;
-    if (!record || record.hash === null) {
-      await verifyDummy(secret);
-    } else if (record.kind === 'user') {
-      const check = await verifyPassword(record.hash, secret);
-      ok = check.ok;
-      if (ok && check.needsRehash) this.options.onRehash?.(name, secret);
-    } else {
-      ok = verifySecret(record.hash, secret);
-    }
-    const principal = ok && record ? this.directory.principal(record) : undefined;
-    if (!principal || !isEnabled(principal, now)) {
-      this.#throttle.fail(name, sourceAddress);
+    const check = await checkCredential(record, secret, this.#hashing);
+    const principal = check.ok && record ? this.directory.principal(record) : undefined;
+    if (!record || !principal || !isEnabled(principal, now)) {
+      this.throttle.failed(name, sourceAddress);
       throw new Unauthorized('bad credentials');
     }
-    this.#throttle.succeed(name);
+    if (check.needsRehash) this.options.onRehash?.(name, secret);
+    this.throttle.succeeded(name, sourceAddress);
     if (this.#cache.size >= this.#size) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
-    this.#cache.set(key, { name, credentialVersion: record!.credentialVersion, expires: now + this.#ttl });
+    this.#cache.set(key, { name, credentialVersion: record.credentialVersion, expires: now + this.#ttl });
     return { principal, cached: false };
   }
 

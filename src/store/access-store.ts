@@ -14,6 +14,8 @@ export interface CredentialRecord {
   /** Password hash (users) or secret hash (services, robots); null = no password login. */
   readonly hash: string | null;
   readonly credentialVersion: number;
+  /** Users: when their throttled logins were last forgotten (epoch ms; 0 = never). */
+  readonly unlockedAt?: number;
 }
 
 export interface AccessSnapshot {
@@ -100,6 +102,7 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.password_hash,
         credentialVersion: r.credential_version,
+        unlockedAt: Number(r.unlocked_at),
       });
       return {
         id: r.id,

@@ -19,6 +19,8 @@ export interface UsersTable {
   credential_version: number;
   created_at: number;
   updated_at: number;
+  /** When `purser user unlock` last forgot the user's throttled logins (epoch ms, 0 = never). */
+  unlocked_at: Generated<number>;
 }
 
 export interface UserGroupsTable {

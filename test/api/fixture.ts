@@ -5,6 +5,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
+import type { LoginThrottleSettings } from '../../src/identity/login-throttle.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { type ModelWriters, modelWriters } from '../../src/store/writers/model-writers.ts';
@@ -37,6 +38,7 @@ export interface FixtureOptions {
   readonly mode?: AccessMode;
   readonly databaseUrl?: string;
   readonly publicUrl?: string;
+  readonly loginThrottle?: LoginThrottleSettings;
 }
 
 export function basic(user: string, password: string): string {
@@ -52,6 +54,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     mode: options.mode ?? 'private',
     issuer: 'purser',
     lifetime: 300,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });
   const writers = modelWriters(runtime.db);
   await writers.users.upsert({

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
+import { LOCAL_ADMINISTRATOR } from '../../src/app/caller.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { hashPassword } from '../../src/identity/password.ts';
@@ -24,7 +25,7 @@ users:
   - { name: root, password: root-pw, admin: true }
   - { name: dave, password: dave-pw, groups: [dev], privileges: [puller] }
 robots:
-  - { name: ci+old, secret: old-secret, repositories: ["team/*"], permission: admin, expires: 2020-01-01 }
+  - { name: ci+old, secret: old-secret, repositories: ["team/*"], permission: admin, expires: 2099-01-01 }
 registries:
   - { service: registry.test, url: "http://127.0.0.1:5999", publications: [dev], responsibles: [ops] }
 `;
@@ -145,6 +146,10 @@ describe('/token', () => {
   });
 
   test('an expired robot cannot log in', async () => {
+    // A new robot cannot be created expired; an existing one expires when its date passes.
+    await server.runtime.services.robots.update({ principal: LOCAL_ADMINISTRATOR }, 'ci+old', {
+      expiresAt: Date.parse('2020-01-01T23:59:59Z'),
+    });
     const response = await get('service=registry.test&scope=repository:team/app:pull', {
       authorization: basic('ci+old', 'old-secret'),
     });

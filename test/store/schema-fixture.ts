@@ -41,6 +41,8 @@ const SAMPLE_ROWS: readonly string[][] = [
     `insert into repositories (id, registry_id, name, created_at, updated_at) values (1, 1, 'team/web', ${T}, ${T})`,
     `insert into repository_tags (repository_id, tag, digest, updated_at) values (1, 'v1', 'sha256:${'a'.repeat(64)}', ${T})`,
   ],
+  // 006-login-unlock (the fourth migration on its branch): a user once unlocked.
+  [`update users set unlocked_at = ${T} where name = 'alice'`],
 ];
 
 /** Creates `file` as schema version `version` (its first `version` migrations) with sample rows. */

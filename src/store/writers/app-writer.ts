@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { checkName } from '../../domain/entity-names.ts';
 import { Conflict, NotFound } from '../../domain/errors.ts';
 import type { Database } from '../schema.ts';
-import { changeModel, type Upserted } from './model-change.ts';
+import { type ChangeOptions, changeModel, type Upserted } from './model-change.ts';
 import { newId } from './numbered-ids.ts';
 import { setAppGroups } from './role-groups.ts';
 
@@ -17,30 +17,34 @@ export interface AppPatch {
 export class AppWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(patch: AppPatch): Promise<Upserted> {
+  async upsert(patch: AppPatch, options?: ChangeOptions): Promise<Upserted> {
     checkName('app', patch.name);
-    return changeModel(this.db, async (trx) => {
-      const existing = await trx
-        .selectFrom('apps')
-        .select('id')
-        .where('name', '=', patch.name)
-        .executeTakeFirst();
-      let appId: number;
-      if (!existing) {
-        appId = await newId(trx, 'apps', patch.id);
-        await trx
-          .insertInto('apps')
-          .values({ id: appId, name: patch.name, created_at: Date.now() })
-          .execute();
-      } else {
-        if (patch.id !== undefined && patch.id !== existing.id)
-          throw new Conflict(`app "${patch.name}" already has id ${existing.id}`);
-        appId = existing.id;
-      }
-      await setAppGroups(trx, appId, 'publication', patch.publications);
-      await setAppGroups(trx, appId, 'responsible', patch.responsibles);
-      return existing ? 'updated' : 'created';
-    });
+    return changeModel(
+      this.db,
+      async (trx) => {
+        const existing = await trx
+          .selectFrom('apps')
+          .select('id')
+          .where('name', '=', patch.name)
+          .executeTakeFirst();
+        let appId: number;
+        if (!existing) {
+          appId = await newId(trx, 'apps', patch.id);
+          await trx
+            .insertInto('apps')
+            .values({ id: appId, name: patch.name, created_at: Date.now() })
+            .execute();
+        } else {
+          if (patch.id !== undefined && patch.id !== existing.id)
+            throw new Conflict(`app "${patch.name}" already has id ${existing.id}`);
+          appId = existing.id;
+        }
+        await setAppGroups(trx, appId, 'publication', patch.publications);
+        await setAppGroups(trx, appId, 'responsible', patch.responsibles);
+        return existing ? 'updated' : 'created';
+      },
+      options,
+    );
   }
 
   /** Its services keep working, without an app. */

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { checkName } from '../../domain/entity-names.ts';
 import { BadRequest, NotFound } from '../../domain/errors.ts';
 import type { Database } from '../schema.ts';
-import { changeModel, type Upserted } from './model-change.ts';
+import { type ChangeOptions, changeModel, type Upserted } from './model-change.ts';
 import { setRegistryGroups } from './role-groups.ts';
 
 export interface RegistryPatch {
@@ -21,49 +21,53 @@ export interface RegistryPatch {
 export class RegistryWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(patch: RegistryPatch): Promise<Upserted> {
+  async upsert(patch: RegistryPatch, options?: ChangeOptions): Promise<Upserted> {
     checkName('registry', patch.service);
-    return changeModel(this.db, async (trx) => {
-      const now = Date.now();
-      let registry = await trx
-        .selectFrom('registries')
-        .select('id')
-        .where('service', '=', patch.service)
-        .executeTakeFirst();
-      const created = !registry;
-      if (!registry) {
-        if (!patch.url) throw new BadRequest(`registry "${patch.service}" needs a url`);
-        registry = await trx
-          .insertInto('registries')
-          .values({
-            service: patch.service,
-            url: patch.url,
-            insecure: patch.insecure ? 1 : 0,
-            restricted: patch.restricted ? 1 : 0,
-            notify_secret_hash: null,
-            sync_interval: patch.syncInterval ?? null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-      } else {
-        await trx
-          .updateTable('registries')
-          .set({
-            updated_at: now,
-            ...(patch.url !== undefined ? { url: patch.url } : {}),
-            ...(patch.insecure !== undefined ? { insecure: patch.insecure ? 1 : 0 } : {}),
-            ...(patch.restricted !== undefined ? { restricted: patch.restricted ? 1 : 0 } : {}),
-            ...(patch.syncInterval !== undefined ? { sync_interval: patch.syncInterval } : {}),
-          })
-          .where('id', '=', registry.id)
-          .execute();
-      }
-      await setRegistryGroups(trx, registry.id, 'publication', patch.publications);
-      await setRegistryGroups(trx, registry.id, 'responsible', patch.responsibles);
-      return created ? 'created' : 'updated';
-    });
+    return changeModel(
+      this.db,
+      async (trx) => {
+        const now = Date.now();
+        let registry = await trx
+          .selectFrom('registries')
+          .select('id')
+          .where('service', '=', patch.service)
+          .executeTakeFirst();
+        const created = !registry;
+        if (!registry) {
+          if (!patch.url) throw new BadRequest(`registry "${patch.service}" needs a url`);
+          registry = await trx
+            .insertInto('registries')
+            .values({
+              service: patch.service,
+              url: patch.url,
+              insecure: patch.insecure ? 1 : 0,
+              restricted: patch.restricted ? 1 : 0,
+              notify_secret_hash: null,
+              sync_interval: patch.syncInterval ?? null,
+              created_at: now,
+              updated_at: now,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+        } else {
+          await trx
+            .updateTable('registries')
+            .set({
+              updated_at: now,
+              ...(patch.url !== undefined ? { url: patch.url } : {}),
+              ...(patch.insecure !== undefined ? { insecure: patch.insecure ? 1 : 0 } : {}),
+              ...(patch.restricted !== undefined ? { restricted: patch.restricted ? 1 : 0 } : {}),
+              ...(patch.syncInterval !== undefined ? { sync_interval: patch.syncInterval } : {}),
+            })
+            .where('id', '=', registry.id)
+            .execute();
+        }
+        await setRegistryGroups(trx, registry.id, 'publication', patch.publications);
+        await setRegistryGroups(trx, registry.id, 'responsible', patch.responsibles);
+        return created ? 'created' : 'updated';
+      },
+      options,
+    );
   }
 
   delete(service: string): Promise<void> {

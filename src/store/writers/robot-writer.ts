@@ -9,7 +9,7 @@ import type { RobotPermission } from '../../domain/model.ts';
 import type { Database } from '../schema.ts';
 import { type CredentialPatch, credentialUpdate } from './credential-columns.ts';
 import { refuseNameTaken } from './login-names.ts';
-import { changeModel, type Upserted } from './model-change.ts';
+import { type ChangeOptions, changeModel, type Upserted } from './model-change.ts';
 import { revokeRefreshTokens } from './refresh-tokens.ts';
 
 export interface RobotPatch extends CredentialPatch {
@@ -23,51 +23,55 @@ export interface RobotPatch extends CredentialPatch {
 export class RobotWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(patch: RobotPatch): Promise<Upserted> {
+  async upsert(patch: RobotPatch, options?: ChangeOptions): Promise<Upserted> {
     checkName('robot', patch.name);
-    return changeModel(this.db, async (trx) => {
-      await refuseNameTaken(trx, patch.name, 'robots');
-      const now = Date.now();
-      const existing = await trx
-        .selectFrom('robots')
-        .select(['id', 'secret_hash'])
-        .where('name', '=', patch.name)
-        .executeTakeFirst();
-      if (!existing) {
-        if (!patch.secretHash || !patch.repositories || !patch.permission) {
-          throw new BadRequest(`robot "${patch.name}" needs a secret, repositories and a permission`);
+    return changeModel(
+      this.db,
+      async (trx) => {
+        await refuseNameTaken(trx, patch.name, 'robots');
+        const now = Date.now();
+        const existing = await trx
+          .selectFrom('robots')
+          .select(['id', 'secret_hash'])
+          .where('name', '=', patch.name)
+          .executeTakeFirst();
+        if (!existing) {
+          if (!patch.secretHash || !patch.repositories || !patch.permission) {
+            throw new BadRequest(`robot "${patch.name}" needs a secret, repositories and a permission`);
+          }
+          await trx
+            .insertInto('robots')
+            .values({
+              name: patch.name,
+              secret_hash: patch.secretHash,
+              repositories: JSON.stringify(patch.repositories),
+              permission: patch.permission,
+              expires_at: patch.expiresAt ?? null,
+              disabled: patch.disabled ? 1 : 0,
+              credential_version: 1,
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          return 'created';
         }
+        const credential = credentialUpdate(existing.secret_hash, patch);
         await trx
-          .insertInto('robots')
-          .values({
-            name: patch.name,
-            secret_hash: patch.secretHash,
-            repositories: JSON.stringify(patch.repositories),
-            permission: patch.permission,
-            expires_at: patch.expiresAt ?? null,
-            disabled: patch.disabled ? 1 : 0,
-            credential_version: 1,
-            created_at: now,
+          .updateTable('robots')
+          .set({
             updated_at: now,
+            ...(patch.repositories !== undefined ? { repositories: JSON.stringify(patch.repositories) } : {}),
+            ...(patch.permission !== undefined ? { permission: patch.permission } : {}),
+            ...(patch.expiresAt !== undefined ? { expires_at: patch.expiresAt } : {}),
+            ...credential.columns,
           })
+          .where('id', '=', existing.id)
           .execute();
-        return 'created';
-      }
-      const credential = credentialUpdate(existing.secret_hash, patch);
-      await trx
-        .updateTable('robots')
-        .set({
-          updated_at: now,
-          ...(patch.repositories !== undefined ? { repositories: JSON.stringify(patch.repositories) } : {}),
-          ...(patch.permission !== undefined ? { permission: patch.permission } : {}),
-          ...(patch.expiresAt !== undefined ? { expires_at: patch.expiresAt } : {}),
-          ...credential.columns,
-        })
-        .where('id', '=', existing.id)
-        .execute();
-      if (credential.endsSessions) await revokeRefreshTokens(trx, 'robot', patch.name);
-      return 'updated';
-    });
+        if (credential.endsSessions) await revokeRefreshTokens(trx, 'robot', patch.name);
+        return 'updated';
+      },
+      options,
+    );
   }
 
   /** Its refresh tokens die with it. */

@@ -5,7 +5,7 @@ import { BadRequest, NotFound } from '../../domain/errors.ts';
 import type { Database } from '../schema.ts';
 import { type CredentialPatch, credentialUpdate } from './credential-columns.ts';
 import { refuseNameTaken } from './login-names.ts';
-import { changeModel, type ModelTransaction, type Upserted } from './model-change.ts';
+import { type ChangeOptions, changeModel, type ModelTransaction, type Upserted } from './model-change.ts';
 import { revokeRefreshTokens } from './refresh-tokens.ts';
 
 export interface ServicePatch extends CredentialPatch {
@@ -17,42 +17,46 @@ export interface ServicePatch extends CredentialPatch {
 export class ServiceWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(patch: ServicePatch): Promise<Upserted> {
+  async upsert(patch: ServicePatch, options?: ChangeOptions): Promise<Upserted> {
     checkName('service', patch.name);
-    return changeModel(this.db, async (trx) => {
-      await refuseNameTaken(trx, patch.name, 'services');
-      const now = Date.now();
-      const appId = await appIdOf(trx, patch.app);
-      const existing = await trx
-        .selectFrom('services')
-        .select(['id', 'secret_hash'])
-        .where('name', '=', patch.name)
-        .executeTakeFirst();
-      if (!existing) {
-        if (!patch.secretHash) throw new BadRequest(`service "${patch.name}" needs a secret`);
+    return changeModel(
+      this.db,
+      async (trx) => {
+        await refuseNameTaken(trx, patch.name, 'services');
+        const now = Date.now();
+        const appId = await appIdOf(trx, patch.app);
+        const existing = await trx
+          .selectFrom('services')
+          .select(['id', 'secret_hash'])
+          .where('name', '=', patch.name)
+          .executeTakeFirst();
+        if (!existing) {
+          if (!patch.secretHash) throw new BadRequest(`service "${patch.name}" needs a secret`);
+          await trx
+            .insertInto('services')
+            .values({
+              name: patch.name,
+              app_id: appId ?? null,
+              secret_hash: patch.secretHash,
+              disabled: patch.disabled ? 1 : 0,
+              credential_version: 1,
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          return 'created';
+        }
+        const credential = credentialUpdate(existing.secret_hash, patch);
         await trx
-          .insertInto('services')
-          .values({
-            name: patch.name,
-            app_id: appId ?? null,
-            secret_hash: patch.secretHash,
-            disabled: patch.disabled ? 1 : 0,
-            credential_version: 1,
-            created_at: now,
-            updated_at: now,
-          })
+          .updateTable('services')
+          .set({ updated_at: now, ...(appId !== undefined ? { app_id: appId } : {}), ...credential.columns })
+          .where('id', '=', existing.id)
           .execute();
-        return 'created';
-      }
-      const credential = credentialUpdate(existing.secret_hash, patch);
-      await trx
-        .updateTable('services')
-        .set({ updated_at: now, ...(appId !== undefined ? { app_id: appId } : {}), ...credential.columns })
-        .where('id', '=', existing.id)
-        .execute();
-      if (credential.endsSessions) await revokeRefreshTokens(trx, 'service', patch.name);
-      return 'updated';
-    });
+        if (credential.endsSessions) await revokeRefreshTokens(trx, 'service', patch.name);
+        return 'updated';
+      },
+      options,
+    );
   }
 
   /** Its refresh tokens die with it. */

@@ -10,7 +10,7 @@ import type { Privilege } from '../../domain/model.ts';
 import type { Database } from '../schema.ts';
 import { ensureGroups } from './group-names.ts';
 import { refuseNameTaken } from './login-names.ts';
-import { changeModel, type ModelTransaction, type Upserted } from './model-change.ts';
+import { type ChangeOptions, changeModel, type ModelTransaction, type Upserted } from './model-change.ts';
 import { newId } from './numbered-ids.ts';
 import { revokeRefreshTokens } from './refresh-tokens.ts';
 
@@ -28,9 +28,10 @@ export interface UserPatch {
 export class UserWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async upsert(patch: UserPatch): Promise<Upserted> {
+  /** With `options.conflict`, a create: Conflict when the user exists. */
+  async upsert(patch: UserPatch, options?: ChangeOptions): Promise<Upserted> {
     checkName('user', patch.name);
-    return changeModel(this.db, (trx) => upsertUser(trx, patch));
+    return changeModel(this.db, (trx) => upsertUser(trx, patch), options);
   }
 
   delete(name: string): Promise<void> {
@@ -38,6 +39,18 @@ export class UserWriter {
       const result = await trx.deleteFrom('users').where('name', '=', name).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw new NotFound(`no user named "${name}"`);
       await revokeRefreshTokens(trx, 'user', name);
+    });
+  }
+
+  /** Marks the user's throttled logins as forgotten (every process's authority applies it). */
+  unlock(name: string): Promise<void> {
+    return changeModel(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set({ unlocked_at: Date.now() })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new NotFound(`no user named "${name}"`);
     });
   }
 

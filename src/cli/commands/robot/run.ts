@@ -1,5 +1,6 @@
 /** `purser robot …` implementations. Secrets go to stdout alone; messages to stderr. */
 import { BadRequest } from '../../../domain/errors.ts';
+import { parseExpiry, pastExpiryProblem } from '../../../domain/expiry.ts';
 import { callApi } from '../../api-client.ts';
 import { robotName } from '../../field-rules.ts';
 import type { GlobalOptions } from '../../options.ts';
@@ -21,6 +22,9 @@ export async function add(name: string, options: AddOptions): Promise<CommandRes
   if (!PERMISSIONS.includes(permission))
     throw new BadRequest(`--permission must be read, write or admin, got "${permission}"`);
   if (options.repository.length === 0) throw new BadRequest('give at least one --repository NAME_OR_GLOB');
+  const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires);
+  const past = pastExpiryProblem(expiresAt);
+  if (past) throw new BadRequest(`--expires "${options.expires}": ${past}`);
   const secret = options.secretStdin ? await readSecretStdin() : undefined;
   const created = await callApi<RobotView>(options, {
     method: 'POST',

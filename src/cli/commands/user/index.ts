@@ -21,6 +21,7 @@ Examples:
   purser user list --json
   purser user passwd alice            # prompts when run in a terminal
   purser user disable alice
+  purser user unlock alice            # after too many failed logins
   purser user import-htpasswd /etc/docker/registry/htpasswd --group dev --privilege puller
   purser --server https://purser.example.com user show alice`,
     );
@@ -118,6 +119,25 @@ Examples:
     .description('let a disabled user log in again')
     .action(async (name: string, _o: unknown, command: Command) =>
       present(command, async () => (await run()).setDisabled(name, false, optionsOf<GlobalOptions>(command))),
+    );
+
+  user
+    .command('unlock <name>')
+    .description("forget a user's failed logins, so every address may try again at once")
+    .addHelpText(
+      'after',
+      `
+Failed logins make one account wait only at the address that failed (growing delays), and
+an address that fails too often waits whatever the account (see login_throttle in
+docs/config.md). This forgets the user's waits and counts at every address, on every server
+on the same database within a few seconds. It does not reset an address's budget.
+
+Example:
+  purser user unlock alice
+  purser --server https://purser.example.com user unlock alice`,
+    )
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).unlock(name, optionsOf<GlobalOptions>(command))),
     );
 
   user

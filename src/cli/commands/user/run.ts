@@ -169,6 +169,11 @@ export async function setDisabled(
   return { blocks: [note(`${disabled ? 'disabled' : 'enabled'} user ${name}`)] };
 }
 
+export async function unlock(name: string, options: GlobalOptions): Promise<CommandResult> {
+  await callApi(options, { method: 'POST', path: `${path(name)}/unlock`, fields: { 'params.name': NAME } });
+  return { blocks: [note(`unlocked user ${name}: failed logins from every address are forgotten`)] };
+}
+
 export async function importHtpasswd(
   file: string,
   options: ImportOptions,

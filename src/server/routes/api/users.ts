@@ -123,6 +123,24 @@ export async function userRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   );
 
+  app.post<{ Params: { name: string } }>(
+    `${API_PREFIX}/users/:name/unlock`,
+    {
+      schema: {
+        summary: "Forget a user's failed logins (administrators)",
+        description:
+          'Every (user, client address) pair that is waiting or counting failures starts again, on every replica within one poll of the model version.',
+        tags,
+        params: NameParams,
+        'x-status': 204,
+      },
+    },
+    async (request, reply) => {
+      await users.unlock(callerOf(request), request.params.name);
+      return reply.code(204).send();
+    },
+  );
+
   app.post<{ Body: { content: string; update?: boolean; groups?: string[]; privileges?: string[] } }>(
     `${API_PREFIX}/users/import-htpasswd`,
     {
