@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   readonly issuer: string;
   /** Token lifetime, seconds. */
   readonly lifetime: number;
+  /** Reuse a recently signed identical token (`token.reuse`); off unless told. */
+  readonly reuseTokens?: boolean;
   readonly logger?: Logger;
 }
 
@@ -79,6 +81,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: options.mode,
       issuer: options.issuer,
       lifetime: options.lifetime,
+      reuseTokens: options.reuseTokens ?? false,
       changes,
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });

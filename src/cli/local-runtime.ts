@@ -23,6 +23,7 @@ export async function openLocalRuntime(
     mode: config.mode,
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
+    reuseTokens: config.token.reuse,
   });
   return { runtime, config };
 }

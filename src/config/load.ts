@@ -31,7 +31,7 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly publicUrl: string;
-  readonly token: { readonly issuer: string; readonly lifetime: number };
+  readonly token: { readonly issuer: string; readonly lifetime: number; readonly reuse: boolean };
   readonly mode: AccessMode;
   readonly logLevel: string;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
@@ -45,7 +45,7 @@ type Defaulted = WrittenConfig & {
   listen: string;
   data: string;
   mode: AccessMode;
-  token: { issuer: string; lifetime: number };
+  token: { issuer: string; lifetime: number; reuse: boolean };
   log: { level: string };
 };
 
@@ -143,7 +143,7 @@ function build(
     dataDir,
     databaseUrl: declared.database,
     publicUrl,
-    token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
+    token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime, reuse: declared.token.reuse },
     mode: declared.mode,
     logLevel: declared.log.level,
     declared,
