@@ -21,10 +21,12 @@ import { search } from './scenarios/search.ts';
 import { skopeoInspect } from './scenarios/skopeo-inspect.ts';
 import { tokensBasic } from './scenarios/tokens-basic.ts';
 import { tokensRefresh } from './scenarios/tokens-refresh.ts';
+import { tokensRepeat } from './scenarios/tokens-repeat.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   tokensRefresh,
   tokensBasic,
+  tokensRepeat,
   passwordGrant,
   policy,
   search,
