@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXPECTED = [
   'tokens-refresh',
   'tokens-basic',
+  'tokens-repeat',
   'password-grant',
   'policy',
   'search',
