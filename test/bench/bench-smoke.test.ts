@@ -17,6 +17,7 @@ const EXPECTED = [
   'tokens-refresh',
   'tokens-basic',
   'tokens-repeat',
+  'tokens-postgres',
   'password-grant',
   'policy',
   'search',
