@@ -198,12 +198,22 @@ export async function tagsOf(
 /** Rows read per query when loading the index: bounds the transient memory of a big load. */
 const LOAD_PAGE = 5_000;
 
-/**
- * Every repository with its tag count (for the in-memory search index), read in pages by id so
- * that only one page of raw rows exists at a time. Callers sort as they need.
- */
+/** Every repository with its tag count, as an array (small catalogs, tests). */
 export async function loadRepositories(db: Db, registryId?: number): Promise<RepositoryRow[]> {
   const result: RepositoryRow[] = [];
+  await scanRepositories(db, (row) => result.push(row), registryId);
+  return result;
+}
+
+/**
+ * Every repository with its tag count (for the in-memory search index), read in pages by id so
+ * that only one page of raw rows exists at a time, each row handed to `visit` in id order.
+ */
+export async function scanRepositories(
+  db: Db,
+  visit: (row: RepositoryRow) => void,
+  registryId?: number,
+): Promise<void> {
   let after = 0;
   for (;;) {
     let query = db
@@ -230,7 +240,7 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
     if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
     const rows = await query.execute();
     for (const r of rows) {
-      result.push({
+      visit({
         id: Number(r.id),
         registryId: Number(r.registry_id),
         name: r.name,
@@ -243,7 +253,7 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
         tagCount: Number(r.n ?? 0),
       });
     }
-    if (rows.length < LOAD_PAGE) return result;
+    if (rows.length < LOAD_PAGE) return;
     after = Number(rows[rows.length - 1]!.id);
   }
 }
