@@ -206,15 +206,16 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
 }
 
 /**
- * Every repository with its tag count (for the in-memory search index), read in pages by id so
- * that only one page of raw rows exists at a time, each row handed to `visit` in id order.
+ * Every repository with its tag count (for the in-memory search index), read in pages so that
+ * only one page of raw rows exists at a time, each row handed to `visit` in (registry, name)
+ * order of the store's collation — the unique (registry_id, name) index gives it without a sort.
  */
 export async function scanRepositories(
   db: Db,
   visit: (row: RepositoryRow) => void,
   registryId?: number,
 ): Promise<void> {
-  let after = 0;
+  let after: { registryId: number; name: string } | undefined;
   for (;;) {
     let query = db
       .selectFrom('repositories as r')
@@ -234,9 +235,18 @@ export async function scanRepositories(
           .whereRef('t.repository_id', '=', 'r.id')
           .as('n'),
       ])
-      .where('r.id', '>', after)
-      .orderBy('r.id')
+      .orderBy('r.registry_id')
+      .orderBy('r.name')
       .limit(LOAD_PAGE);
+    if (after) {
+      const { registryId: lastRegistry, name: lastName } = after;
+      query = query.where((eb) =>
+        eb.or([
+          eb('r.registry_id', '>', lastRegistry),
+          eb.and([eb('r.registry_id', '=', lastRegistry), eb('r.name', '>', lastName)]),
+        ]),
+      );
+    }
     if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
     const rows = await query.execute();
     for (const r of rows) {
@@ -254,7 +264,8 @@ export async function scanRepositories(
       });
     }
     if (rows.length < LOAD_PAGE) return;
-    after = Number(rows[rows.length - 1]!.id);
+    const last = rows[rows.length - 1]!;
+    after = { registryId: Number(last.registry_id), name: last.name };
   }
 }
 

@@ -71,6 +71,11 @@ export class SearchIndex {
     this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
   }
 
+  /** Loads the index (or catches up with the store) now; searches meanwhile wait for it. */
+  async load(): Promise<void> {
+    await this.#fresh();
+  }
+
   /** Marks the index stale (this process just wrote to the catalog). */
   invalidate(): void {
     this.#dirty = true;
