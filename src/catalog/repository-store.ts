@@ -207,21 +207,29 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
 
 /**
  * Every repository with its tag count (for the in-memory search index), read in pages so that
- * only one page of raw rows exists at a time, each row handed to `visit` in (registry, name)
- * order of the store's collation — the unique (registry_id, name) index gives it without a sort.
+ * only one page of raw rows exists at a time, each row handed to `visit` registry by registry in
+ * name order of the store's collation: each page is a range of the unique (registry_id, name)
+ * index (`registry_id = ? AND name > ?`), so a page costs its own rows, never a scan.
  */
 export async function scanRepositories(
   db: Db,
   visit: (row: RepositoryRow) => void,
   registryId?: number,
 ): Promise<void> {
-  let after: { registryId: number; name: string } | undefined;
+  const registries =
+    registryId !== undefined
+      ? [registryId]
+      : (await db.selectFrom('registries').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+  for (const id of registries) await scanRegistry(db, id, visit);
+}
+
+async function scanRegistry(db: Db, registryId: number, visit: (row: RepositoryRow) => void): Promise<void> {
+  let after: string | undefined;
   for (;;) {
     let query = db
       .selectFrom('repositories as r')
       .select((eb) => [
         'r.id',
-        'r.registry_id',
         'r.name',
         'r.description',
         'r.star_count',
@@ -235,24 +243,15 @@ export async function scanRepositories(
           .whereRef('t.repository_id', '=', 'r.id')
           .as('n'),
       ])
-      .orderBy('r.registry_id')
+      .where('r.registry_id', '=', registryId)
       .orderBy('r.name')
       .limit(LOAD_PAGE);
-    if (after) {
-      const { registryId: lastRegistry, name: lastName } = after;
-      query = query.where((eb) =>
-        eb.or([
-          eb('r.registry_id', '>', lastRegistry),
-          eb.and([eb('r.registry_id', '=', lastRegistry), eb('r.name', '>', lastName)]),
-        ]),
-      );
-    }
-    if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
+    if (after !== undefined) query = query.where('r.name', '>', after);
     const rows = await query.execute();
     for (const r of rows) {
       visit({
         id: Number(r.id),
-        registryId: Number(r.registry_id),
+        registryId,
         name: r.name,
         description: r.description,
         starCount: Number(r.star_count),
@@ -264,8 +263,7 @@ export async function scanRepositories(
       });
     }
     if (rows.length < LOAD_PAGE) return;
-    const last = rows[rows.length - 1]!;
-    after = { registryId: Number(last.registry_id), name: last.name };
+    after = rows[rows.length - 1]!.name;
   }
 }
 
