@@ -20,11 +20,15 @@ import { policy } from './scenarios/policy.ts';
 import { search } from './scenarios/search.ts';
 import { skopeoInspect } from './scenarios/skopeo-inspect.ts';
 import { tokensBasic } from './scenarios/tokens-basic.ts';
+import { tokensPostgres } from './scenarios/tokens-postgres.ts';
 import { tokensRefresh } from './scenarios/tokens-refresh.ts';
+import { tokensRepeat } from './scenarios/tokens-repeat.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   tokensRefresh,
   tokensBasic,
+  tokensRepeat,
+  tokensPostgres,
   passwordGrant,
   policy,
   search,

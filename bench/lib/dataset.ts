@@ -29,6 +29,11 @@ export interface DatasetSpec extends OrgSize {
   readonly repositories: number;
   /** Registry URL stored for `registry.bench` (discovery/skopeo point it at a real registry). */
   readonly registryUrl?: string;
+  /**
+   * A PostgreSQL database (empty) to hold the dataset instead of SQLite; its servers use it as
+   * their `database:`. Only one server at a time may use it: copies share the database.
+   */
+  readonly databaseUrl?: string;
 }
 
 const built = new Map<string, Promise<string>>();
@@ -62,7 +67,7 @@ export async function datasetCopy(spec: DatasetSpec, log: (line: string) => void
 async function buildDataset(spec: DatasetSpec, log: (line: string) => void): Promise<string> {
   const started = Date.now();
   const dir = benchTemp('dataset');
-  const handle = await openDatabase({ dataDir: dir });
+  const handle = await openDatabase({ dataDir: dir, url: spec.databaseUrl });
   try {
     const db = handle.db;
     const now = Date.now();
@@ -208,6 +213,7 @@ export async function startBenchServer(
       public_url: `http://127.0.0.1:${port}`,
       token: { issuer: 'purser-bench', lifetime: 300 },
       log: { level: 'warn' },
+      ...(spec.databaseUrl ? { database: spec.databaseUrl } : {}),
     }),
   );
   // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).

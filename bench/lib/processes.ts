@@ -131,6 +131,10 @@ export function runJsonChild<T>(script: string, input: unknown, options: JsonChi
 export interface ServerChild {
   readonly url: string;
   readonly pid: number;
+  /** Milliseconds from the spawn to the ready line. */
+  readonly startupMs: number;
+  /** When the ready line came (Date.now()). */
+  readonly readyAt: number;
   /** Output so far (for error messages). */
   logs(): string;
   stop(): Promise<void>;
@@ -171,6 +175,7 @@ export function startServerChild(
     }),
   );
   let output = '';
+  const spawned = Date.now();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -184,6 +189,8 @@ export function startServerChild(
         resolve({
           url: match[1]!,
           pid: child.pid!,
+          startupMs: Date.now() - spawned,
+          readyAt: Date.now(),
           logs: () => output,
           stop: () => stopChild(child),
         });

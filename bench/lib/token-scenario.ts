@@ -15,11 +15,32 @@ import type { RunOptions, ScenarioOutcome } from './types.ts';
 export const TOKEN_TARGET = '>= 0.6 x composite limit; p99 <= 20 ms';
 /** u1 is in g1, and g1 is published on the registry: a real (allowing) policy decision. */
 export const SCOPE = 'repository:groups/g1/app:pull,push';
+/**
+ * The same decision, for a different repository on every request (`{n}` is the load generator's
+ * counter): no two requests share a grant, so token reuse cannot help and every token is signed.
+ */
+export const DISTINCT_SCOPE = 'repository:groups/g1/app-{n}:pull,push';
+
+/** What a scenario is compared with: the composite limit (default), or the bare signing route. */
+export interface TokenComparison {
+  readonly baseline: 'composite' | 'signing-route';
+  readonly minRatio: number;
+  readonly maxP99Ms: number;
+  readonly target: string;
+}
+
+const COMPOSITE: TokenComparison = {
+  baseline: 'composite',
+  minRatio: 0.6,
+  maxP99Ms: 20,
+  target: TOKEN_TARGET,
+};
 
 export async function runTokenScenario(
   options: RunOptions,
   prepare: (url: string) => Promise<Omit<LoadSpec, 'url' | 'connections' | 'durationSeconds'>>,
   label: string,
+  comparison: TokenComparison = COMPOSITE,
 ): Promise<ScenarioOutcome> {
   const plan = httpPlan(options.quick);
   const bare = await startBareFastify();
@@ -75,9 +96,12 @@ export async function runTokenScenario(
   const fastify = median(fastifyRuns.map((r) => r.perSecond2xx));
   const signs = median(signRuns);
   const limit = composite(fastify, signs);
-  const ratio = measured / limit;
   const signRoute = median(signRouteRuns.map((r) => r.perSecond2xx));
-  const met = ratio >= 0.6 && p99 <= 20 && failures === 0;
+  const bySigningRoute = comparison.baseline === 'signing-route';
+  const baseline = bySigningRoute ? signRoute : limit;
+  const ratio = measured / baseline;
+  const { minRatio, maxP99Ms } = comparison;
+  const met = ratio >= minRatio && p99 <= maxP99Ms && failures === 0;
   const notes = [
     `${label}, ${plan.connections} connections, median of ${plan.runs} x ${plan.durationSeconds} s; ${placement()}`,
     `composite of bare Fastify ${Math.round(fastify)} req/s and ES256 ${Math.round(signs)} signs/s`,
@@ -86,17 +110,19 @@ export async function runTokenScenario(
     failures > 0 ? `${failures} non-2xx/errors (counts as missed)` : '',
     met
       ? ''
-      : `MISSED: ${[ratio < 0.6 ? `ratio ${round(ratio)} < 0.6` : '', p99 > 20 ? `p99 ${p99} ms > 20 ms` : '', failures > 0 ? 'failures' : ''].filter(Boolean).join('; ')}`,
+      : `MISSED: ${[ratio < minRatio ? `ratio ${round(ratio)} < ${minRatio}` : '', p99 > maxP99Ms ? `p99 ${p99} ms > ${maxP99Ms} ms` : '', failures > 0 ? 'failures' : ''].filter(Boolean).join('; ')}`,
   ].filter(Boolean);
   return {
     measured,
-    baseline: limit,
+    baseline,
     baselineKind: 'measured',
-    baselineLabel: 'composite 1/(1/a+1/b) of bare Fastify req/s (a) and raw node:crypto ES256 signs/s (b)',
+    baselineLabel: bySigningRoute
+      ? 'a bare Fastify route that signs one ES256 token per request (GET /sign), req/s'
+      : 'composite 1/(1/a+1/b) of bare Fastify req/s (a) and raw node:crypto ES256 signs/s (b)',
     ratio,
     ratioMeaning: 'measured / baseline (higher is better)',
     unit: 'tokens/s',
-    target: TOKEN_TARGET,
+    target: comparison.target,
     met,
     notes: notes.join('; '),
     details: {

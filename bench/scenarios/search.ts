@@ -1,5 +1,5 @@
 /**
- * ACL-filtered search over 100k repositories: GET /v1/search as 50 different users (each sees
+ * ACL-filtered search over 1M repositories: GET /v1/search as 50 different users (each sees
  * a different subset), several queries, one request at a time from the client core. Measured:
  * p99 latency in steady state (credentials cached, each user's visibility mask built during the
  * warm-up pass, whose own figures are reported separately). No same-run baseline exists; the
@@ -14,8 +14,10 @@ import { median, round } from '../lib/stats.ts';
 import type { Scenario } from '../lib/types.ts';
 
 const WORKER = fileURLToPath(new URL('../lib/latency-worker.ts', import.meta.url));
-const TARGET = 'p99 <= 10 ms';
+const TARGET = "p99 <= 10 ms; a user's first search (visibility built) <= 100 ms";
 const LIMIT_MS = 10;
+const FIRST_LIMIT_MS = 100;
+const REPOSITORIES = 1_000_000;
 const QUERIES = ['', 'svc', 'component-9', 'lib-1', 'nothing-matches', 'img', 'g1/'];
 
 interface LatencyResult {
@@ -32,10 +34,10 @@ interface LatencyResult {
 
 export const search: Scenario = {
   name: 'search',
-  title: 'ACL-filtered search over 100k repositories (GET /v1/search)',
+  title: 'ACL-filtered search over 1M repositories (GET /v1/search)',
   target: TARGET,
   async run(options) {
-    const spec = orgSpec(options.quick, 100_000);
+    const spec = orgSpec(options.quick, REPOSITORIES);
     const server = await startBenchServer(spec, options.log);
     const users = Array.from({ length: options.quick ? 5 : 50 }, (_, i) => `u${i * 37 + 1}`);
     const runs: LatencyResult[] = [];
@@ -79,6 +81,7 @@ export const search: Scenario = {
     }
     const p99 = median(runs.map((r) => r.p99));
     const first = runs[0]!;
+    const met = p99 <= LIMIT_MS && first.firstPassMax <= FIRST_LIMIT_MS;
     return {
       measured: p99,
       baseline: LIMIT_MS,
@@ -89,11 +92,14 @@ export const search: Scenario = {
       unit: 'ms p99',
       baselineUnit: 'ms',
       target: TARGET,
-      met: p99 <= LIMIT_MS,
+      met,
       notes: [
         `${spec.repositories} repositories, ${users.length} users x ${QUERIES.length} queries, n=25, one request at a time, HTTP end to end; ${placement()}`,
         `p50 ${round(median(runs.map((r) => r.p50)))} ms; each user's first search (visibility mask built) p50 ${round(first.firstPassP50)} ms, max ${round(first.firstPassMax)} ms`,
         p99 <= LIMIT_MS ? '' : `MISSED: p99 ${round(p99)} ms > 10 ms`,
+        first.firstPassMax <= FIRST_LIMIT_MS
+          ? ''
+          : `MISSED: a first search took ${round(first.firstPassMax)} ms > 100 ms`,
       ]
         .filter(Boolean)
         .join('; '),

@@ -1,6 +1,17 @@
-/** Tokens via Docker's GET /token with Basic credentials (verified once, then cached), 50 connections. */
+/**
+ * Tokens via Docker's GET /token with Basic credentials (verified once, then cached), 50
+ * connections, a different repository per request: every token is decided and signed (token
+ * reuse cannot help; tokens-repeat measures it).
+ */
 import { SERVICE } from '../lib/fixture-model.ts';
-import { basicAuth, expectToken, runTokenScenario, SCOPE, TOKEN_TARGET } from '../lib/token-scenario.ts';
+import {
+  basicAuth,
+  DISTINCT_SCOPE,
+  expectToken,
+  runTokenScenario,
+  SCOPE,
+  TOKEN_TARGET,
+} from '../lib/token-scenario.ts';
 import type { Scenario } from '../lib/types.ts';
 
 export const tokensBasic: Scenario = {
@@ -11,12 +22,16 @@ export const tokensBasic: Scenario = {
     runTokenScenario(
       options,
       async (url) => {
-        const path = `/token?${new URLSearchParams({ service: SERVICE, scope: SCOPE }).toString()}`;
+        const first = `/token?${new URLSearchParams({ service: SERVICE, scope: SCOPE }).toString()}`;
         const headers = { authorization: basicAuth('u1') };
-        const body = await expectToken(await fetch(`${url}${path}`, { headers }), 'GET /token with Basic');
+        const body = await expectToken(await fetch(`${url}${first}`, { headers }), 'GET /token with Basic');
         if (!String(body.token).includes('.')) throw new Error('not a JWT');
-        return { method: 'GET', path, headers };
+        return {
+          method: 'GET',
+          path: `/token?service=${encodeURIComponent(SERVICE)}&scope=${DISTINCT_SCOPE}`,
+          headers,
+        };
       },
-      'GET /token with Basic u1 (credential cache warm)',
+      'GET /token with Basic u1 (credential cache warm), a distinct scope per request',
     ),
 };

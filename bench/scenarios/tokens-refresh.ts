@@ -1,7 +1,11 @@
-/** Tokens via the OAuth2 refresh-token grant (POST /token), 50 connections. */
+/**
+ * Tokens via the OAuth2 refresh-token grant (POST /token), 50 connections, a different repository
+ * per request (token reuse cannot help: every token is signed).
+ */
 
-import { PASSWORD } from '../lib/fixture-model.ts';
+import { PASSWORD, SERVICE } from '../lib/fixture-model.ts';
 import {
+  DISTINCT_SCOPE,
   expectToken,
   FORM_HEADERS,
   runTokenScenario,
@@ -36,7 +40,9 @@ export const tokensRefresh: Scenario = {
           await fetch(`${url}/token`, { method: 'POST', headers: FORM_HEADERS, body }),
           'refresh-token grant',
         );
-        return { method: 'POST', path: '/token', headers: FORM_HEADERS, body };
+        // The load generator puts its counter where `{n}` is, after encoding.
+        const distinct = `${new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh, client_id: 'bench', service: SERVICE }).toString()}&scope=${DISTINCT_SCOPE}`;
+        return { method: 'POST', path: '/token', headers: FORM_HEADERS, body: distinct };
       },
       'POST /token grant_type=refresh_token',
     ),

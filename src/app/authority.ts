@@ -29,6 +29,8 @@ export interface AuthorityOptions {
   readonly mode: AccessMode;
   readonly issuer: string;
   readonly lifetime: number;
+  /** Hand out a recently signed identical token again instead of signing it anew. */
+  readonly reuseTokens?: boolean;
   readonly changes: ModelChanges;
   /**
    * Called after a successful login with an outdated hash (an imported bcrypt one), so the
@@ -67,7 +69,11 @@ export class Authority implements PrincipalDirectory {
     this.#controller = new AccessController(this.#model);
     this.keys = keys;
     this.#ring = ring;
-    this.issuer = new TokenIssuer(ring.signer, { issuer: options.issuer, lifetime: options.lifetime });
+    this.issuer = new TokenIssuer(ring.signer, {
+      issuer: options.issuer,
+      lifetime: options.lifetime,
+      reuse: options.reuseTokens ?? false,
+    });
     this.#install(snapshot);
     this.#keysVersion = ringVersion(ring);
     this.authenticator = new CredentialAuthenticator(this, {
@@ -166,6 +172,8 @@ export class Authority implements PrincipalDirectory {
       const before = this.#snapshot.credentials.get(name)?.unlockedAt ?? 0;
       if ((record.unlockedAt ?? 0) > before) this.throttle.unlock(name);
     }
+    // Any change (a principal, a group, a rule, a registry) may change what a grant would be.
+    this.issuer.forgetIssued();
     this.#snapshot = snapshot;
     this.#users.clear();
     this.#services.clear();

@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   readonly lifetime: number;
   /** `login_throttle:` (config/load.ts); its defaults when absent. */
   readonly loginThrottle?: LoginThrottleSettings;
+  /** Reuse a recently signed identical token (`token.reuse`); off unless told. */
+  readonly reuseTokens?: boolean;
   readonly logger?: Logger;
 }
 
@@ -82,6 +84,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       mode: options.mode,
       issuer: options.issuer,
       lifetime: options.lifetime,
+      reuseTokens: options.reuseTokens ?? false,
       changes,
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),

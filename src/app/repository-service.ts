@@ -56,10 +56,10 @@ export class RepositoryService {
     );
     const names: string[] = [];
     let more = false;
-    for (let i = 0; i < slice.repositories.length; i++) {
-      if (!visible[i]) continue;
-      const name = slice.repositories[i]!.name;
-      if (last !== '' && name <= last) continue;
+    // Names are sorted: start after `last` by binary search rather than reading every name.
+    for (let i = last === '' ? 0 : slice.firstAfter(last); i < slice.size; i++) {
+      if (!visible.at(i)) continue;
+      const name = slice.nameAt(i);
       if (names.length === n) {
         more = true;
         break;

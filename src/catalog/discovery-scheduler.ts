@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../store/schema.ts';
 import type { CatalogServices } from './catalog-services.ts';
-import { syncRegistry } from './discovery.ts';
+import { indexChanged, syncRegistry } from './discovery.ts';
 import { listRegistries } from './registry-lookup.ts';
 
 export const DEFAULT_SYNC_INTERVAL_SECONDS = 120;
@@ -54,7 +54,9 @@ export function startDiscoveryScheduler(
       lastRun.set(registry.id, now);
       const run = syncRegistry(deps.db, registry, services.tokens(registry.service), { signal })
         .then((report) => {
-          services.searchIndex.invalidate();
+          // Reload now only when something changed: a failed or idle run must not make the
+          // index read every repository again (seconds and twice the memory at a million).
+          if (indexChanged(report)) services.searchIndex.invalidate();
           const log =
             report.failures > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
           log(

@@ -67,6 +67,19 @@ export interface SyncReport {
   readonly durationMs: number;
 }
 
+/** Whether a run changed the index (each such change also bumped the catalog version). */
+export function indexChanged(report: SyncReport): boolean {
+  return (
+    report.newRepositories +
+      report.changedRepositories +
+      report.tagsAdded +
+      report.tagsRemoved +
+      report.emptied +
+      report.digestsResolved >
+    0
+  );
+}
+
 interface KnownRepository {
   id: number;
   empty: boolean;

@@ -198,19 +198,38 @@ export async function tagsOf(
 /** Rows read per query when loading the index: bounds the transient memory of a big load. */
 const LOAD_PAGE = 5_000;
 
-/**
- * Every repository with its tag count (for the in-memory search index), read in pages by id so
- * that only one page of raw rows exists at a time. Callers sort as they need.
- */
+/** Every repository with its tag count, as an array (small catalogs, tests). */
 export async function loadRepositories(db: Db, registryId?: number): Promise<RepositoryRow[]> {
   const result: RepositoryRow[] = [];
-  let after = 0;
+  await scanRepositories(db, (row) => result.push(row), registryId);
+  return result;
+}
+
+/**
+ * Every repository with its tag count (for the in-memory search index), read in pages so that
+ * only one page of raw rows exists at a time, each row handed to `visit` registry by registry in
+ * name order of the store's collation: each page is a range of the unique (registry_id, name)
+ * index (`registry_id = ? AND name > ?`), so a page costs its own rows, never a scan.
+ */
+export async function scanRepositories(
+  db: Db,
+  visit: (row: RepositoryRow) => void,
+  registryId?: number,
+): Promise<void> {
+  const registries =
+    registryId !== undefined
+      ? [registryId]
+      : (await db.selectFrom('registries').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+  for (const id of registries) await scanRegistry(db, id, visit);
+}
+
+async function scanRegistry(db: Db, registryId: number, visit: (row: RepositoryRow) => void): Promise<void> {
+  let after: string | undefined;
   for (;;) {
     let query = db
       .selectFrom('repositories as r')
       .select((eb) => [
         'r.id',
-        'r.registry_id',
         'r.name',
         'r.description',
         'r.star_count',
@@ -224,15 +243,15 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
           .whereRef('t.repository_id', '=', 'r.id')
           .as('n'),
       ])
-      .where('r.id', '>', after)
-      .orderBy('r.id')
+      .where('r.registry_id', '=', registryId)
+      .orderBy('r.name')
       .limit(LOAD_PAGE);
-    if (registryId !== undefined) query = query.where('r.registry_id', '=', registryId);
+    if (after !== undefined) query = query.where('r.name', '>', after);
     const rows = await query.execute();
     for (const r of rows) {
-      result.push({
+      visit({
         id: Number(r.id),
-        registryId: Number(r.registry_id),
+        registryId,
         name: r.name,
         description: r.description,
         starCount: Number(r.star_count),
@@ -243,8 +262,8 @@ export async function loadRepositories(db: Db, registryId?: number): Promise<Rep
         tagCount: Number(r.n ?? 0),
       });
     }
-    if (rows.length < LOAD_PAGE) return result;
-    after = Number(rows[rows.length - 1]!.id);
+    if (rows.length < LOAD_PAGE) return;
+    after = rows[rows.length - 1]!.name;
   }
 }
 

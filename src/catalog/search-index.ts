@@ -9,102 +9,30 @@ import type { Kysely } from 'kysely';
 import type { Principal, Registry } from '../domain/model.ts';
 import type { AccessModel } from '../policy/access-model.ts';
 import type { Database } from '../store/schema.ts';
-import { decidesPerName, mayPull, namespaceKey, principalKey, rulesUseSources } from './repository-access.ts';
-import { loadRepositories, type RepositoryRow, readCatalogVersion } from './repository-store.ts';
+import { RegistrySlice, RegistrySliceBuilder } from './registry-slice.ts';
+import { decidesPerName, mayPull, principalKey, rulesUseSources } from './repository-access.ts';
+import { type RepositoryRow, readCatalogVersion, scanRepositories } from './repository-store.ts';
 
-/** A repository as the index holds it: the row itself (lower-cased text lives in the haystack). */
+/** A repository as the index hands it out (built on demand from the packed slice). */
 export type IndexedRepository = RepositoryRow;
 
-/** One registry's repositories, sorted by name, with namespace buckets. */
-export class RegistrySlice {
-  readonly repositories: readonly IndexedRepository[];
-  /** 1 where the repository has no tags (same order). */
-  readonly emptyFlags: Uint8Array;
-  /** Bucket number per repository (same order). */
-  readonly bucketOf: Int32Array;
-  /** One representative repository name per bucket (decisions are made on it). */
-  readonly bucketNames: readonly string[];
-  /**
-   * Every `name\ndescription`, lower-cased, joined by NUL into one string: one native
-   * indexOf scan finds all matches far faster than a substring test per entry.
-   */
-  readonly #haystack: string;
-  /** Start offset of each repository's text in #haystack (ascending). */
-  readonly #starts: Int32Array;
-  /** Recent queries' matching positions (most recent last). */
-  readonly #matches = new Map<string, Int32Array>();
+export { RegistrySlice } from './registry-slice.ts';
 
-  constructor(input: readonly RepositoryRow[]) {
-    // Sorted in JS (not by the store's collation, which differs between dialects); the rows are
-    // kept as they are, without per-row copies, to hold the index's memory down.
-    this.repositories = [...input].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const rows = this.repositories;
-    this.emptyFlags = Uint8Array.from(rows, (r) => (r.empty ? 1 : 0));
-    this.bucketOf = new Int32Array(rows.length);
-    const buckets = new Map<string, number>();
-    const names: string[] = [];
-    rows.forEach((row, i) => {
-      const key = namespaceKey(row.name);
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        bucket = names.length;
-        buckets.set(key, bucket);
-        names.push(row.name);
-      }
-      this.bucketOf[i] = bucket;
-    });
-    this.bucketNames = names;
-    this.#starts = new Int32Array(rows.length);
-    const parts: string[] = [];
-    let offset = 0;
-    rows.forEach((r, i) => {
-      const text = `${r.name.toLowerCase()}\n${r.description.toLowerCase().replaceAll('\u0000', '')}`;
-      this.#starts[i] = offset;
-      parts.push(text);
-      offset += text.length + 1;
-    });
-    this.#haystack = parts.join('\u0000');
-  }
+/**
+ * Which repositories of a slice a principal may pull. Usually decided per namespace bucket (a
+ * byte per bucket); a principal whose decisions depend on the full name (robots, rules with a
+ * repository glob) gets a byte per repository.
+ */
+export class Visibility {
+  constructor(
+    private readonly bucketOf: Int32Array,
+    /** Per bucket when `perName` is false, per repository otherwise (1 = may pull). */
+    readonly decisions: Uint8Array,
+    readonly perName: boolean,
+  ) {}
 
-  /**
-   * Positions of the repositories whose name or description contains `needle` (lower case),
-   * cached for the most recent queries: popular searches cost one pass, then none.
-   */
-  matching(needle: string): Int32Array {
-    const cached = this.#matches.get(needle);
-    if (cached) {
-      this.#matches.delete(needle);
-      this.#matches.set(needle, cached);
-      return cached;
-    }
-    const count = this.repositories.length;
-    let result: Int32Array;
-    if (needle === '') {
-      result = new Int32Array(count);
-      for (let i = 0; i < count; i++) result[i] = i;
-    } else if (needle.includes('\u0000')) {
-      result = new Int32Array(0);
-    } else {
-      const found: number[] = [];
-      const hay = this.#haystack;
-      const starts = this.#starts;
-      let entry = 0;
-      let at = hay.indexOf(needle);
-      while (at >= 0) {
-        // advance to the entry containing `at` (entries and hits both ascend)
-        while (entry + 1 < count && starts[entry + 1]! <= at) entry++;
-        found.push(entry);
-        if (entry + 1 >= count) break;
-        at = hay.indexOf(needle, starts[entry + 1]!);
-      }
-      result = Int32Array.from(found);
-    }
-    this.#matches.set(needle, result);
-    if (this.#matches.size > 256) {
-      const oldest = this.#matches.keys().next().value;
-      if (oldest !== undefined) this.#matches.delete(oldest);
-    }
-    return result;
+  at(i: number): boolean {
+    return (this.perName ? this.decisions[i] : this.decisions[this.bucketOf[i]!]) === 1;
   }
 }
 
@@ -113,12 +41,16 @@ export interface SearchIndexOptions {
   checkEveryMs?: number;
   /** Principals whose visibility is cached. Default 512. */
   cacheSize?: number;
+  /** Bytes of cached visibility at most (per-name decisions take a byte per repository). Default 64 MiB. */
+  cacheBytes?: number;
 }
 
 export class SearchIndex {
   readonly #db: Kysely<Database>;
   readonly #checkEveryMs: number;
   readonly #cacheSize: number;
+  readonly #cacheBytes: number;
+  #cachedBytes = 0;
   #slices = new Map<number, RegistrySlice>();
   #version = -1;
   #checkedAt = 0;
@@ -126,9 +58,9 @@ export class SearchIndex {
   #loading: Promise<void> | undefined;
   /** Bumped on every reload; part of visibility cache keys. */
   #generation = 0;
-  readonly #visible = new Map<string, { generation: number; model: AccessModel; mask: Uint8Array }>();
+  readonly #visible = new Map<string, { generation: number; model: AccessModel; visibility: Visibility }>();
   readonly #combined = new WeakMap<
-    Uint8Array,
+    Visibility,
     WeakMap<Int32Array, [Int32Array | undefined, Int32Array | undefined]>
   >();
 
@@ -136,6 +68,12 @@ export class SearchIndex {
     this.#db = db;
     this.#checkEveryMs = options.checkEveryMs ?? 1000;
     this.#cacheSize = options.cacheSize ?? 512;
+    this.#cacheBytes = options.cacheBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Loads the index (or catches up with the store) now; searches meanwhile wait for it. */
+  async load(): Promise<void> {
+    await this.#fresh();
   }
 
   /** Marks the index stale (this process just wrote to the catalog). */
@@ -161,7 +99,7 @@ export class SearchIndex {
    */
   visibleMatches(
     slice: RegistrySlice,
-    visible: Uint8Array,
+    visible: Visibility,
     matching: Int32Array,
     includeEmpty: boolean,
   ): Int32Array {
@@ -174,13 +112,11 @@ export class SearchIndex {
     let entry = byMatching.get(matching);
     const cached = entry?.[key];
     if (cached) return cached;
-    const empty = slice.emptyFlags;
-    const skipEmpty = includeEmpty ? 0 : 1;
     const out = new Int32Array(matching.length);
     let n = 0;
     for (let m = 0; m < matching.length; m++) {
       const i = matching[m]!;
-      if (visible[i] === 0 || (empty[i]! & skipEmpty) === 1) continue;
+      if (!visible.at(i) || (!includeEmpty && slice.isEmpty(i))) continue;
       out[n++] = i;
     }
     const result = out.slice(0, n);
@@ -193,8 +129,9 @@ export class SearchIndex {
   }
 
   /**
-   * Which repositories of the slice the principal may pull: a mask in slice order (1 = visible).
-   * Decides once per namespace bucket unless the principal or the rules need per-name decisions.
+   * Which repositories of the slice the principal may pull. Decides once per namespace bucket
+   * unless the principal or the rules need per-name decisions. Cached per principal until the
+   * index or the access model changes, within a count and a byte budget.
    */
   visibility(
     model: AccessModel,
@@ -202,37 +139,48 @@ export class SearchIndex {
     registry: Registry,
     slice: RegistrySlice,
     sourceAddress?: string,
-  ): Uint8Array {
+  ): Visibility {
     const key = `${principalKey(principal)}|${registry.id}|${rulesUseSources(model) ? (sourceAddress ?? '') : ''}`;
     const cached = this.#visible.get(key);
     if (
       cached &&
       cached.generation === this.#generation &&
       cached.model === model &&
-      cached.mask.length === slice.repositories.length
+      cached.visibility.perName === decidesPerName(model, principal)
     ) {
       // refresh LRU position
       this.#visible.delete(key);
       this.#visible.set(key, cached);
-      return cached.mask;
+      return cached.visibility;
     }
-    const mask = new Uint8Array(slice.repositories.length);
+    if (cached) this.#forget(key, cached.visibility);
+    let visibility: Visibility;
     if (decidesPerName(model, principal)) {
-      slice.repositories.forEach((repo, i) => {
-        mask[i] = mayPull(model, principal, registry, repo.name, sourceAddress) ? 1 : 0;
-      });
+      const mask = new Uint8Array(slice.size);
+      for (let i = 0; i < slice.size; i++)
+        mask[i] = mayPull(model, principal, registry, slice.nameAt(i), sourceAddress) ? 1 : 0;
+      visibility = new Visibility(slice.bucketOf, mask, true);
     } else {
-      const decisions = slice.bucketNames.map((name) =>
+      const decisions = Uint8Array.from(slice.bucketNames, (name) =>
         mayPull(model, principal, registry, name, sourceAddress) ? 1 : 0,
       );
-      for (let i = 0; i < mask.length; i++) mask[i] = decisions[slice.bucketOf[i]!]!;
+      visibility = new Visibility(slice.bucketOf, decisions, false);
     }
-    this.#visible.set(key, { generation: this.#generation, model, mask });
-    if (this.#visible.size > this.#cacheSize) {
-      const oldest = this.#visible.keys().next().value;
-      if (oldest !== undefined) this.#visible.delete(oldest);
+    this.#visible.set(key, { generation: this.#generation, model, visibility });
+    this.#cachedBytes += visibility.decisions.byteLength;
+    while (
+      this.#visible.size > this.#cacheSize ||
+      (this.#cachedBytes > this.#cacheBytes && this.#visible.size > 1)
+    ) {
+      const [oldestKey, oldest] = this.#visible.entries().next().value!;
+      this.#forget(oldestKey, oldest.visibility);
     }
-    return mask;
+    return visibility;
+  }
+
+  #forget(key: string, visibility: Visibility): void {
+    this.#visible.delete(key);
+    this.#cachedBytes -= visibility.decisions.byteLength;
   }
 
   async #fresh(): Promise<void> {
@@ -247,14 +195,16 @@ export class SearchIndex {
           return;
         }
         this.#dirty = false;
-        const rows = await loadRepositories(this.#db);
-        const byRegistry = new Map<number, RepositoryRow[]>();
-        for (const row of rows) {
-          const list = byRegistry.get(row.registryId) ?? [];
-          list.push(row);
-          byRegistry.set(row.registryId, list);
-        }
-        this.#slices = new Map([...byRegistry].map(([id, list]) => [id, new RegistrySlice(list)]));
+        const byRegistry = new Map<number, RegistrySliceBuilder>();
+        await scanRepositories(this.#db, (row) => {
+          let builder = byRegistry.get(row.registryId);
+          if (!builder) {
+            builder = new RegistrySliceBuilder();
+            byRegistry.set(row.registryId, builder);
+          }
+          builder.add(row);
+        });
+        this.#slices = new Map([...byRegistry].map(([id, builder]) => [id, builder.build()]));
         this.#version = version;
         this.#generation++;
         this.#checkedAt = Date.now();
@@ -266,4 +216,4 @@ export class SearchIndex {
   }
 }
 
-const EMPTY = new RegistrySlice([]);
+const EMPTY = RegistrySlice.of([]);

@@ -79,7 +79,7 @@ export async function searchRepositories(
     // The count is the list's length and the page is a slice of it.
     const hits: SearchHit[] = [];
     for (let m = start; m < positions.length && hits.length < pageSize; m++) {
-      hits.push({ registry, repository: slice.repositories[positions[m]!]! });
+      hits.push({ registry, repository: slice.repository(positions[m]!) });
     }
     return outcome(request.query, positions.length, page, pageSize, hits);
   }
@@ -90,8 +90,9 @@ export async function searchRepositories(
     const visible = index.visibility(model, request.principal, registry, slice, request.sourceAddress);
     const positions = index.visibleMatches(slice, visible, slice.matching(needle), includeEmpty);
     for (let m = 0; m < positions.length; m++) {
-      const repository = slice.repositories[positions[m]!]!;
-      if (!merged.has(repository.name)) merged.set(repository.name, { registry, repository });
+      const position = positions[m]!;
+      const name = slice.nameAt(position);
+      if (!merged.has(name)) merged.set(name, { registry, repository: slice.repository(position) });
     }
   }
   const all = [...merged.values()].sort((a, b) => compareNames(a.repository.name, b.repository.name));

@@ -24,6 +24,7 @@ export async function openLocalRuntime(
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
     loginThrottle: config.loginThrottle,
+    reuseTokens: config.token.reuse,
   });
   return { runtime, config };
 }

@@ -58,11 +58,11 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config.declared.users), 'the configuration is deep-frozen');
   });
 
-  test('defaults: 127.0.0.1:5001, the default data directory, issuer purser, 300 s', () => {
+  test('defaults: 127.0.0.1:5001, the default data directory, issuer purser, 300 s, token reuse on', () => {
     const config = parseConfig('', undefined, {});
     assert.deepEqual(config.listen, { host: '127.0.0.1', port: 5001 });
     assert.equal(config.dataDir, defaultDataDir({}).dataDir);
-    assert.deepEqual(config.token, { issuer: 'purser', lifetime: 300 });
+    assert.deepEqual(config.token, { issuer: 'purser', lifetime: 300, reuse: true });
     assert.equal(config.databaseUrl, undefined);
   });
 

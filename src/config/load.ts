@@ -37,7 +37,7 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly publicUrl: string;
-  readonly token: { readonly issuer: string; readonly lifetime: number };
+  readonly token: { readonly issuer: string; readonly lifetime: number; readonly reuse: boolean };
   readonly mode: AccessMode;
   readonly logLevel: string;
   readonly loginThrottle: LoginThrottleSettings;
@@ -52,7 +52,7 @@ type Defaulted = WrittenConfig & {
   listen: string;
   data: string;
   mode: AccessMode;
-  token: { issuer: string; lifetime: number };
+  token: { issuer: string; lifetime: number; reuse: boolean };
   log: { level: string };
   login_throttle: Required<WrittenLoginThrottle>;
 };
@@ -151,7 +151,7 @@ function build(
     dataDir,
     databaseUrl: declared.database,
     publicUrl,
-    token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
+    token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime, reuse: declared.token.reuse },
     mode: declared.mode,
     logLevel: declared.log.level,
     loginThrottle: loginThrottleSettings(declared.login_throttle),

@@ -137,6 +137,13 @@ export const TokenSchema = T.Object(
         description: 'How long a registry token is valid',
       }),
     ),
+    reuse: T.Optional(
+      T.Boolean({
+        default: true,
+        description:
+          'Hand out a token signed moments ago again for an identical grant while 80 % of its lifetime remains (saves the signature in pull storms; dropped on any change to the access model or keys)',
+      }),
+    ),
   },
   { additionalProperties: false, default: {}, description: 'The tokens Purser signs' },
 );

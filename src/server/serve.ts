@@ -55,10 +55,12 @@ export async function startServer(
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
     loginThrottle: config.loginThrottle,
+    reuseTokens: config.token.reuse,
     logger,
   });
   let app: FastifyInstance | undefined;
   let stopJobs: (() => Promise<void>) | undefined;
+  let warming: Promise<void> | undefined;
   try {
     const applied = await applyDeclared(runtime, config);
     if (applied.generatedAdminPassword) {
@@ -69,6 +71,13 @@ export async function startServer(
     app = await buildApp({ runtime, logger });
     await app.listen({ host: config.listen.host, port: config.listen.port });
     stopJobs = startBackgroundJobs(runtime);
+    // Load the search index now rather than on the first search (a million repositories take
+    // seconds to read); searches that come earlier wait for the same load.
+    warming = runtime.catalog.searchIndex
+      .load()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'search index: first load failed; retried on demand'),
+      );
   } catch (error) {
     await app?.close().catch(() => {});
     await runtime.close();
@@ -96,6 +105,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await stopJobs?.();
+        await warming;
         await server.close();
         await runtime.close();
       })();

@@ -1,9 +1,11 @@
 /**
  * Signs registry tokens with node:crypto (ES256, raw r||s signatures): the hot path of /token.
- * The protected header (alg, typ, kid, x5c) is encoded once per key.
+ * The protected header (alg, typ, kid, x5c) is encoded once per key. With `reuse`, an identical
+ * grant signed moments ago is handed out again (issued-token-cache.ts has the rules).
  */
 import crypto from 'node:crypto';
 import type { ResourceActions } from '../domain/access.ts';
+import { grantKey, IssuedTokenCache } from './issued-token-cache.ts';
 import { SIGNING_ALG, type SigningKey } from './signing-key.ts';
 import type { IssuedToken, TokenMinter } from './token-minter.ts';
 
@@ -22,6 +24,10 @@ export interface IssuerOptions {
   readonly issuer: string;
   /** Seconds. */
   readonly lifetime: number;
+  /** Hand out a recently signed identical token again (default: sign every time). */
+  readonly reuse?: boolean;
+  /** Bound of the reuse cache (entries). */
+  readonly reuseEntries?: number;
   readonly now?: () => number;
 }
 
@@ -29,11 +35,18 @@ export class TokenIssuer implements TokenMinter {
   #key: SigningKey;
   #header: string;
   readonly #options: IssuerOptions;
+  readonly #reuse: IssuedTokenCache | undefined;
 
   constructor(key: SigningKey, options: IssuerOptions) {
     this.#key = key;
     this.#header = encodeHeader(key);
     this.#options = options;
+    this.#reuse = options.reuse
+      ? new IssuedTokenCache({
+          lifetime: options.lifetime,
+          ...(options.reuseEntries === undefined ? {} : { maxEntries: options.reuseEntries }),
+        })
+      : undefined;
   }
 
   get kid(): string {
@@ -45,10 +58,26 @@ export class TokenIssuer implements TokenMinter {
     if (key.kid === this.#key.kid) return;
     this.#key = key;
     this.#header = encodeHeader(key);
+    this.#reuse?.clear();
   }
 
-  claims(subject: string, audience: string, access: readonly ResourceActions[]): ClaimSet {
-    const now = Math.floor((this.#options.now?.() ?? Date.now()) / 1000);
+  /** Forgets every token kept for reuse: what they granted may no longer be what is allowed. */
+  forgetIssued(): void {
+    this.#reuse?.clear();
+  }
+
+  /** Tokens kept for reuse (0 without reuse). */
+  get reusable(): number {
+    return this.#reuse?.size ?? 0;
+  }
+
+  claims(
+    subject: string,
+    audience: string,
+    access: readonly ResourceActions[],
+    nowMs: number = this.#options.now?.() ?? Date.now(),
+  ): ClaimSet {
+    const now = Math.floor(nowMs / 1000);
     return {
       iss: this.#options.issuer,
       sub: subject,
@@ -71,12 +100,24 @@ export class TokenIssuer implements TokenMinter {
   }
 
   issue(request: { subject: string; audience: string; access: readonly ResourceActions[] }): IssuedToken {
-    const claims = this.claims(request.subject, request.audience, request.access);
-    return {
-      token: this.sign(claims),
-      expiresIn: this.#options.lifetime,
-      issuedAt: new Date(claims.iat * 1000).toISOString(),
-    };
+    const nowMs = this.#options.now?.() ?? Date.now();
+    const reuse = this.#reuse;
+    const key = reuse && grantKey(this.#key.kid, request.subject, request.audience, request.access);
+    if (reuse && key) {
+      const kept = reuse.find(key, nowMs);
+      if (kept)
+        return {
+          token: kept.token,
+          expiresIn: Math.floor((kept.expiresAtMs - nowMs) / 1000),
+          issuedAt: new Date(kept.issuedAtMs).toISOString(),
+          reused: true,
+        };
+    }
+    const claims = this.claims(request.subject, request.audience, request.access, nowMs);
+    const token = this.sign(claims);
+    if (reuse && key)
+      reuse.remember(key, { token, issuedAtMs: claims.iat * 1000, expiresAtMs: claims.exp * 1000 });
+    return { token, expiresIn: this.#options.lifetime, issuedAt: new Date(claims.iat * 1000).toISOString() };
   }
 }
 

@@ -7,6 +7,8 @@ export interface IssuedToken {
   readonly expiresIn: number;
   /** ISO 8601. */
   readonly issuedAt: string;
+  /** True when a token signed earlier for the same grant was handed out again. */
+  readonly reused?: boolean;
 }
 
 /** Mints registry tokens; used by /token and by Purser itself (discovery, tag deletion). */

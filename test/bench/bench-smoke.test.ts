@@ -16,6 +16,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXPECTED = [
   'tokens-refresh',
   'tokens-basic',
+  'tokens-repeat',
+  'tokens-postgres',
   'password-grant',
   'policy',
   'search',
