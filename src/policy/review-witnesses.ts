@@ -1,0 +1,142 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${account} and ${group} are literal policy syntax here
+/**
+ * Which repositories the access review asks the decision code about. The policy never
+ * enumerates repositories; a decision depends only on a name's namespace (`users/<u>/`,
+ * `groups/<g>/`, `apps/<a>/`, anything else), on the custom rules' repository patterns and on
+ * robots' patterns. So one repository per *namespace clause* and one per *rule or robot
+ * pattern* stands for all the others (its witness, glob-witness.ts):
+ *
+ *  - for every principal: the user's own namespace, its groups' and related apps' namespaces,
+ *    a service's app, a robot's patterns, and each rule pattern with `${account}`/`${group}`
+ *    put in for it;
+ *  - shared by all: each rule pattern without placeholders, and one name under no special
+ *    namespace (`x`).
+ *
+ * Asked with a scope pattern, every witness is also a name the pattern matches. A namespace
+ * no clause and no pattern names (another user's home, a group one is not in) can only be
+ * reached by a rule, and that rule's own witness covers it.
+ */
+import type { Principal } from '../domain/model.ts';
+import type { AccessModel } from './access-model.ts';
+import { globWitness, hasWildcard, prefixesCompatible } from './glob-witness.ts';
+import { appsOfUser } from './review-principals.ts';
+import type { CompiledRule } from './rule.ts';
+
+/** A namespace or pattern and the repository that stands for it. */
+export interface Candidate {
+  /** How a review shows it: `users/alice/*`, `groups/dev/*`, a rule's or robot's pattern, `*`. */
+  readonly label: string;
+  readonly source: 'users' | 'groups' | 'apps' | 'robot' | 'rule' | 'other';
+  /** The glob the label stands for. */
+  readonly pattern: string;
+}
+
+/** What stands for "any other repository". */
+export const OTHER: Candidate = Object.freeze({ label: '*', source: 'other', pattern: '**' });
+
+const usesPlaceholder = (pattern: string) => pattern.includes('${account}') || pattern.includes('${group}');
+
+export class WitnessPlanner {
+  readonly #memo = new Map<string, string | null>();
+  readonly #shared: Candidate[];
+  readonly #placeholderRules: CompiledRule[];
+
+  /** `scope`: the glob every witness must also match (absent: any repository). */
+  constructor(
+    readonly model: AccessModel,
+    readonly scope?: string,
+  ) {
+    this.#shared = [OTHER];
+    this.#placeholderRules = [];
+    const seen = new Set<string>(['**']);
+    for (const rule of model.rules) {
+      const pattern = rule.rule.repository;
+      if (pattern === undefined) continue;
+      if (usesPlaceholder(pattern)) this.#placeholderRules.push(rule);
+      else if (!seen.has(pattern)) {
+        seen.add(pattern);
+        this.#shared.push({ label: pattern, source: 'rule', pattern });
+      }
+    }
+  }
+
+  /** The repository standing for `pattern` (within the scope), memoized; undefined: none. */
+  witness(pattern: string): string | undefined {
+    let found = this.#memo.get(pattern);
+    if (found === undefined) {
+      found = this.#compute(pattern) ?? null;
+      this.#memo.set(pattern, found);
+    }
+    return found ?? undefined;
+  }
+
+  #compute(pattern: string): string | undefined {
+    const scope = this.scope;
+    if (scope === undefined) return hasWildcard(pattern) ? globWitness(pattern) : pattern;
+    if (!prefixesCompatible(scope, pattern)) return undefined;
+    return globWitness(scope, pattern);
+  }
+
+  /** Candidates every principal shares: `*` (other) and the rule patterns without placeholders. */
+  shared(): readonly Candidate[] {
+    return this.#shared;
+  }
+
+  /** The principal's own namespaces, its robot patterns and its placeholder rule patterns. */
+  own(principal: Principal): Candidate[] {
+    const model = this.model;
+    const list: Candidate[] = [];
+    const ns = (source: 'users' | 'groups' | 'apps', owner: string) =>
+      list.push({ label: `${source}/${owner}/*`, source, pattern: `${source}/${owner}/**` });
+    let account = '';
+    let groupNames: string[] = [];
+    switch (principal.kind) {
+      case 'user': {
+        const user = principal.user;
+        account = user.name;
+        groupNames = user.groups.map((id) => model.groupName(id));
+        ns('users', user.name);
+        for (const name of groupNames) ns('groups', name);
+        for (const app of appsOfUser(model, user.groups)) ns('apps', app.name);
+        break;
+      }
+      case 'service': {
+        account = principal.service.name;
+        const app =
+          principal.service.appId === null ? undefined : model.apps.byId.get(principal.service.appId);
+        if (app) ns('apps', app.name);
+        break;
+      }
+      case 'robot':
+        account = principal.robot.name;
+        for (const pattern of principal.robot.repositories)
+          list.push({ label: pattern, source: 'robot', pattern });
+        break;
+      case 'anonymous':
+        return list;
+    }
+    for (const rule of this.#placeholderRules) {
+      const template = rule.rule.repository!;
+      const withAccount = template.split('${account}').join(account);
+      const names = withAccount.includes('${group}') ? groupNames : [''];
+      for (const group of names) {
+        const pattern = withAccount.split('${group}').join(group);
+        list.push({ label: pattern, source: 'rule', pattern });
+      }
+    }
+    return list;
+  }
+
+  /** Shared and own candidates, each label once, with their witnesses (when they have one). */
+  candidates(principal: Principal): { candidate: Candidate; witness: string }[] {
+    const result: { candidate: Candidate; witness: string }[] = [];
+    const labels = new Set<string>();
+    for (const candidate of [...this.own(principal), ...this.#shared]) {
+      if (labels.has(candidate.label)) continue;
+      labels.add(candidate.label);
+      const witness = this.witness(candidate.pattern);
+      if (witness !== undefined) result.push({ candidate, witness });
+    }
+    return result;
+  }
+}
