@@ -8,7 +8,7 @@
  * its actions; otherwise it says nothing its namespace does not already say.
  */
 import type { Action } from '../domain/access.ts';
-import type { Principal, PrincipalKind, Registry } from '../domain/model.ts';
+import { isEnabled, type Principal, type PrincipalKind, type Registry } from '../domain/model.ts';
 import type { AccessModel } from './access-model.ts';
 import type { DecisionRequest, RuleRef, SeedClause } from './decision.ts';
 import { allowedBits, explain } from './engine.ts';
@@ -75,6 +75,8 @@ export function namespacesOn(
   planner: WitnessPlanner,
 ): NamespaceAccess[] {
   const result: NamespaceAccess[] = [];
+  // The login refuses these before any decision (as who-can leaves them out).
+  if (!isEnabled(principal, now)) return result;
   const base = { principal, registry, now, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
   for (const { candidate, witness } of planner.candidates(principal)) {
     const request: DecisionRequest = {
