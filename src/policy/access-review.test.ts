@@ -136,11 +136,11 @@ describe('glob witnesses', () => {
       ['team/*', 'team/**/x'],
       ['*-web', '**'],
     ] as const) {
-      const w = globWitness(a, b);
+      const w = globWitness([a, b]);
       assert.ok(w !== undefined && matchGlob(a, w) && matchGlob(b, w), `${a} ∩ ${b} = ${w}`);
     }
-    assert.equal(globWitness('apps/shop/**', 'prod/**'), undefined);
-    assert.equal(globWitness('*', 'team/**'), undefined);
+    assert.equal(globWitness(['apps/shop/**', 'prod/**']), undefined);
+    assert.equal(globWitness(['*', 'team/**']), undefined);
   });
 });
 

@@ -114,53 +114,62 @@ function nameStep(v: number, c: string): number {
 }
 
 /**
- * The shortest valid repository name matching every pattern given (one or two), or undefined
- * when they do not overlap (or only in names no registry accepts).
+ * The shortest valid repository name matching every pattern of `all` (one or more) and none
+ * of `none`, or undefined when there is none (or only names no registry accepts).
  */
-export function globWitness(...patterns: readonly string[]): string | undefined {
-  if (patterns.length === 0 || patterns.length > 2)
-    throw new TypeError('globWitness takes one or two patterns');
-  if (patterns.length === 2 && !prefixesCompatible(patterns[0]!, patterns[1]!)) return undefined;
-  const automata = patterns.map(globTokens);
-  const alphabet = new Set<string>([FILLER, '/']);
-  for (const tokens of automata)
-    for (const token of tokens) if (token.t === 'lit' && nameStep(1, token.c) >= 0) alphabet.add(token.c);
-  alphabet.delete(FILLER);
-  const letters = [FILLER, ...[...alphabet].sort()];
-  const a = automata[0]!;
-  const b = automata[1] ?? globTokens('**');
-  const acceptA = 2 * a.length;
-  const acceptB = 2 * b.length;
-  type Node = { a: number[]; b: number[]; v: number; text: string };
-  const key = (n: Pick<Node, 'a' | 'b' | 'v'>) =>
-    `${[...n.a].sort((x, y) => x - y).join(',')}|${[...n.b].sort((x, y) => x - y).join(',')}|${n.v}`;
-  const start: Node = { a: closure(a, [0]), b: closure(b, [0]), v: 0, text: '' };
-  const seen = new Set<string>([key(start)]);
+export function globWitness(all: readonly string[], none: readonly string[] = []): string | undefined {
+  if (all.length === 0) throw new TypeError('globWitness needs at least one pattern');
+  for (let i = 1; i < all.length; i++) if (!prefixesCompatible(all[0]!, all[i]!)) return undefined;
+  const positives = all.map(globTokens);
+  // A negative that cannot meet the positives' prefix never matches: leave it out.
+  const negatives = none.filter((n) => all.every((a) => prefixesCompatible(a, n))).map(globTokens);
+  const automata = [...positives, ...negatives];
+  const literals = new Set<string>();
+  for (const tokens of automata) for (const token of tokens) if (token.t === 'lit') literals.add(token.c);
+  // Characters no pattern names all behave alike: one of them stands for the rest.
+  const filler = [FILLER, 'y', 'z', 'q', 'k', 'j'].find((c) => !literals.has(c)) ?? FILLER;
+  const letters = [filler, ...[...literals].filter((c) => c !== filler && nameStep(1, c) >= 0).sort()];
+  if (!letters.includes('/')) letters.push('/');
+  const accepts = automata.map((tokens) => 2 * tokens.length);
+  const p = positives.length;
+  type Node = { sets: number[][]; v: number; text: string };
+  const key = (sets: number[][], v: number) =>
+    `${sets.map((set) => [...set].sort((x, y) => x - y).join(',')).join('|')}|${v}`;
+  const start: Node = { sets: automata.map((tokens) => closure(tokens, [0])), v: 0, text: '' };
+  const seen = new Set<string>([key(start.sets, 0)]);
   let frontier: Node[] = [start];
   while (frontier.length > 0) {
     const next: Node[] = [];
     for (const node of frontier) {
-      if (node.v === 1 && node.a.includes(acceptA) && node.b.includes(acceptB)) return node.text;
+      if (
+        node.v === 1 &&
+        node.sets.every((set, i) => (i < p ? set.includes(accepts[i]!) : !set.includes(accepts[i]!)))
+      )
+        return node.text;
       if (node.text.length >= MAX_LENGTH) continue;
       for (const c of letters) {
         const v = nameStep(node.v, c);
         if (v < 0) continue;
-        const na = closure(
-          a,
-          node.a.flatMap((s) => step(a, s, c)),
-        );
-        if (na.length === 0) continue;
-        const nb = closure(
-          b,
-          node.b.flatMap((s) => step(b, s, c)),
-        );
-        if (nb.length === 0) continue;
-        const candidate = { a: na, b: nb, v, text: node.text + c };
-        const k = key(candidate);
+        const sets: number[][] = [];
+        let dead = false;
+        for (let i = 0; i < automata.length; i++) {
+          const tokens = automata[i]!;
+          const set = closure(
+            tokens,
+            node.sets[i]!.flatMap((state) => step(tokens, state, c)),
+          );
+          if (i < p && set.length === 0) {
+            dead = true;
+            break;
+          }
+          sets.push(set);
+        }
+        if (dead) continue;
+        const k = key(sets, v);
         if (seen.has(k)) continue;
         seen.add(k);
         if (seen.size > MAX_STATES) return undefined;
-        next.push(candidate);
+        next.push({ sets, v, text: node.text + c });
       }
     }
     frontier = next;

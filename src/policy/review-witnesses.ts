@@ -19,6 +19,7 @@
 import type { Principal } from '../domain/model.ts';
 import type { AccessModel } from './access-model.ts';
 import { globWitness, hasWildcard, prefixesCompatible } from './glob-witness.ts';
+import { matchGlob } from './matchers.ts';
 import { appsOfUser } from './review-principals.ts';
 import type { CompiledRule } from './rule.ts';
 
@@ -29,6 +30,8 @@ export interface Candidate {
   readonly source: 'users' | 'groups' | 'apps' | 'robot' | 'rule' | 'other';
   /** The glob the label stands for. */
   readonly pattern: string;
+  /** A namespace's bare name (`users/alice`), in the namespace too but not under the glob. */
+  readonly bare?: string;
 }
 
 /** What stands for "any other repository". */
@@ -60,21 +63,29 @@ export class WitnessPlanner {
     }
   }
 
-  /** The repository standing for `pattern` (within the scope), memoized; undefined: none. */
-  witness(pattern: string): string | undefined {
-    let found = this.#memo.get(pattern);
+  /**
+   * The shortest repository matching `pattern` (and the scope) and none of `avoid`, memoized;
+   * undefined: none.
+   */
+  witness(pattern: string, avoid: readonly string[] = []): string | undefined {
+    const key = avoid.length === 0 ? pattern : `${pattern}\u0000${avoid.join('\u0000')}`;
+    let found = this.#memo.get(key);
     if (found === undefined) {
-      found = this.#compute(pattern) ?? null;
-      this.#memo.set(pattern, found);
+      found = this.#compute(pattern, avoid) ?? null;
+      this.#memo.set(key, found);
     }
     return found ?? undefined;
   }
 
-  #compute(pattern: string): string | undefined {
+  #compute(pattern: string, avoid: readonly string[]): string | undefined {
     const scope = this.scope;
-    if (scope === undefined) return hasWildcard(pattern) ? globWitness(pattern) : pattern;
+    const others = avoid.filter((a) => a !== pattern);
+    if (scope === undefined) {
+      if (!hasWildcard(pattern)) return others.some((a) => matchGlob(a, pattern)) ? undefined : pattern;
+      return globWitness([pattern], others);
+    }
     if (!prefixesCompatible(scope, pattern)) return undefined;
-    return globWitness(scope, pattern);
+    return globWitness([scope, pattern], others);
   }
 
   /** Candidates every principal shares: `*` (other) and the rule patterns without placeholders. */
@@ -87,7 +98,12 @@ export class WitnessPlanner {
     const model = this.model;
     const list: Candidate[] = [];
     const ns = (source: 'users' | 'groups' | 'apps', owner: string) =>
-      list.push({ label: `${source}/${owner}/*`, source, pattern: `${source}/${owner}/**` });
+      list.push({
+        label: `${source}/${owner}/*`,
+        source,
+        pattern: `${source}/${owner}/**`,
+        bare: `${source}/${owner}`,
+      });
     let account = '';
     let groupNames: string[] = [];
     switch (principal.kind) {
@@ -127,16 +143,52 @@ export class WitnessPlanner {
     return list;
   }
 
-  /** Shared and own candidates, each label once, with their witnesses (when they have one). */
-  candidates(principal: Principal): { candidate: Candidate; witness: string }[] {
-    const result: { candidate: Candidate; witness: string }[] = [];
+  /**
+   * Shared and own candidates, each label once, with the repositories standing for them:
+   * `witness` is the one a review shows (a namespace or robot pattern outside every rule
+   * pattern, a rule pattern outside the earlier rules' ones, when such a name exists), and
+   * `witnesses` adds the shortest name of the pattern and one outside every other pattern, so
+   * a rule that covers part of a namespace does not hide the rest of it.
+   */
+  candidates(principal: Principal): WitnessedCandidate[] {
+    const result: WitnessedCandidate[] = [];
     const labels = new Set<string>();
-    for (const candidate of [...this.own(principal), ...this.#shared]) {
+    const all = [...this.own(principal), ...this.#shared];
+    const rulePatterns = all.filter((c) => c.source === 'rule').map((c) => c.pattern);
+    const earlier = new Map<string, string[]>();
+    const seen: string[] = [];
+    for (const rule of this.model.rules) {
+      const pattern = rule.rule.repository;
+      if (pattern === undefined || usesPlaceholder(pattern) || earlier.has(pattern)) continue;
+      earlier.set(pattern, [...seen]);
+      seen.push(pattern);
+    }
+    for (const candidate of all) {
       if (labels.has(candidate.label)) continue;
       labels.add(candidate.label);
-      const witness = this.witness(candidate.pattern);
-      if (witness !== undefined) result.push({ candidate, witness });
+      const plain = this.witness(candidate.pattern);
+      const bare = candidate.bare === undefined ? undefined : this.witness(candidate.bare);
+      if (plain === undefined) {
+        if (bare !== undefined) result.push({ candidate, witness: bare, witnesses: [bare] });
+        continue;
+      }
+      const outside = this.witness(candidate.pattern, rulePatterns);
+      const before = candidate.source === 'rule' ? (earlier.get(candidate.pattern) ?? []) : rulePatterns;
+      const shown =
+        (candidate.source === 'rule' ? this.witness(candidate.pattern, before) : outside) ?? plain;
+      const witnesses = [
+        ...new Set([shown, plain, ...[outside, bare].filter((w): w is string => w !== undefined)]),
+      ];
+      result.push({ candidate, witness: shown, witnesses });
     }
     return result;
   }
+}
+
+export interface WitnessedCandidate {
+  readonly candidate: Candidate;
+  /** The repository a review shows for the candidate. */
+  readonly witness: string;
+  /** Every repository asked about for it (`witness` first). */
+  readonly witnesses: readonly string[];
 }

@@ -39,7 +39,9 @@ export function whoCan(
   const planner = scope.wildcard ? new WitnessPlanner(model, scope.pattern) : undefined;
   const entries: WhoCanEntry[] = [];
   for (const { kind, name, principal } of reviewPrincipals(model, now)) {
-    const names = planner ? [...new Set(planner.candidates(principal).map((c) => c.witness))] : [scope.name];
+    const names = planner
+      ? [...new Set(planner.candidates(principal).flatMap((c) => c.witnesses))]
+      : [scope.name];
     const granted = new Set<Action>();
     for (const repository of names) {
       const resource: ResourceActions = { type: scope.type, name: repository, actions: scope.actions };
