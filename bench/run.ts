@@ -21,12 +21,14 @@ import { search } from './scenarios/search.ts';
 import { skopeoInspect } from './scenarios/skopeo-inspect.ts';
 import { tokensBasic } from './scenarios/tokens-basic.ts';
 import { tokensRefresh } from './scenarios/tokens-refresh.ts';
+import { whoCanScenario } from './scenarios/who-can.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   tokensRefresh,
   tokensBasic,
   passwordGrant,
   policy,
+  whoCanScenario,
   search,
   discovery,
   credentialHelper,

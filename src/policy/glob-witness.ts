@@ -4,9 +4,12 @@
  * overlap in `apps/shop/web`. The answer is found by a breadth-first walk over the product of
  * the two patterns' automata and a third one that accepts only valid repository names
  * (distribution's path components: lower-case letters and digits, separated by `.`, `_`, `__`
- * or dashes), so a witness can always be asked of /token. Shortest witnesses first; `x` fills
- * the wildcards. Placeholders (`${account}`, `${group}`) must be substituted before.
+ * or dashes), so a witness can always be asked of /token. The patterns with `x` for their
+ * wildcards are tried first; otherwise the walk finds the shortest witness. Placeholders (`${account}`, `${group}`) must be substituted before.
  */
+
+import { isRepositoryName } from '../domain/access.ts';
+import { matchGlob } from './matchers.ts';
 
 type Token =
   | { readonly t: 'lit'; readonly c: string }
@@ -120,9 +123,20 @@ function nameStep(v: number, c: string): number {
 export function globWitness(all: readonly string[], none: readonly string[] = []): string | undefined {
   if (all.length === 0) throw new TypeError('globWitness needs at least one pattern');
   for (let i = 1; i < all.length; i++) if (!prefixesCompatible(all[0]!, all[i]!)) return undefined;
-  const positives = all.map(globTokens);
   // A negative that cannot meet the positives' prefix never matches: leave it out.
-  const negatives = none.filter((n) => all.every((a) => prefixesCompatible(a, n))).map(globTokens);
+  const relevant = none.filter((n) => all.every((a) => prefixesCompatible(a, n)));
+  // Fast path: a pattern with its wildcards filled in often does; the walk is for the rest.
+  for (const pattern of all) {
+    const guess = pattern.replace(/\*\*\/|\*+|\?/g, (m) => (m.endsWith('/') ? '' : FILLER));
+    if (
+      isRepositoryName(guess) &&
+      all.every((a) => matchGlob(a, guess)) &&
+      !relevant.some((n) => matchGlob(n, guess))
+    )
+      return guess;
+  }
+  const positives = all.map(globTokens);
+  const negatives = relevant.map(globTokens);
   const automata = [...positives, ...negatives];
   const literals = new Set<string>();
   for (const tokens of automata) for (const token of tokens) if (token.t === 'lit') literals.add(token.c);

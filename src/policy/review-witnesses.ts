@@ -32,6 +32,8 @@ export interface Candidate {
   readonly pattern: string;
   /** A namespace's bare name (`users/alice`), in the namespace too but not under the glob. */
   readonly bare?: string;
+  /** For a rule pattern: the rules that have it. */
+  readonly rules?: readonly CompiledRule[];
 }
 
 /** What stands for "any other repository". */
@@ -43,6 +45,9 @@ export class WitnessPlanner {
   readonly #memo = new Map<string, string | null>();
   readonly #shared: Candidate[];
   readonly #placeholderRules: CompiledRule[];
+  /** The plain rule patterns, and for each the ones of earlier rules (with a memo key each). */
+  readonly #rulePatterns: string[] = [];
+  readonly #earlier = new Map<string, { patterns: string[]; key: string }>();
 
   /** `scope`: the glob every witness must also match (absent: any repository). */
   constructor(
@@ -56,9 +61,18 @@ export class WitnessPlanner {
       const pattern = rule.rule.repository;
       if (pattern === undefined) continue;
       if (usesPlaceholder(pattern)) this.#placeholderRules.push(rule);
-      else if (!seen.has(pattern)) {
+      else if (seen.has(pattern)) {
+        (this.#shared.find((c) => c.pattern === pattern)?.rules as CompiledRule[] | undefined)?.push(rule);
+      } else {
         seen.add(pattern);
-        this.#shared.push({ label: pattern, source: 'rule', pattern });
+        // A pattern that cannot meet the scope's prefix has no witness: not a candidate.
+        if (scope === undefined || prefixesCompatible(scope, pattern))
+          this.#shared.push({ label: pattern, source: 'rule', pattern, rules: [rule] });
+        this.#earlier.set(pattern, {
+          patterns: [...this.#rulePatterns],
+          key: `E${this.#rulePatterns.length}`,
+        });
+        this.#rulePatterns.push(pattern);
       }
     }
   }
@@ -67,8 +81,8 @@ export class WitnessPlanner {
    * The shortest repository matching `pattern` (and the scope) and none of `avoid`, memoized;
    * undefined: none.
    */
-  witness(pattern: string, avoid: readonly string[] = []): string | undefined {
-    const key = avoid.length === 0 ? pattern : `${pattern}\u0000${avoid.join('\u0000')}`;
+  witness(pattern: string, avoid: readonly string[] = [], avoidKey?: string): string | undefined {
+    const key = avoid.length === 0 ? pattern : `${pattern}\u0000${avoidKey ?? avoid.join('\u0000')}`;
     let found = this.#memo.get(key);
     if (found === undefined) {
       found = this.#compute(pattern, avoid) ?? null;
@@ -137,7 +151,7 @@ export class WitnessPlanner {
       const names = withAccount.includes('${group}') ? groupNames : [''];
       for (const group of names) {
         const pattern = withAccount.split('${group}').join(group);
-        list.push({ label: pattern, source: 'rule', pattern });
+        list.push({ label: pattern, source: 'rule', pattern, rules: [rule] });
       }
     }
     return list;
@@ -150,19 +164,13 @@ export class WitnessPlanner {
    * `witnesses` adds the shortest name of the pattern and one outside every other pattern, so
    * a rule that covers part of a namespace does not hide the rest of it.
    */
-  candidates(principal: Principal): WitnessedCandidate[] {
+  candidates(principal: Principal, every = true): WitnessedCandidate[] {
     const result: WitnessedCandidate[] = [];
     const labels = new Set<string>();
     const all = [...this.own(principal), ...this.#shared];
-    const rulePatterns = all.filter((c) => c.source === 'rule').map((c) => c.pattern);
-    const earlier = new Map<string, string[]>();
-    const seen: string[] = [];
-    for (const rule of this.model.rules) {
-      const pattern = rule.rule.repository;
-      if (pattern === undefined || usesPlaceholder(pattern) || earlier.has(pattern)) continue;
-      earlier.set(pattern, [...seen]);
-      seen.push(pattern);
-    }
+    const own = all.filter((c) => c.source === 'rule' && !this.#earlier.has(c.pattern)).map((c) => c.pattern);
+    const rulePatterns = [...this.#rulePatterns, ...own];
+    const rulesKey = `S\u0000${own.join('\u0000')}`;
     for (const candidate of all) {
       if (labels.has(candidate.label)) continue;
       labels.add(candidate.label);
@@ -172,10 +180,16 @@ export class WitnessPlanner {
         if (bare !== undefined) result.push({ candidate, witness: bare, witnesses: [bare] });
         continue;
       }
-      const outside = this.witness(candidate.pattern, rulePatterns);
-      const before = candidate.source === 'rule' ? (earlier.get(candidate.pattern) ?? []) : rulePatterns;
+      const isRule = candidate.source === 'rule';
+      // What a review shows of a rule pattern needs only the earlier rules; the rest is for who-can.
+      const outside = isRule && !every ? undefined : this.witness(candidate.pattern, rulePatterns, rulesKey);
+      const earlier = isRule ? this.#earlier.get(candidate.pattern) : undefined;
       const shown =
-        (candidate.source === 'rule' ? this.witness(candidate.pattern, before) : outside) ?? plain;
+        (candidate.source === 'rule'
+          ? earlier
+            ? this.witness(candidate.pattern, earlier.patterns, earlier.key)
+            : plain
+          : outside) ?? plain;
       const witnesses = [
         ...new Set([shown, plain, ...[outside, bare].filter((w): w is string => w !== undefined)]),
       ];

@@ -14,6 +14,7 @@ import type { DecisionRequest, RuleRef, SeedClause } from './decision.ts';
 import { allowedBits, explain } from './engine.ts';
 import { reviewName } from './review-principals.ts';
 import { type Candidate, WitnessPlanner } from './review-witnesses.ts';
+import { RuleContext, ruleFailure } from './rule-matcher.ts';
 import type { ReviewOptions } from './who-can.ts';
 
 export interface ActionGrant {
@@ -78,11 +79,17 @@ export function namespacesOn(
   // The login refuses these before any decision (as who-can leaves them out).
   if (!isEnabled(principal, now)) return result;
   const base = { principal, registry, now, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
-  for (const { candidate, witness } of planner.candidates(principal)) {
+  for (const { candidate, witness } of planner.candidates(principal, false)) {
     const request: DecisionRequest = {
       ...base,
       resource: { type: 'repository', name: witness, actions: REPOSITORY_ACTIONS },
     };
+    // A rule pattern is shown where its rule decides: when the rule does not even match, skip
+    // it before the decision (the cheap check: one rule, not all of them).
+    if (candidate.rules) {
+      const ctx = new RuleContext(model, request);
+      if (!candidate.rules.some((rule) => ruleFailure(rule, ctx) === 0)) continue;
+    }
     if (allowedBits(model, request) === 0) continue;
     const explanation = explain(model, request);
     const pattern = candidate.source === 'rule' || candidate.source === 'robot';

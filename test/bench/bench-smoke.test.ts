@@ -18,6 +18,7 @@ const EXPECTED = [
   'tokens-basic',
   'password-grant',
   'policy',
+  'who-can',
   'search',
   'discovery',
   'credential-helper',
