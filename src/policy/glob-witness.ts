@@ -20,7 +20,7 @@ type Token =
 
 const FILLER = 'x';
 const MAX_LENGTH = 255;
-const MAX_STATES = 200_000;
+const MAX_STATES = 20_000;
 
 /** The glob's tokens (the syntax of matchers.ts: `*`, `**`, `**` `/`, `?`, literals). */
 export function globTokens(pattern: string): Token[] {

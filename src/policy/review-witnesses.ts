@@ -168,7 +168,13 @@ export class WitnessPlanner {
     const result: WitnessedCandidate[] = [];
     const labels = new Set<string>();
     const all = [...this.own(principal), ...this.#shared];
-    const own = all.filter((c) => c.source === 'rule' && !this.#earlier.has(c.pattern)).map((c) => c.pattern);
+    // Only own patterns that can meet the scope matter, and leaving the others out of the memo
+    // key lets principals share the answers.
+    const scope = this.scope;
+    const own = all
+      .filter((c) => c.source === 'rule' && !this.#earlier.has(c.pattern))
+      .map((c) => c.pattern)
+      .filter((p) => scope === undefined || prefixesCompatible(scope, p));
     const rulePatterns = [...this.#rulePatterns, ...own];
     const rulesKey = `S\u0000${own.join('\u0000')}`;
     for (const candidate of all) {
