@@ -97,30 +97,30 @@ export function diffAccess(
       const [kind, name] = key.split('\u0000') as [PrincipalKind, string];
       const pa = a.principals.get(key);
       const pb = b.principals.get(key);
-      const candidates = new Map<string, Candidate>();
+      // The namespaces the report shows, on either side, each asked on the same repository
+      // (the one the new model's report would show, else the old one's).
+      const candidates = new Map<string, { candidate: Candidate; witness: string }>();
       for (const [p, s] of [
-        [pa, a],
         [pb, b],
+        [pa, a],
       ] as const) {
         if (!p) continue;
-        for (const c of [...s.planner.own(p), ...s.planner.shared()])
-          if (!candidates.has(c.label)) candidates.set(c.label, c);
+        for (const { candidate, witness } of s.planner.candidates(p, false))
+          if (!candidates.has(candidate.label)) candidates.set(candidate.label, { candidate, witness });
       }
       const found = new Map<string, { before: Action[]; after: Action[] }>();
-      for (const candidate of candidates.values()) {
-        const witness = b.planner.witness(candidate.pattern);
-        if (witness === undefined) continue;
+      for (const [label, { witness }] of candidates) {
         const resource = { type: 'repository' as const, name: witness, actions: REPOSITORY_ACTIONS };
         const x = actionsOf(a.model, pa, ra, resource, now, options.sourceAddress);
         const y = actionsOf(b.model, pb, rb, resource, now, options.sourceAddress);
-        found.set(candidate.label, { before: x, after: y });
+        found.set(label, { before: x, after: y });
       }
       for (const [label, { before: x, after: y }] of found) {
         if (x.join() === y.join()) continue;
-        const candidate = candidates.get(label)!;
+        const { candidate, witness } = candidates.get(label)!;
         if (candidate.source === 'rule' || candidate.source === 'robot') {
           // A pattern that changes exactly as its namespace does says nothing new.
-          const home = found.get(namespaceLabel(b.planner.witness(candidate.pattern)!));
+          const home = found.get(namespaceLabel(witness));
           if (home && home.before.join() === x.join() && home.after.join() === y.join()) continue;
         }
         changes.push({ registry: service, kind, name, namespace: label, before: x, after: y });
