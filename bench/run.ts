@@ -23,6 +23,7 @@ import { tokensBasic } from './scenarios/tokens-basic.ts';
 import { tokensPostgres } from './scenarios/tokens-postgres.ts';
 import { tokensRefresh } from './scenarios/tokens-refresh.ts';
 import { tokensRepeat } from './scenarios/tokens-repeat.ts';
+import { whoCanScenario } from './scenarios/who-can.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   tokensRefresh,
@@ -31,6 +32,7 @@ export const SCENARIOS: readonly Scenario[] = [
   tokensPostgres,
   passwordGrant,
   policy,
+  whoCanScenario,
   search,
   discovery,
   credentialHelper,

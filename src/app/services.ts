@@ -12,6 +12,7 @@ import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
 import { modelWriters } from '../store/writers/model-writers.ts';
 import type { Vault } from '../vault/vault.ts';
+import { AccessReviewService } from './access-review-service.ts';
 import { AppService } from './app-service.ts';
 import { AuditService } from './audit-service.ts';
 import type { Authority } from './authority.ts';
@@ -51,6 +52,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly rules: RuleService;
   readonly keys: KeyService;
   readonly explain: ExplainService;
+  readonly accessReview: AccessReviewService;
   readonly credentials: CredentialService;
   readonly tokens: TokenService;
 }
@@ -98,6 +100,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     rules: new RuleService({ authority, writer: writers.rules, changes, audit }),
     keys: new KeyService({ authority, audit }),
     explain: new ExplainService({ authority }),
+    accessReview: new AccessReviewService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
     tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
   };

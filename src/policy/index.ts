@@ -1,4 +1,5 @@
 export { AccessController } from './access-controller.ts';
+export { type AccessChange, accessMatrix, diffAccess, type MatrixRow } from './access-matrix.ts';
 export {
   AccessModel,
   type AccessModelInput,
@@ -19,6 +20,7 @@ export type {
 export { allowedBits, allowedSet, decide, explain } from './engine.ts';
 export { type ExplainQuery, explainAccess } from './explain-request.ts';
 export { formatExplanation } from './explanation-format.ts';
+export { globWitness } from './glob-witness.ts';
 export {
   type CompiledGlob,
   compileGlob,
@@ -30,6 +32,7 @@ export {
   placeholderSubject,
 } from './matchers.ts';
 export { type Namespace, type NamespaceKind, repositoryNamespace } from './namespace.ts';
+export { findPrincipal, type ReviewPrincipal, reviewPrincipals } from './review-principals.ts';
 export {
   type AccessRule,
   CATALOG,
@@ -46,3 +49,12 @@ export {
   validateRules,
 } from './rule.ts';
 export { type AccessRuleDocument, AccessRuleSchema, RulePrincipalsSchema } from './rule-schema.ts';
+export { parseScopePattern, type ScopePattern, sortActions } from './scope-pattern.ts';
+export {
+  type ActionGrant,
+  type NamespaceAccess,
+  type PrincipalAccess,
+  type RegistryAccess,
+  whatCan,
+} from './what-can.ts';
+export { type ReviewOptions, type WhoCanEntry, whoCan } from './who-can.ts';

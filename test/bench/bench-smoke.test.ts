@@ -20,6 +20,7 @@ const EXPECTED = [
   'tokens-postgres',
   'password-grant',
   'policy',
+  'who-can',
   'search',
   'discovery',
   'credential-helper',
@@ -40,7 +41,7 @@ interface ScenarioJson {
 
 test(
   'npm run bench -- --quick reports every scenario with numeric figures',
-  { timeout: 240_000 },
+  { timeout: 420_000 },
   async (t) => {
     if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'purser-bench-smoke-'));
@@ -59,7 +60,7 @@ test(
           child.stderr.on('data', (chunk: Buffer) => {
             output += chunk.toString();
           });
-          const timer = setTimeout(() => child.kill('SIGTERM'), 220_000);
+          const timer = setTimeout(() => child.kill('SIGTERM'), 400_000);
           child.once('error', reject);
           child.once('exit', (exitCode) => {
             clearTimeout(timer);

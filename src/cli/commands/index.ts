@@ -4,9 +4,11 @@
  * subcommand kept in its own folder (registry trust, registry sync) is attached here.
  */
 import type { Command } from 'commander';
+import { register as access } from './access/index.ts';
 import { register as app } from './app/index.ts';
 import { register as audit } from './audit/index.ts';
 import { register as auditConfig } from './audit-config/index.ts';
+import { register as configCommand } from './config/index.ts';
 import { register as explain } from './explain/index.ts';
 import { register as exportCommand } from './export/index.ts';
 import { register as gantry } from './gantry/index.ts';
@@ -46,6 +48,8 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   keys,
   rules,
   explain,
+  access,
+  configCommand,
   vault,
   exportCommand,
   auditConfig,

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { accessRoutes } from './access.ts';
 import { appRoutes } from './apps.ts';
 import { credentialRoutes } from './credentials.ts';
 import { explainRoutes } from './explain.ts';
@@ -39,6 +40,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     await ruleRoutes(api, ctx);
     await keyRoutes(api, ctx);
     await explainRoutes(api, ctx);
+    await accessRoutes(api, ctx);
     await credentialRoutes(api, ctx);
     openApiRoute(api, catalog, API_VERSION);
   });
