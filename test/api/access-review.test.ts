@@ -62,13 +62,16 @@ async function seed(f: ApiFixture): Promise<void> {
     ['/api/v1/robots', { name: 'ci+shop', repositories: ['apps/shop/**'], permission: 'write' }],
     [
       '/api/v1/robots',
-      { name: 'ci+old', repositories: ['apps/shop/**'], permission: 'admin', expires: '2020-01-01' },
+      { name: 'ci+old', repositories: ['apps/shop/**'], permission: 'admin', expires: '2099-01-01' },
     ],
   ];
   for (const [url, body] of posts) {
     const response = await f.admin('POST', url, body);
     assert.equal(response.statusCode, 201, `${url}: ${response.body}`);
   }
+  // A new robot cannot be created already expired; an existing one can be given a past date.
+  const expired = await f.admin('PATCH', '/api/v1/robots/ci+old', { expires: '2020-01-01' });
+  assert.equal(expired.statusCode, 200, `PATCH ci+old: ${expired.body}`);
 }
 
 async function scenario(f: ApiFixture): Promise<void> {
