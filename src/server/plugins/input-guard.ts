@@ -2,7 +2,9 @@
  * Refuses, before any route or authentication sees it, input no valid request carries: a NUL
  * byte in the URL (raw or `%00`), in a header, or in any string of a parsed body. PostgreSQL
  * cannot store NUL in text and SQLite truncates at it, so letting one through gave a 500 on one
- * dialect and a silent mismatch on the other.
+ * dialect and a silent mismatch on the other. A query parameter given twice is refused too
+ * (it would reach the route as a list where text is expected), except `scope`, which Docker
+ * token auth repeats, and on routes whose querystring schema says what it takes.
  */
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../../domain/errors.ts';
@@ -17,6 +19,14 @@ export function installInputGuard(app: FastifyInstance): void {
     done();
   });
   app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.routeOptions.schema?.querystring) {
+      for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
+        if (Array.isArray(value) && key !== 'scope' && new Set(value).size > 1)
+          return done(new BadRequest(`the ${key} parameter was given more than once with different values`));
+        if (Array.isArray(value) && key !== 'scope')
+          (request.query as Record<string, unknown>)[key] = value[0];
+      }
+    }
     const body: unknown = request.body;
     if (typeof body === 'object' && body !== null && hasNul(body))
       return done(new BadRequest('the body contains a NUL byte'));
