@@ -140,6 +140,28 @@ for (const dialect of dialects) {
         assertClientError(await inject('GET', `/api/v1/audit?${query}`), 400, query);
       }
       assert.equal((await inject('GET', '/api/v1/audit?page=2&per_page=10')).statusCode, 200);
+      // Found by test/fuzz: a bigint column on PostgreSQL.
+      for (const expiresAt of [1e300, 2 ** 63]) {
+        const credential = await inject('POST', '/api/v1/environments/prod/credentials', ADMIN, {
+          address: 'registry.example.com',
+          username: 'ci',
+          secret: 'pw',
+          expiresAt,
+        });
+        assertClientError(credential, 400, `expiresAt ${expiresAt}`);
+      }
+    });
+
+    test('a query parameter given twice with different values is 400 (found by test/fuzz)', async (t) => {
+      if (!guard(t)) return;
+      for (const url of [
+        '/v1/search?q=a&q=b',
+        '/v2/search?n=1&n=2',
+        '/api/v1/audit?principal=a&principal=b',
+      ]) {
+        assertClientError(await inject('GET', url), 400, url);
+      }
+      assert.equal((await inject('GET', '/v1/search?q=a&q=a')).statusCode, 200);
     });
 
     test('POST /token takes a form body; JSON and wrong types are 400 invalid_request', async (t) => {
