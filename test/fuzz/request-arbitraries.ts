@@ -13,7 +13,21 @@ export interface Operation {
   readonly query: readonly string[];
   /** Property names of the JSON body, when the operation takes one. */
   readonly body: readonly string[] | undefined;
+  /** The JSON schema of the body, when the document gives one. */
+  readonly schema?: JsonSchema | undefined;
   readonly contentType?: string;
+}
+
+export interface JsonSchema {
+  readonly type?: string | readonly string[];
+  readonly properties?: Record<string, JsonSchema>;
+  readonly required?: readonly string[];
+  readonly items?: JsonSchema;
+  readonly anyOf?: readonly JsonSchema[];
+  readonly const?: unknown;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: number;
+  readonly maximum?: number;
 }
 
 export interface FuzzRequest {
@@ -21,6 +35,7 @@ export interface FuzzRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly payload?: string;
+  readonly remoteAddress: string;
 }
 
 interface OpenApiDocument {
@@ -30,7 +45,7 @@ interface OpenApiDocument {
       string,
       {
         parameters?: { name: string; in: string }[];
-        requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+        requestBody?: { content: Record<string, { schema?: JsonSchema }> };
       }
     >
   >;
@@ -52,6 +67,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
           : method === 'get' || method === 'delete'
             ? undefined
             : [],
+        schema,
       });
     }
   }
@@ -124,18 +140,32 @@ const HOSTILE = [
   'x'.repeat(5000),
 ];
 
-const text = (names: readonly string[]) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(...names) },
-    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
-    { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-    { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9]+([._/-][a-z0-9]+){0,4}(:[a-z0-9._-]{1,10})?$/) },
-  );
+// Built once per list of names: fc.stringMatching compiles its pattern, which is slow.
+const texts = new WeakMap<readonly string[], fc.Arbitrary<string>>();
+const FRESH_NAME = fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/);
+const SHAPED = fc.stringMatching(/^[a-z0-9]+([._/-][a-z0-9]+){0,4}(:[a-z0-9._-]{1,10})?$/);
+
+function text(names: readonly string[]): fc.Arbitrary<string> {
+  let arbitrary = texts.get(names);
+  if (!arbitrary) {
+    arbitrary = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...names) },
+      { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
+      { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+      { weight: 1, arbitrary: SHAPED },
+    );
+    texts.set(names, arbitrary);
+  }
+  return arbitrary;
+}
 
 /** JSON values of every type, including the ones a schema does not expect. */
-const jsonValue = (names: readonly string[]): fc.Arbitrary<unknown> =>
-  fc.oneof(
+const jsonValues = new WeakMap<readonly string[], fc.Arbitrary<unknown>>();
+const jsonValue = (names: readonly string[]): fc.Arbitrary<unknown> => {
+  const cached = jsonValues.get(names);
+  if (cached) return cached;
+  const arbitrary = fc.oneof(
     { weight: 4, arbitrary: text(names) },
     {
       weight: 2,
@@ -150,6 +180,9 @@ const jsonValue = (names: readonly string[]): fc.Arbitrary<unknown> =>
     { weight: 1, arbitrary: fc.dictionary(text(names), text(names), { maxKeys: 3 }) },
     { weight: 1, arbitrary: fc.constantFrom('2099-01-01', '2000-01-01', 'read', 'write', 'admin', 'pull') },
   );
+  jsonValues.set(names, arbitrary);
+  return arbitrary;
+};
 
 type Body = { readonly json: unknown } | { readonly raw: string };
 
@@ -158,9 +191,57 @@ function encodePathValue(value: string, wildcard: boolean): string {
   return wildcard ? encoded.replace(/%2F/g, '/') : encoded;
 }
 
+/**
+ * Values shaped like `schema` (right keys, right types, literals where it lists them) with
+ * hostile leaves, so requests get past validation and reach the services and the store.
+ */
+export function fromSchema(schema: JsonSchema, names: readonly string[], depth = 0): fc.Arbitrary<unknown> {
+  if (depth > 4) return jsonValue(names);
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.anyOf?.length) return fc.oneof(...schema.anyOf.map((s) => fromSchema(s, names, depth + 1)));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'string':
+      return fc.oneof(
+        { weight: 3, arbitrary: FRESH_NAME },
+        { weight: 2, arbitrary: fc.constantFrom(...names) },
+        { weight: 2, arbitrary: text(names) },
+      );
+    case 'integer':
+    case 'number': {
+      const min = schema.minimum ?? -(2 ** 31);
+      const max = schema.maximum ?? 2 ** 31;
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: Math.max(min, -(2 ** 40)), max: Math.min(max, 2 ** 40) }) },
+        { weight: 1, arbitrary: fc.constantFrom(min - 1, max + 1, 1e300, -1, 0.5, 2 ** 63) },
+      );
+    }
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(fromSchema(schema.items ?? {}, names, depth + 1), { maxLength: 3 });
+    case 'object': {
+      const properties = schema.properties ?? {};
+      const required = (schema.required ?? []).filter((key) => key in properties);
+      const model: Record<string, fc.Arbitrary<unknown>> = {};
+      for (const [key, value] of Object.entries(properties)) model[key] = fromSchema(value, names, depth + 1);
+      return fc.record(model, { requiredKeys: required });
+    }
+    default:
+      return jsonValue(names);
+  }
+}
+
 function bodyOf(operation: Operation, known: KnownValues): fc.Arbitrary<Body> {
   const keys = operation.body?.length ? operation.body : ['name'];
   return fc.oneof(
+    {
+      weight: operation.schema ? 8 : 0,
+      arbitrary: fromSchema(operation.schema ?? {}, known.names).map((json): Body => ({ json })),
+    },
     {
       weight: 6,
       arbitrary: fc
@@ -198,6 +279,7 @@ export function requestFor(operation: Operation, known: KnownValues): fc.Arbitra
       body: bodyOf(operation, known),
       authorization: fc.constantFrom(...known.authorizations),
       notify: fc.constantFrom(...known.notifyHeaders),
+      remoteAddress: fc.oneof(fc.ipV4(), fc.constantFrom('127.0.0.1', '10.0.0.1', '::1')),
       contentType: fc.constantFrom(
         operation.contentType ?? 'application/json',
         operation.contentType ?? 'application/json',
@@ -207,7 +289,7 @@ export function requestFor(operation: Operation, known: KnownValues): fc.Arbitra
         'text/plain',
       ),
     })
-    .map(({ pathValues, rawPath, query, body, authorization, notify, contentType }) => {
+    .map(({ pathValues, rawPath, query, body, authorization, notify, contentType, remoteAddress }) => {
       let i = 0;
       const path = operation.path.replace(/\{[^}]+\}|\*/g, (match) => {
         const value = pathValues[i++] ?? '';
@@ -236,6 +318,7 @@ export function requestFor(operation: Operation, known: KnownValues): fc.Arbitra
         method: operation.method,
         url: qs ? `${path}?${qs}` : path,
         headers,
+        remoteAddress,
         ...(payload === undefined ? {} : { payload }),
       };
     });
