@@ -152,6 +152,21 @@ for (const dialect of dialects) {
       }
     });
 
+    test('the largest id taken, the next record still gets one (found by test/fuzz)', async (t) => {
+      if (!guard(t)) return;
+      for (const [url, extra] of [
+        ['/api/v1/apps', {}],
+        ['/api/v1/groups', {}],
+        ['/api/v1/users', { password: 'a-long-password' }],
+      ] as const) {
+        const top = await inject('POST', url, ADMIN, { name: 'topmost', id: 2_147_483_647, ...extra });
+        assert.equal(top.statusCode, 201, top.body);
+        const next = await inject('POST', url, ADMIN, { name: 'nextone', ...extra });
+        assert.equal(next.statusCode, 201, `${url}: ${next.body}`);
+        assert.ok((next.json() as { id: number }).id < 2_147_483_647);
+      }
+    });
+
     test('a query parameter given twice with different values is 400 (found by test/fuzz)', async (t) => {
       if (!guard(t)) return;
       for (const url of [
