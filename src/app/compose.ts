@@ -109,6 +109,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       issuer: options.issuer,
       publicUrl: options.publicUrl,
       vault,
+      box,
       refreshTokens,
     });
     return {

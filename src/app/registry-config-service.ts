@@ -1,11 +1,13 @@
 /**
  * What a registry needs to trust Purser: the Distribution `config.yml` fragment, the
  * certificate bundle, the JWKS, or an nginx server block. Administrators and the registry's
- * managers only. `distribution` also rotates the registry's notification secret (the previous
- * one keeps working until the registry uses the new one) and includes the notifications block.
+ * managers only. `distribution` includes the notifications block with the registry's
+ * notification secret: the same one every time, a new one only when asked to rotate it (the
+ * previous one keeps working until the registry uses the new one).
  */
 import type { Kysely } from 'kysely';
-import { ensureNotifySecret } from '../catalog/notify-secret.ts';
+import { notifySecret } from '../catalog/notify-secret.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import { BadRequest } from '../domain/errors.ts';
 import {
   DEFAULT_ROOT_CERT_BUNDLE,
@@ -27,6 +29,8 @@ export interface RegistryConfigRequest {
   readonly format: RegistryConfigFormat;
   /** distribution: path of the bundle on the registry host. */
   readonly rootCertBundle?: string | undefined;
+  /** distribution: make a new notification secret (default: keep the current one). */
+  readonly rotateNotifySecret?: boolean | undefined;
   /** nginx: `listen`, `server_name`, and the certificate and key (both or neither). */
   readonly listen?: string | undefined;
   readonly serverName?: string | undefined;
@@ -46,6 +50,8 @@ export interface RegistryConfigServiceDeps {
   readonly authority: Authority;
   readonly registries: RegistryService;
   readonly db: Kysely<Database>;
+  /** Keeps the notification secret sealed at rest. */
+  readonly box: SecretBox;
   /** Purser's public URL (the realm registries send clients to). */
   readonly publicUrl: string;
   readonly issuer: string;
@@ -85,7 +91,9 @@ export class RegistryConfigService {
         return { mediaType: 'text/plain; charset=utf-8', body: text, noStore: false };
       }
       case 'distribution': {
-        const secret = await ensureNotifySecret(this.deps.db, registry.service);
+        const secret = await notifySecret(this.deps.db, this.deps.box, registry.service, {
+          rotate: request.rotateNotifySecret === true,
+        });
         const { notifications } = notificationsFragment({ service: registry.service, publicUrl, secret });
         const text = renderDistributionConfig({
           publicUrl,

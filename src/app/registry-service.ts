@@ -8,6 +8,7 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import { checkName } from '../domain/entity-names.ts';
 import { BadRequest, Conflict, Denied, NotFound } from '../domain/errors.ts';
 import { isAdministrator, type Registry } from '../domain/model.ts';
+import { registryBaseUrl } from '../domain/registry-address.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { Upserted } from '../store/writers/model-change.ts';
 import type { RegistryPatch, RegistryWriter } from '../store/writers/registry-writer.ts';
@@ -96,7 +97,7 @@ export class RegistryService {
     await this.deps.writer.upsert(
       {
         service: input.service,
-        url: input.url,
+        url: registryBaseUrl(input.url),
         insecure: input.insecure ?? false,
         restricted: input.restricted ?? false,
         publications,
@@ -122,7 +123,7 @@ export class RegistryService {
     requireRegistryManager(caller, this.require(service), this.deps.authority.snapshot.mode);
     await this.deps.writer.upsert({
       service,
-      url: input.url,
+      url: input.url === undefined ? undefined : registryBaseUrl(input.url),
       insecure: input.insecure,
       restricted: input.restricted,
       publications: input.publications,
@@ -154,7 +155,9 @@ export class RegistryService {
 
   /** A registry the configuration file declares (not audited; the caller announces the change). */
   declare(registry: RegistryPatch): Promise<Upserted> {
-    return this.deps.writer.upsert(registry);
+    return this.deps.writer.upsert(
+      registry.url === undefined ? registry : { ...registry, url: registryBaseUrl(registry.url) },
+    );
   }
 
   /** The registry, from the current snapshot, or NotFound. */

@@ -14,6 +14,7 @@ import { requireRegistry } from '../catalog/registry-lookup.ts';
 import { type RepositoryProperties, setStar, updateProperties } from '../catalog/repository-properties.ts';
 import { bumpCatalogVersion, findRepositoryId, tagsFor, tagsOf } from '../catalog/repository-store.ts';
 import { searchRepositories } from '../catalog/search.ts';
+import { checkRepositoryName } from '../domain/access.ts';
 import { NotFound } from '../domain/errors.ts';
 import { principalName, type Registry } from '../domain/model.ts';
 import type { Database } from '../store/schema.ts';
@@ -159,6 +160,7 @@ export class RepositoryService {
   /** Stars or unstars a repository the caller may pull (anonymous callers cannot). */
   async star(caller: Caller, service: string, name: string, starred: boolean) {
     const registry = this.#registry(service);
+    checkRepositoryName(name);
     if (caller.principal.kind === 'anonymous')
       throw new NotFound(`repository ${name} not found on ${registry.service}`);
     this.#require(caller, registry, name, 'pull');
@@ -216,6 +218,7 @@ export class RepositoryService {
   }
 
   #require(caller: Caller, registry: Registry, name: string, action: 'pull' | 'push'): void {
+    checkRepositoryName(name);
     requireRepository(
       this.deps.catalog.model(),
       caller.principal,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -75,6 +76,8 @@ export interface ServiceDeps extends CatalogServiceDeps {
   /** Purser's public URL (the token realm). */
   readonly publicUrl: string;
   readonly vault: Vault;
+  /** Seals the secrets the services keep (the registries' notification secrets). */
+  readonly box: SecretBox;
   readonly refreshTokens: RefreshTokenStore;
 }
 
@@ -94,6 +97,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
       authority,
       registries,
       db: deps.db,
+      box: deps.box,
       publicUrl: deps.publicUrl,
       issuer,
     }),

@@ -12,6 +12,7 @@ import type { CatalogServices } from '../catalog/catalog-services.ts';
 import { requireRegistry } from '../catalog/registry-lookup.ts';
 import { findRepositoryId, tagsOf } from '../catalog/repository-store.ts';
 import { deleteTags, type TagDeletionOutcome, type TagDeletionRequest } from '../catalog/tag-service.ts';
+import { checkRepositoryName, checkTagName } from '../domain/access.ts';
 import { NotFound } from '../domain/errors.ts';
 import type { Database } from '../store/schema.ts';
 import type { Caller } from './caller.ts';
@@ -27,6 +28,7 @@ export class TagService {
 
   /** The tags the index knows, sorted, with their digests. */
   async list(caller: Caller, service: string, repository: string) {
+    checkRepositoryName(repository);
     const registry = await requireRegistry(this.deps.db, service);
     requireRepository(
       this.deps.catalog.model(),
@@ -46,6 +48,8 @@ export class TagService {
   }
 
   async delete(caller: Caller, service: string, request: TagDeletionRequest): Promise<TagDeletionOutcome> {
+    checkRepositoryName(request.repository);
+    for (const tag of request.tags ?? []) checkTagName(tag);
     const registry = await requireRegistry(this.deps.db, service);
     const outcome = await deleteTags(
       {

@@ -93,20 +93,28 @@ export class AuditLog implements AuditSink {
     }
   }
 
+  /**
+   * CSV lines, streamed. The header comes only once the first page has been read, so a
+   * surface that awaits the first chunk knows the query works before it sends a status line.
+   */
   async *exportCsv(filter: AuditQuery): AsyncGenerator<string> {
+    const { first, rest } = await started(this.iterate(filter));
     yield `${AUDIT_COLUMNS.join(',')}\n`;
-    for await (const record of this.iterate(filter)) yield `${csvLine(record)}\n`;
+    if (first === undefined) return;
+    yield `${csvLine(first)}\n`;
+    for await (const record of rest) yield `${csvLine(record)}\n`;
   }
 
-  /** JSON array text, streamed. */
+  /** JSON array text, streamed; the first chunk also waits for the first page (see exportCsv). */
   async *exportJson(filter: AuditQuery): AsyncGenerator<string> {
-    yield '[';
-    let first = true;
-    for await (const record of this.iterate(filter)) {
-      yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
-      first = false;
+    const { first, rest } = await started(this.iterate(filter));
+    if (first === undefined) {
+      yield '[]\n';
+      return;
     }
-    yield first ? ']\n' : '\n]\n';
+    yield `[\n${JSON.stringify(first)}`;
+    for await (const record of rest) yield `,\n${JSON.stringify(record)}`;
+    yield '\n]\n';
   }
 
   /**
@@ -116,4 +124,16 @@ export class AuditLog implements AuditSink {
   usage(input: ImageUsageQuery): Promise<ImageUser[]> {
     return imageUsage(this.#db, input);
   }
+}
+
+/** Reads the first item (running the first query) and hands back the rest of the iteration. */
+async function started<T>(
+  items: AsyncIterable<T>,
+): Promise<{ first: T | undefined; rest: AsyncIterable<T> }> {
+  const iterator = items[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  return {
+    first: head.done ? undefined : head.value,
+    rest: { [Symbol.asyncIterator]: () => iterator },
+  };
 }

@@ -1,13 +1,16 @@
 /**
  * The per-registry secret a registry sends with its notifications (a static header in its
- * `notifications.endpoints[].headers`). Only a SHA-256 hash is stored. Rendering the
- * registry config generates a fresh secret; the previous one keeps working until the registry
- * first authenticates with the new one, so re-rendering never breaks a running registry.
+ * `notifications.endpoints[].headers`). Requests are checked against a SHA-256 hash; the
+ * secret itself is kept sealed (the `meta` row `notify_secret:<registry id>`) so that rendering
+ * the registry config again gives the same secret: rerunning `purser registry config` after a
+ * key rotation does not break event delivery. A rotation (`--rotate-notify-secret`) makes a new
+ * one; the previous one keeps working until the registry first authenticates with the new one.
  *
  * Column format: `<sha256 hex of current>[,<sha256 hex of previous>]`.
  */
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../crypto/secret-box.ts';
 import { NotFound } from '../domain/errors.ts';
 import type { Database } from '../store/schema.ts';
 
@@ -33,6 +36,42 @@ export async function ensureNotifySecret(db: Kysely<Database>, service: string):
     .updateTable('registries')
     .set({ notify_secret_hash: stored, updated_at: Date.now() })
     .where('id', '=', row.id)
+    .execute();
+  return secret;
+}
+
+/**
+ * The secret a registry's configuration carries: the kept one while its hash is still the
+ * current one, otherwise (none kept yet, changed by another way, or `rotate`) a new one.
+ */
+export async function notifySecret(
+  db: Kysely<Database>,
+  box: SecretBox,
+  service: string,
+  options: { readonly rotate: boolean },
+): Promise<string> {
+  const row = await db
+    .selectFrom('registries')
+    .select(['id', 'notify_secret_hash'])
+    .where('service', '=', service)
+    .executeTakeFirst();
+  if (!row) throw new NotFound(`no registry with service "${service}"`);
+  const key = `notify_secret:${row.id}`;
+  const aad = `registry:notify-secret:${row.id}`;
+  if (!options.rotate) {
+    const kept = await db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    const current = row.notify_secret_hash?.split(',')[0];
+    if (kept && current) {
+      const secret = box.open(kept.value, aad);
+      if (hash(secret) === current) return secret;
+    }
+  }
+  const secret = await ensureNotifySecret(db, service);
+  const sealed = box.seal(secret, aad);
+  await db
+    .insertInto('meta')
+    .values({ key, value: sealed })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: sealed }))
     .execute();
   return secret;
 }

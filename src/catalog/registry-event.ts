@@ -4,6 +4,7 @@
  * rejected (the whole envelope then gets 400 and the registry retries — but only a broken
  * registry sends those, so they are reported, not stored).
  */
+import { isRepositoryName } from '../domain/access.ts';
 import { BadRequest } from '../domain/errors.ts';
 
 export const EVENTS_MEDIA_TYPES = [
@@ -42,6 +43,9 @@ export function parseEnvelope(body: unknown, receivedAt = Date.now()): RegistryE
   return (body as { events: unknown[] }).events.map((event, i) => parseEvent(event, i, receivedAt));
 }
 
+/** The longest text each stored field takes (its column: varchar(255), tags varchar(128)). */
+const COLUMN = 255;
+
 function parseEvent(raw: unknown, index: number, receivedAt: number): RegistryEvent {
   if (typeof raw !== 'object' || raw === null) throw new BadRequest(`events[${index}] is not an object`);
   const e = raw as Record<string, unknown>;
@@ -49,35 +53,46 @@ function parseEvent(raw: unknown, index: number, receivedAt: number): RegistryEv
   const request = obj(e.request);
   const actor = obj(e.actor);
   const source = obj(e.source);
-  const id = str(e.id);
-  const action = str(e.action);
+  // Every stored field is checked against its column here, so one dialect cannot store what
+  // the other refuses (SQLite ignores varchar lengths; PostgreSQL fails the whole envelope).
+  const text = (value: unknown, field: string, max = COLUMN): string => {
+    const t = str(value);
+    if (t.length > max) throw new BadRequest(`events[${index}].${field} is longer than ${max} characters`);
+    return t;
+  };
+  const id = text(e.id, 'id');
+  const action = text(e.action, 'action', 100);
   const repository = str(target.repository);
   if (!id) throw new BadRequest(`events[${index}] has no id`);
   if (!action) throw new BadRequest(`events[${index}] has no action`);
   if (!repository) throw new BadRequest(`events[${index}] has no target.repository`);
-  const size = num(target.size) ?? num(target.length);
+  if (!isRepositoryName(repository) || repository.includes(':'))
+    throw new BadRequest(`events[${index}].target.repository is not a repository name`);
+  const tag = text(target.tag, 'target.tag', 128);
+  const size =
+    num(target.size, `events[${index}].target.size`) ?? num(target.length, `events[${index}].target.length`);
   return {
     id,
     time: parseTimestamp(str(e.timestamp)) ?? receivedAt,
     action,
     repository,
-    tag: str(target.tag) || undefined,
-    digest: str(target.digest) || undefined,
-    mediaType: str(target.mediaType) || undefined,
+    tag: tag || undefined,
+    digest: text(target.digest, 'target.digest') || undefined,
+    mediaType: text(target.mediaType, 'target.mediaType') || undefined,
     size,
-    fromRepository: str(target.fromRepository) || undefined,
-    actor: str(actor.name),
-    sourceAddress: stripPort(str(request.addr)) || undefined,
-    userAgent: str(request.useragent) || undefined,
-    method: str(request.method) || undefined,
-    requestId: str(request.id) || undefined,
+    fromRepository: text(target.fromRepository, 'target.fromRepository') || undefined,
+    actor: text(actor.name, 'actor.name'),
+    sourceAddress: stripPort(text(request.addr, 'request.addr')) || undefined,
+    userAgent: text(request.useragent, 'request.useragent', 4096) || undefined,
+    method: text(request.method, 'request.method', 16) || undefined,
+    requestId: text(request.id, 'request.id') || undefined,
     references: Array.isArray(target.references)
-      ? target.references.map((r) => {
+      ? target.references.slice(0, 1000).map((r, j) => {
           const ref = obj(r);
           return {
-            mediaType: str(ref.mediaType) || undefined,
-            digest: str(ref.digest) || undefined,
-            size: num(ref.size),
+            mediaType: text(ref.mediaType, `target.references[${j}].mediaType`) || undefined,
+            digest: text(ref.digest, `target.references[${j}].digest`) || undefined,
+            size: num(ref.size, `events[${index}].target.references[${j}].size`),
           } as {
             mediaType?: string;
             digest?: string;
@@ -85,7 +100,7 @@ function parseEvent(raw: unknown, index: number, receivedAt: number): RegistryEv
           };
         })
       : [],
-    registryInstance: str(source.instanceID) || undefined,
+    registryInstance: text(source.instanceID, 'source.instanceID') || undefined,
   };
 }
 
@@ -123,6 +138,10 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+/** A size: ignored unless a number, then a whole number of bytes a bigint column holds. */
+function num(value: unknown, field: string): number | undefined {
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new BadRequest(`${field} must be a whole number of bytes`);
+  return value;
 }

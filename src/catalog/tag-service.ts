@@ -9,6 +9,7 @@ import { BadRequest, NotFound } from '../domain/errors.ts';
 import { type Principal, principalName } from '../domain/model.ts';
 import type { AccessModel } from '../policy/access-model.ts';
 import { RegistryClient, type TokenSource } from '../registry-client/registry-client.ts';
+import { RegistryRequestError } from '../registry-client/registry-request-error.ts';
 import {
   executeTagDeletion,
   planTagDeletion,
@@ -61,9 +62,12 @@ export async function deleteTags(
     insecure: registry.insecure,
   });
   let tags = request.tags ?? [];
-  if (request.all) tags = await client.listTags(request.repository);
-  else if (tags.length === 0) throw new BadRequest('name the tags to delete, or ask for all of them');
-  const plan = await planTagDeletion(client, request.repository, tags);
+  if (!request.all && tags.length === 0)
+    throw new BadRequest('name the tags to delete, or ask for all of them');
+  const plan = await readPlan(registry.service, request, async () => {
+    if (request.all) tags = await client.listTags(request.repository);
+    return planTagDeletion(client, request.repository, tags);
+  });
   if (!request.all && plan.steps.length === 0 && plan.missing.length > 0) {
     throw new NotFound(`${request.repository}:${plan.missing.join(', ')} not found on ${registry.service}`);
   }
@@ -103,6 +107,17 @@ export async function deleteTags(
     });
   }
   return { ...base, dryRun: false, deleted };
+}
+
+/** The registry's "no such repository" (404, NAME_UNKNOWN) is our NOT_FOUND, not a failure of the registry. */
+async function readPlan<T>(service: string, request: TagDeletionRequest, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof RegistryRequestError && error.notFound)
+      throw new NotFound(`repository ${request.repository} not found on ${service}`);
+    throw error;
+  }
 }
 
 /** `repo:tag` → [repo, tag]; the tag follows the last `:` after the last `/`. */

@@ -39,8 +39,39 @@ const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
 const NAME_RE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const MAX_NAME = 255;
 
+/**
+ * The most resource scopes one token request may name (after merging duplicates): a pull or a
+ * push with cross-repository mounts needs a handful; more is refused with BAD_REQUEST, so a
+ * request cannot make a megabyte token and audit row.
+ */
+export const MAX_SCOPES_PER_REQUEST = 100;
+
 export function isRepositoryName(name: string): boolean {
   return name.length > 0 && name.length <= MAX_NAME && NAME_RE.test(name);
+}
+
+const PATH_NAME_RE = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+// distribution/reference: a tag is a word character, then up to 127 word characters, '.' or '-'.
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+
+/**
+ * Throws BadRequest unless `name` is a repository name as a registry's own API carries it in a
+ * path (distribution's grammar without a host prefix, at most 255 characters): what reaches a
+ * registry, the index or a log is never a control character, a `%` or a megabyte.
+ */
+export function checkRepositoryName(name: string): void {
+  if (name.length > 0 && name.length <= MAX_NAME && PATH_NAME_RE.test(name)) return;
+  throw new BadRequest(
+    `repository name ${JSON.stringify(truncate(name))} is not valid: use lowercase letters and digits in path components separated by '/', with '.', '_', '__' or '-' inside a component, at most ${MAX_NAME} characters`,
+  );
+}
+
+/** Throws BadRequest unless `tag` follows distribution's tag grammar (at most 128 characters). */
+export function checkTagName(tag: string): void {
+  if (TAG_RE.test(tag)) return;
+  throw new BadRequest(
+    `tag ${JSON.stringify(truncate(tag))} is not valid: use 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'`,
+  );
 }
 
 /**
@@ -102,6 +133,10 @@ export function parseScopes(values: readonly string[]): ResourceActions[] {
       const key = `${parsed.type}\u0000${parsed.name}`;
       let entry = merged.get(key);
       if (!entry) {
+        if (merged.size === MAX_SCOPES_PER_REQUEST)
+          throw new BadRequest(
+            `a request may name at most ${MAX_SCOPES_PER_REQUEST} resources in its scopes`,
+          );
         entry = { type: parsed.type, name: parsed.name, actions: new Set() };
         merged.set(key, entry);
       }

@@ -16,6 +16,9 @@ export type AuthorityErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_GRANT'
   | 'INVALID_GRANT'
   | 'CONFIG_INVALID'
@@ -107,6 +110,27 @@ export const ERROR_DESCRIPTORS: Readonly<Record<AuthorityErrorCode, ErrorDescrip
     oauth: 'invalid_request',
     exit: 2,
     description: 'The request is malformed or names something unknown.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    value: 'UNSUPPORTED',
+    oauth: 'invalid_request',
+    exit: 2,
+    description: 'The request body is over the limit (1 MiB; 8 MiB for registry notifications).',
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    value: 'UNSUPPORTED',
+    oauth: 'invalid_request',
+    exit: 2,
+    description: 'A path parameter of the URL is over 1024 characters.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    value: 'UNSUPPORTED',
+    oauth: 'invalid_request',
+    exit: 2,
+    description: "The request's headers are over the server's limit (16 KiB).",
   },
   UNSUPPORTED_GRANT: {
     status: 400,

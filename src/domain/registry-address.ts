@@ -63,3 +63,24 @@ export function hostOf(address: string): string {
   const colon = address.lastIndexOf(':');
   return colon >= 0 && /^[0-9]+$/.test(address.slice(colon + 1)) ? address.slice(0, colon) : address;
 }
+
+/**
+ * The base URL Purser calls a registry at (`/v2/...` is appended to it): a URL given with the
+ * API root (`http://host:5000/v2/`, as `docker login` output and registry docs show it) or a
+ * trailing slash loses them, so discovery never calls `/v2/v2/_catalog`.
+ */
+export function registryBaseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return url;
+  }
+  let path = parsed.pathname;
+  for (;;) {
+    const next = path.replace(/\/+$/, '').replace(/\/v2$/i, '');
+    if (next === path) break;
+    path = next;
+  }
+  return `${parsed.protocol}//${parsed.host}${path}${parsed.search}`;
+}

@@ -5,6 +5,7 @@
  * auth simply ignores the header. Every request has a timeout and honours an abort signal.
  */
 import type { ResourceActions } from '../domain/access.ts';
+import { registryBaseUrl } from '../domain/registry-address.ts';
 import { parseNextLink } from './link-header.ts';
 import { networkReason } from './network-error.ts';
 import { type FetchLike, nodeFetch } from './node-fetch.ts';
@@ -57,7 +58,7 @@ export class RegistryClient {
   readonly #fetch: FetchLike;
 
   constructor(options: RegistryClientOptions) {
-    this.url = options.url.replace(/\/+$/, '');
+    this.url = registryBaseUrl(options.url);
     this.#tokens = options.tokens;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#signal = options.signal;

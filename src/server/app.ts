@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import type { Runtime } from '../app/compose.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { installAuthentication } from './plugins/authenticate.ts';
-import { installErrorHandler } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/errors.ts';
+import { installInputGuard } from './plugins/input-guard.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { tokenRoutes } from './routes/token.ts';
@@ -30,12 +31,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logger: options.logger === false || options.logger === undefined ? false : undefined,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 1024 * 1024,
+    // Entity names are up to 255 characters; find-my-way's default (100) made longer ones 414.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors,
+    clientErrorHandler,
     // Per-request lines would cost more than the token itself; errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     // No per-request child logger (one allocation chain per token); the error handler adds reqId.
     childLoggerFactory: (logger: Logger) => logger,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
   installErrorHandler(app);
+  installInputGuard(app);
   await app.register(formbody);
   installAuthentication(app, {
     authority: runtime.authority,

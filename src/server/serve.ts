@@ -10,6 +10,7 @@ import { applyDeclared } from '../config/apply.ts';
 import type { Config } from '../config/load.ts';
 import { buildApp } from './app.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { checkListenAddress } from './listen-check.ts';
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -47,6 +48,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
+  await checkListenAddress(config.listen.host, config.listen.port);
   const runtime = await openRuntime({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,

@@ -18,14 +18,10 @@ export interface VerifyOptions {
 export function verifyToken(token: string, options: VerifyOptions): ClaimSet {
   const parts = token.split('.');
   if (parts.length !== 3) throw new TokenMalformed();
-  let header: { alg?: unknown; kid?: unknown };
-  let claims: ClaimSet;
-  try {
-    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
-    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    throw new TokenMalformed();
-  }
+  const header = jsonObject(parts[0]!) as { alg?: unknown; kid?: unknown } | undefined;
+  const claims = jsonObject(parts[1]!) as ClaimSet | undefined;
+  // `null`, numbers and arrays are valid JSON but not a JOSE header or a claim set.
+  if (header === undefined || claims === undefined) throw new TokenMalformed();
   const key = options.keys.find((k) => k.kid === header.kid);
   if (header.alg !== 'ES256' || !key) throw new TokenInvalid('token signed by an unknown key');
   const ok = crypto.verify(
@@ -43,4 +39,15 @@ export function verifyToken(token: string, options: VerifyOptions): ClaimSet {
   if (typeof claims.nbf === 'number' && claims.nbf - leeway > now)
     throw new TokenInvalid('token not valid yet');
   return claims;
+}
+
+function jsonObject(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@
  * driven with app.inject. Seeds an administrator `root` and helpers to call as anyone.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
 import type { LoginThrottleSettings } from '../../src/identity/login-throttle.ts';
@@ -39,6 +40,8 @@ export interface FixtureOptions {
   readonly databaseUrl?: string;
   readonly publicUrl?: string;
   readonly loginThrottle?: LoginThrottleSettings;
+  /** The server's logger (default: none). */
+  readonly logger?: Logger;
 }
 
 export function basic(user: string, password: string): string {
@@ -65,7 +68,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     privileges: [],
   });
   await runtime.authority.refresh();
-  const app = await buildApp({ runtime, logger: false });
+  const app = await buildApp({ runtime, logger: options.logger ?? false });
   const call: ApiFixture['call'] = (method, url, opts = {}) =>
     app.inject({
       method,

@@ -12,6 +12,13 @@ import type { Principal } from '../../domain/model.ts';
 import { verifyToken } from '../../token/verifier.ts';
 import { parseBasic, parseBearer } from '../basic-auth.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `ignored`: the route never looks at credentials (health, keys), so bad ones cannot fail it. */
+    credentials?: 'ignored';
+  }
+}
+
 export interface AuthenticateOptions {
   readonly authority: Authority;
   readonly issuer: string;
@@ -27,7 +34,8 @@ export function installAuthentication(app: FastifyInstance, options: Authenticat
       return done();
     }
     request.principal = ANONYMOUS;
-    if (request.url.startsWith('/token')) return done();
+    if (request.url.startsWith('/token') || request.routeOptions.config.credentials === 'ignored')
+      return done();
     identify(options, request.headers.authorization, request.ip).then((principal) => {
       request.principal = principal;
       done();

@@ -4,8 +4,11 @@
  *   Docker errcode value, as the docker CLI, skopeo and containerd parse it;
  * - `oauth` (POST /token): `{"error","error_description"}` (RFC 6749);
  * - `api` (management API): `{"errors":[{code,message}]}` with Purser's own codes.
- * Unexposed errors become a generic 500; details go to the log only.
+ * Unexposed errors become a generic 500; details go to the log only. Fastify's own refusals
+ * (bad JSON, a body over the limit, a bad or overlong URL, oversized headers) use the same
+ * envelope: `frameworkErrors` and `clientErrorHandler` below are passed to Fastify's factory.
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorityError, ERROR_DESCRIPTORS } from '../../domain/errors.ts';
 
@@ -48,18 +51,45 @@ export function send(reply: FastifyReply, surface: Surface, error: AuthorityErro
   return reply.send({ errors: [{ code, message }] });
 }
 
+/** Fastify's 400 for a URL it cannot decode and 414 for an overlong path parameter. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const authority = toAuthorityError(error);
+  request.log.info({ reqId: request.id, code: authority.code }, authority.message);
+  send(reply, 'api', authority);
+}
+
+/**
+ * Errors of the HTTP parser, before there is a request: oversized headers (431), a timeout
+ * (408, answered as 400: there is no code for it) and garbage (400), in Purser's envelope.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const authority =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AuthorityError('HEADERS_TOO_LARGE', 'the request headers are too large')
+      : new AuthorityError('BAD_REQUEST', 'the request could not be parsed');
+  const body = JSON.stringify({ errors: [{ code: authority.code, message: authority.message }] });
+  socket.end(
+    `HTTP/1.1 ${authority.status} ${authority.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
+const STATUS_CODES: Readonly<Record<number, AuthorityError['code']>> = {
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  429: 'TOO_MANY_REQUESTS',
+  431: 'HEADERS_TOO_LARGE',
+};
+
 function toAuthorityError(error: FastifyError | AuthorityError | Error): AuthorityError {
   if (error instanceof AuthorityError) return error;
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code =
-      status === 401
-        ? 'UNAUTHORIZED'
-        : status === 404
-          ? 'NOT_FOUND'
-          : status === 429
-            ? 'TOO_MANY_REQUESTS'
-            : 'BAD_REQUEST';
+    const code = STATUS_CODES[status] ?? 'BAD_REQUEST';
     const message = (error as FastifyError).validation ? `invalid request: ${error.message}` : error.message;
     return new AuthorityError(code, message);
   }

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AuditQuery } from '../../audit/audit-query.ts';
 import { BadRequest } from '../../domain/errors.ts';
 import type { AppContext } from '../context.ts';
+import { integerParam, MAX_PAGE, timeParam } from '../query-numbers.ts';
 import { callerOf } from './api/caller.ts';
 
 type Filters = Record<string, string | undefined>;
@@ -19,13 +20,6 @@ type Filters = Record<string, string | undefined>;
 const KINDS = new Set(['user', 'service', 'robot', 'anonymous', 'system']);
 const SOURCES = new Set(['registry', 'authority']);
 const OUTCOMES = new Set(['success', 'failure', 'denied']);
-
-export function parseTime(value: string | undefined, name: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new BadRequest(`${name} must be an ISO 8601 time or epoch milliseconds`);
-  return ms;
-}
 
 export function auditFilter(q: Filters): AuditQuery {
   const f: { -readonly [K in keyof AuditQuery]: AuditQuery[K] } = {};
@@ -48,8 +42,8 @@ export function auditFilter(q: Filters): AuditQuery {
     if (!OUTCOMES.has(q.outcome)) throw new BadRequest('outcome must be success, failure or denied');
     f.outcome = q.outcome as AuditQuery['outcome'];
   }
-  const since = parseTime(q.since, 'since');
-  const until = parseTime(q.until, 'until');
+  const since = timeParam(q.since, 'since');
+  const until = timeParam(q.until, 'until');
   if (since !== undefined) f.since = since;
   if (until !== undefined) f.until = until;
   return f;
@@ -63,8 +57,8 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
     { schema: { summary: 'Query the audit log with paging', tags: ['audit'] } },
     async (request) => {
       const filter = auditFilter(request.query);
-      const page = Number(request.query.page ?? 1) || 1;
-      const perPage = Number(request.query.per_page ?? 50) || 50;
+      const page = integerParam(request.query.page, 'page', { min: 1, max: MAX_PAGE }, 1);
+      const perPage = integerParam(request.query.per_page, 'per_page', { min: 1, max: 1000 }, 50);
       return audit.query(callerOf(request), filter, page, perPage);
     },
   );
@@ -77,10 +71,18 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const format = request.query.format ?? 'json';
       if (format !== 'csv' && format !== 'json') throw new BadRequest('format must be csv or json');
       const chunks = audit.export(callerOf(request), filter, format);
+      // The first chunk waits for the first query: a failure is an error reply, not a 200
+      // followed by a truncated body and a reset connection.
+      const head = await chunks.next();
+      async function* body(): AsyncGenerator<string> {
+        if (head.done) return;
+        yield head.value;
+        yield* chunks;
+      }
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="purser-audit.${format}"`)
-        .send(Readable.from(chunks));
+        .send(Readable.from(body()));
     },
   );
 
@@ -91,7 +93,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
       audit.usage(callerOf(request), {
         image: request.query.image,
         service: request.query.service,
-        since: parseTime(request.query.since, 'since'),
+        since: timeParam(request.query.since, 'since'),
       }),
   );
 }

@@ -20,8 +20,9 @@ const BASE = '/api/v1/registries/:service';
 
 export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const repositories = ctx.services.repositories;
+  // Fastify has decoded the path once; a `%` left in it is not part of any repository name.
   const repositoryName = (request: FastifyRequest<{ Params: { '*': string } }>) => {
-    const name = decodeURIComponent(request.params['*'] ?? '').replace(/^\/+|\/+$/g, '');
+    const name = (request.params['*'] ?? '').replace(/^\/+|\/+$/g, '');
     if (name === '') throw new BadRequest('a repository name is required');
     return name;
   };

@@ -20,15 +20,14 @@ export async function tagsRoutes(app: FastifyInstance, ctx: AppContext): Promise
   app.get<{ Params: { service: string; '*': string } }>(
     `${BASE}/tags/*`,
     { schema: { summary: 'Tags of a repository known to the index', tags: ['tags'] } },
-    async (request) =>
-      tags.list(callerOf(request), request.params.service, decodeURIComponent(request.params['*'] ?? '')),
+    async (request) => tags.list(callerOf(request), request.params.service, request.params['*'] ?? ''),
   );
 
   app.delete<{ Params: { service: string; '*': string }; Querystring: { dry_run?: string } }>(
     `${BASE}/tags/*`,
     { schema: { summary: 'Delete one tag safely (other tags of its digest survive)', tags: ['tags'] } },
     async (request) => {
-      const { repository, tag } = splitTagReference(decodeURIComponent(request.params['*'] ?? ''));
+      const { repository, tag } = splitTagReference(request.params['*'] ?? '');
       if (tag === undefined)
         throw new BadRequest('name the tag as REPOSITORY:TAG (or POST tag-deletions with all: true)');
       return tags.delete(callerOf(request), request.params.service, {

@@ -59,8 +59,10 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
   });
 
   app.post('/token', { config: { surface: 'oauth' } }, async (request, reply) => {
+    // RFC 6749 §4.3.2 and Docker's OAuth2 flow send a form; JSON or anything else is refused.
+    if (request.body !== undefined && !isForm(request.headers['content-type']))
+      throw new BadRequest('POST /token takes an application/x-www-form-urlencoded body');
     const form = (request.body ?? {}) as Query;
-    if (typeof form !== 'object') throw new BadRequest('expected an application/x-www-form-urlencoded body');
     const caller = callerOf(request);
     const grantType = one(form, 'grant_type');
     const registry = tokens.registry(one(form, 'service'));
@@ -113,20 +115,24 @@ function sendToken(
     .send(`${body}}`);
 }
 
-function one(query: Query, key: string): string | undefined {
-  const value = query[key];
-  if (Array.isArray(value)) {
-    if (new Set(value).size > 1)
-      throw new BadRequest(`the ${key} parameter was given more than once with different values`);
-    return value[0];
-  }
-  return value;
+function isForm(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
+function one(query: Query, key: string): string | undefined {
+  const value = many(query, key);
+  if (new Set(value).size > 1)
+    throw new BadRequest(`the ${key} parameter was given more than once with different values`);
+  return value[0];
+}
+
+/** Every value of a parameter; each must be text (a form or query string gives nothing else). */
 function many(query: Query, key: string): string[] {
-  const value = query[key];
+  const value: unknown = query[key];
   if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (!values.every((v) => typeof v === 'string')) throw new BadRequest(`the ${key} parameter must be text`);
+  return values as string[];
 }
 
 function withHeaders(error: unknown, headers: Record<string, string>): unknown {

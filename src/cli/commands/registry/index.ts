@@ -94,6 +94,10 @@ Examples:
       '--bundle-out <file>',
       'with --format distribution: also write the certificate bundle to FILE (and point rootcertbundle at it)',
     )
+    .option(
+      '--rotate-notify-secret',
+      'with --format distribution: make a new notification secret (by default the current one is kept)',
+    )
     .option('--listen <listen>', 'with --format nginx: the listen value (default 443 with TLS, 80 without)')
     .option('--server-name <name>', 'with --format nginx: server_name')
     .option('--tls-certificate <path>', 'with --format nginx: certificate file on the nginx host')
@@ -103,16 +107,20 @@ Examples:
       `
 Formats:
   distribution  a config.yml fragment: auth.token (realm, service, issuer, rootcertbundle),
-                storage.delete.enabled and the notifications endpoint (with a fresh secret)
+                storage.delete.enabled and the notifications endpoint with its secret
+                (the same secret every time; --rotate-notify-secret makes a new one, and
+                the previous one keeps working until the registry sends the new one)
   bundle        the PEM certificates of every published signing key (rootcertbundle)
   jwks          the JWKS of every published key (Distribution 3: auth.token.jwks)
   nginx         an nginx server block in front of the registry
 
-After "purser keys rotate", give registries the new bundle (or JWKS) again.
+After "purser keys rotate", give registries the new bundle (or JWKS) again: rerunning
+"purser registry config" is safe, event delivery keeps working.
 
 Examples:
   purser registry config registry.test > /etc/docker/registry/purser.yml
   purser registry config registry.test --bundle-out /etc/docker/registry/purser-bundle.pem
+  purser registry config registry.test --rotate-notify-secret > /etc/docker/registry/purser.yml
   purser registry config registry.test --format bundle > bundle.pem
   purser registry config registry.test --format jwks > jwks.json
   purser registry config registry.test --format nginx --server-name registry.example.com \\

@@ -32,6 +32,7 @@ export interface ConfigOptions extends GlobalOptions {
   readonly format: string;
   readonly rootcertbundle?: string;
   readonly bundleOut?: string;
+  readonly rotateNotifySecret?: boolean;
   readonly listen?: string;
   readonly serverName?: string;
   readonly tlsCertificate?: string;
@@ -159,13 +160,15 @@ export async function config(service: string, options: ConfigOptions): Promise<C
     throw new BadRequest(`--format must be distribution, bundle, jwks or nginx, got "${format}"`);
   if (options.bundleOut !== undefined && format !== 'distribution')
     throw new BadRequest('--bundle-out goes with --format distribution');
+  if (options.rotateNotifySecret && format !== 'distribution')
+    throw new BadRequest('--rotate-notify-secret goes with --format distribution');
   // The bundle written with --bundle-out is the one the registry reads, unless told otherwise.
   const rootcertbundle =
     options.rootcertbundle ??
     (options.bundleOut !== undefined ? path.resolve(options.bundleOut) : DEFAULT_ROOTCERTBUNDLE);
   const query =
     format === 'distribution'
-      ? { format, rootcertbundle }
+      ? { format, rootcertbundle, ...(options.rotateNotifySecret ? { rotate_notify_secret: 'true' } : {}) }
       : format === 'nginx'
         ? {
             format,

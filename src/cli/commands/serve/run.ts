@@ -1,5 +1,6 @@
 import { prepareDataDir, resolveDataLocation } from '../../../app/data-dir.ts';
 import { loadConfigFile } from '../../../config/load.ts';
+import { checkListenAddress } from '../../../server/listen-check.ts';
 import { startServer } from '../../../server/serve.ts';
 
 export async function runServe(configFile: string | undefined): Promise<void> {
@@ -8,6 +9,8 @@ export async function runServe(configFile: string | undefined): Promise<void> {
   // stderr, before anything starts: an operator sees them whatever the log level.
   for (const w of config.warnings)
     process.stderr.write(`purser: warning ${w.code} (${w.path}): ${w.message}\n`);
+  // A busy port is reported before the data directory or an administrator is created.
+  await checkListenAddress(config.listen.host, config.listen.port);
   prepareDataDir({ dataDir: config.dataDir, source: location.source });
   const server = await startServer(config);
   process.stdout.write(`purser listening on ${server.url} (data: ${config.dataDir})\n`);

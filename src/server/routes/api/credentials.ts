@@ -35,19 +35,21 @@ const SECRET_TEXT = Type.String({
   maxLength: 65536,
   description: 'password, identity token or JSON key; write-only',
 });
+/** Epoch ms up to JavaScript's last date: a bigint column on both dialects, never 1e300. */
+const EXPIRES_AT = Type.Integer({ minimum: 0, maximum: 8.64e15, description: 'expiry, epoch milliseconds' });
 const CreateCredential = strictObject({
   address: Type.String({ minLength: 1, maxLength: 255, description: 'host or host:port, no scheme or path' }),
   username: Type.String({ maxLength: 1024 }),
   secret: SECRET_TEXT,
   email: Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Null()])),
   kind: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-  expiresAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  expiresAt: Type.Optional(Type.Union([EXPIRES_AT, Type.Null()])),
 });
 const UpdateCredential = strictObject({
   username: Type.Optional(Type.String({ maxLength: 1024 })),
   secret: Type.Optional(SECRET_TEXT),
   email: Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Null()])),
-  expiresAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  expiresAt: Type.Optional(Type.Union([EXPIRES_AT, Type.Null()])),
 });
 const UpdateSettings = strictObject({
   defaultRegistry: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()])),

@@ -24,6 +24,11 @@ const ConfigQuery = strictObject({
       description: `Path of the bundle on the registry host (default ${DEFAULT_ROOT_CERT_BUNDLE})`,
     }),
   ),
+  rotate_notify_secret: Type.Optional(
+    Type.Boolean({
+      description: 'distribution: make a new notification secret (default: the current one is kept)',
+    }),
+  ),
   listen: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'nginx: listen value' })),
   server_name: Type.Optional(
     Type.String({ minLength: 1, maxLength: 255, description: 'nginx: server_name' }),
@@ -37,6 +42,7 @@ const ConfigQuery = strictObject({
 interface ConfigQueryValue {
   format: 'distribution' | 'bundle' | 'jwks' | 'nginx';
   rootcertbundle?: string;
+  rotate_notify_secret?: boolean;
   listen?: string;
   server_name?: string;
   tls_certificate?: string;
@@ -62,6 +68,7 @@ export async function registryConfigRoute(app: FastifyInstance, ctx: AppContext)
       const document = await configs.render(callerOf(request), request.params.service, {
         format: query.format,
         rootCertBundle: query.rootcertbundle,
+        rotateNotifySecret: query.rotate_notify_secret,
         listen: query.listen,
         serverName: query.server_name,
         tlsCertificate: query.tls_certificate,
