@@ -91,6 +91,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
+    // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
+    // may outlive it.
+    changes.onChange(() => refreshTokens.forgetAll());
     services = composeServices({
       db,
       authority,

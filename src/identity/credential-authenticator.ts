@@ -6,11 +6,18 @@
  *   version is unchanged: clients send the same Basic credentials several times per push.
  * - Failed attempts are throttled per account and per source address.
  * - Unknown accounts cost the same password check as known ones and get the same reply.
+ * - Identity sources (LDAP, RADIUS, OIDC) go through this same entry point, after Purser's own
+ *   accounts: a name with a local record is never given to a source, and a user bound to a source
+ *   is asked of that source alone (external-accounts.ts). The throttle and the cache apply alike.
+ * - A cached check stands only for the principal it was made for: same principal id (never
+ *   reused) and credential version, and the principal may act now (domain/standing.ts).
  */
 import crypto from 'node:crypto';
-import { TooManyRequests, Unauthorized } from '../domain/errors.ts';
-import { isEnabled, type Principal } from '../domain/model.ts';
+import { TooManyRequests, Unauthorized, Unavailable } from '../domain/errors.ts';
+import type { Principal } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { CredentialRecord } from '../store/access-store.ts';
+import type { ExternalAccounts } from './external-accounts.ts';
 import { FailureThrottle } from './failure-throttle.ts';
 import { verifyDummy, verifyPassword, verifySecret } from './password.ts';
 
@@ -31,6 +38,7 @@ export interface AuthenticatorOptions {
 
 interface CacheEntry {
   readonly name: string;
+  readonly principalId: string;
   readonly credentialVersion: number;
   readonly expires: number;
 }
@@ -42,6 +50,7 @@ export class CredentialAuthenticator {
   readonly #ttl: number;
   readonly #size: number;
   readonly #now: () => number;
+  #external: ExternalAccounts | undefined;
 
   constructor(
     private readonly directory: PrincipalDirectory,
@@ -70,9 +79,9 @@ export class CredentialAuthenticator {
     const cached = this.#cache.get(key);
     if (cached && cached.expires > now) {
       const record = this.directory.credential(cached.name);
-      if (record && record.credentialVersion === cached.credentialVersion) {
-        const principal = this.directory.principal(record);
-        if (principal && isEnabled(principal, now)) return { principal, cached: true };
+      const principal = record ? this.directory.principal(record) : undefined;
+      if (principal && mayAct(principal, now, { presented: cached, current: record })) {
+        return { principal, cached: true };
       }
       this.#cache.delete(key);
     }
@@ -81,7 +90,18 @@ export class CredentialAuthenticator {
       throw new TooManyRequests('too many failed login attempts; try again later');
     }
 
-    const record = this.directory.credential(name);
+    const local = this.directory.credential(name);
+    if (this.#external && (!local || local.source !== null)) {
+      return this.#checkExternal(
+        this.#external,
+        key,
+        name,
+        secret,
+        sourceAddress,
+        local?.source ?? undefined,
+      );
+    }
+    const record = local;
     let ok = false;
     if (!record || record.hash === null) {
       await verifyDummy(secret);
@@ -93,17 +113,72 @@ export class CredentialAuthenticator {
       ok = verifySecret(record.hash, secret);
     }
     const principal = ok && record ? this.directory.principal(record) : undefined;
-    if (!principal || !isEnabled(principal, now)) {
+    if (!principal || !record || !mayAct(principal, now)) {
       this.#throttle.fail(name, sourceAddress);
       throw new Unauthorized('bad credentials');
     }
     this.#throttle.succeed(name);
+    this.#remember(key, record);
+    return { principal, cached: false };
+  }
+
+  /** Sends names without a local account, and users bound to a source, to the identity sources. */
+  useSources(external: ExternalAccounts | undefined): void {
+    this.#external = external;
+    this.#cache.clear();
+  }
+
+  async #checkExternal(
+    external: ExternalAccounts,
+    key: string,
+    name: string,
+    secret: string,
+    sourceAddress: string,
+    boundTo: string | undefined,
+  ): Promise<{ principal: Principal; cached: boolean }> {
+    // An unknown name costs the same local password check as a known one, next to the sources.
+    const [result] = await Promise.all([external.authenticate(name, secret, boundTo), verifyDummy(secret)]);
+    if (result.outcome === 'unavailable') {
+      throw new Unavailable(
+        `the identity source ${result.sources.join(', ')} cannot be reached; try again later`,
+      );
+    }
+    const record = result.outcome === 'accepted' ? this.directory.credential(result.name) : undefined;
+    const principal = record ? this.directory.principal(record) : undefined;
+    if (!principal || !record || !mayAct(principal, this.#now())) {
+      this.#throttle.fail(name, sourceAddress);
+      throw new Unauthorized('bad credentials');
+    }
+    this.#throttle.succeed(name);
+    this.#remember(key, record);
+    return { principal, cached: false };
+  }
+
+  #remember(key: string, record: CredentialRecord): void {
     if (this.#cache.size >= this.#size) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
-    this.#cache.set(key, { name, credentialVersion: record!.credentialVersion, expires: now + this.#ttl });
-    return { principal, cached: false };
+    this.#cache.set(key, {
+      name: record.name,
+      principalId: record.principalId,
+      credentialVersion: record.credentialVersion,
+      expires: this.#now() + this.#ttl,
+    });
+  }
+
+  /**
+   * Drops cached checks whose principal is gone, was re-created, changed its credential or may
+   * no longer act (called when a new model snapshot is installed: revocation clears the cache).
+   */
+  prune(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#cache) {
+      const record = this.directory.credential(entry.name);
+      const principal = record ? this.directory.principal(record) : undefined;
+      if (!principal || !mayAct(principal, now, { presented: entry, current: record }))
+        this.#cache.delete(key);
+    }
   }
 
   /** Forget every cached check (after a bulk change). */

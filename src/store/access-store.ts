@@ -14,6 +14,10 @@ export interface CredentialRecord {
   /** Password hash (users) or secret hash (services, robots); null = no password login. */
   readonly hash: string | null;
   readonly credentialVersion: number;
+  /** Never reused: a principal deleted and created again under the same name gets another. */
+  readonly principalId: string;
+  /** Users only: the identity source the user is bound to; null = a local account. */
+  readonly source: string | null;
 }
 
 export interface AccessSnapshot {
@@ -100,6 +104,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.password_hash,
         credentialVersion: r.credential_version,
+        principalId: r.principal_id,
+        source: r.source,
       });
       return {
         id: r.id,
@@ -116,6 +122,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.secret_hash,
         credentialVersion: r.credential_version,
+        principalId: r.principal_id,
+        source: null,
       });
       return { id: r.id, name: r.name, appId: r.app_id, disabled: r.disabled === 1 };
     });
@@ -125,6 +133,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.secret_hash,
         credentialVersion: r.credential_version,
+        principalId: r.principal_id,
+        source: null,
       });
       return {
         id: r.id,

@@ -15,8 +15,12 @@ import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import type { Database } from '../../src/store/schema.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** Named by the migration's number (`005-identity` → 005), which parallel branches assign apart. */
 export const fixtureFile = (version: number) =>
-  path.join(FIXTURES, `sqlite-schema-${String(version).padStart(3, '0')}.sql`);
+  path.join(
+    FIXTURES,
+    `sqlite-schema-${MIGRATIONS[version - 1]?.name.slice(0, 3) ?? String(version).padStart(3, '0')}.sql`,
+  );
 
 /** A fixed clock, so the dumps do not change from one run to the next. */
 const T = 1_767_225_600_000; // 2026-01-01T00:00:00Z
