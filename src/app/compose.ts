@@ -15,6 +15,9 @@ import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccessMode } from '../domain/model.ts';
+import { SourceChain } from '../identity/source-chain.ts';
+import { createSources } from '../identity/sources/create-source.ts';
+import type { SourceConfig } from '../identity/sources/source-config.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
@@ -23,6 +26,7 @@ import type { Database } from '../store/schema.ts';
 import { Vault } from '../vault/vault.ts';
 import { Authority } from './authority.ts';
 import { type ApplicationServices, composeServices } from './services.ts';
+import { StoredCliSecrets } from './stored-cli-secrets.ts';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -34,6 +38,8 @@ export interface RuntimeOptions {
   /** Token lifetime, seconds. */
   readonly lifetime: number;
   readonly logger?: Logger;
+  /** `identity.sources` of the configuration file, in the order they are tried. */
+  readonly identitySources?: readonly SourceConfig[];
 }
 
 export interface Runtime {
@@ -91,6 +97,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
+    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger);
     // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
     // may outlive it.
     changes.onChange(() => refreshTokens.forgetAll());
@@ -106,7 +113,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: options.publicUrl,
       vault,
       refreshTokens,
+      identitySources: identitySources.chain,
+      identityLocations: identitySources.locations,
     });
+    // Every source goes through the one authenticator entry point (throttle, cache, standing).
+    if (identitySources.chain.sources.length > 0) authority.authenticator.useSources(services.identity);
     return {
       dataDir: options.dataDir,
       publicUrl: options.publicUrl,
@@ -126,6 +137,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: controller.signal,
       async close() {
         controller.abort();
+        await identitySources.chain.close();
         await pipeline.sink.flush();
         await database.close();
       },
@@ -134,4 +146,25 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * The identity sources of the file, behind Purser's own accounts: a name with a local record
+ * (a local user, a service, a robot) is never given to a source.
+ */
+function openSourceChain(
+  configs: readonly SourceConfig[],
+  authority: Authority,
+  db: Kysely<Database>,
+  logger: Logger,
+): { chain: SourceChain; locations: Map<string, string> } {
+  const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db) });
+  const chain = new SourceChain(entries, {
+    isLocalName: (name) => {
+      const record = authority.credential(name);
+      return record !== undefined && record.source === null;
+    },
+    logger,
+  });
+  return { chain, locations: new Map(configs.map((c) => [c.name, c.at])) };
 }

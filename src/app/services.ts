@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
+import type { SourceChain } from '../identity/source-chain.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -18,6 +19,7 @@ import type { Authority } from './authority.ts';
 import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
 import { GroupService } from './group-service.ts';
+import { IdentityService } from './identity-service.ts';
 import { KeyService } from './key-service.ts';
 import { RegistryConfigService } from './registry-config-service.ts';
 import { RegistryEventService } from './registry-event-service.ts';
@@ -53,6 +55,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly explain: ExplainService;
   readonly credentials: CredentialService;
   readonly tokens: TokenService;
+  readonly identity: IdentityService;
 }
 
 export interface CatalogServiceDeps {
@@ -74,15 +77,20 @@ export interface ServiceDeps extends CatalogServiceDeps {
   readonly publicUrl: string;
   readonly vault: Vault;
   readonly refreshTokens: RefreshTokenStore;
+  /** The configured identity sources (empty: Purser's own accounts only). */
+  readonly identitySources: SourceChain;
+  /** Where each source is in the file (`identity.sources[0]`). */
+  readonly identityLocations: ReadonlyMap<string, string>;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
   const { authority, changes, audit, issuer } = deps;
   const writers = modelWriters(deps.db);
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
+  const users = new UserService({ authority, writer: writers.users, changes, audit });
   return {
     ...composeCatalogServices(deps),
-    users: new UserService({ authority, writer: writers.users, changes, audit }),
+    users,
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
     serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
@@ -100,6 +108,12 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     explain: new ExplainService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
     tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
+    identity: new IdentityService({
+      authority,
+      chain: deps.identitySources,
+      users,
+      locations: deps.identityLocations,
+    }),
   };
 }
 

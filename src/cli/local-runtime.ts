@@ -23,6 +23,7 @@ export async function openLocalRuntime(
     mode: config.mode,
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
+    identitySources: config.identitySources,
   });
   return { runtime, config };
 }

@@ -14,11 +14,16 @@ import { ConfigInvalid } from '../domain/errors.ts';
 import { parseExpiry } from '../domain/expiry.ts';
 import { type AccessMode, PRIVILEGES } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
+import {
+  parseIdentitySources,
+  type SourceConfig,
+  type SourceWarning,
+} from '../identity/sources/source-config.ts';
 import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 import { prune, schemaProblems } from './schema-problems.ts';
 import { schemaKeys } from './schema-walk.ts';
-import { type ConfigWarning, configWarnings } from './warnings.ts';
+import { CONFIG_WARNINGS, type ConfigWarning, configWarnings } from './warnings.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -36,6 +41,8 @@ export interface Config {
   readonly logLevel: string;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
+  /** `identity.sources`, validated and normalized, in the order they are tried. */
+  readonly identitySources: readonly SourceConfig[];
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
   readonly warnings: readonly ConfigWarning[];
 }
@@ -125,6 +132,8 @@ function build(
     problems.push('database: must be a postgres:// URL (SQLite in the data directory is the default)');
   }
   checkDeclared(declared, problems);
+  const identity = parseIdentitySources(declared.identity?.sources);
+  problems.push(...identity.problems);
   // A key the schema already refused is not reported a second time by the checks above.
   const refused = new Set(found.map((problem) => problem.slice(0, problem.indexOf(': '))));
   const all = [
@@ -147,8 +156,22 @@ function build(
     mode: declared.mode,
     logLevel: declared.log.level,
     declared,
-    warnings: configWarnings(declared, publicUrl, file),
+    identitySources: identity.sources,
+    warnings: [
+      ...configWarnings(declared, publicUrl, file),
+      ...identity.warnings.map((w) => sourceWarning(w)),
+    ],
   });
+}
+
+/** A source warning (`identity.sources[0]: …` message) as a configuration warning with its key. */
+function sourceWarning(warning: SourceWarning): ConfigWarning {
+  const colon = warning.message.indexOf(': ');
+  return {
+    code: warning.code,
+    path: colon > 0 ? warning.message.slice(0, colon) : 'identity.sources',
+    message: `${CONFIG_WARNINGS[warning.code]} (${warning.message})`,
+  };
 }
 
 function parseListen(text: string, problems: string[]): ListenAddress {

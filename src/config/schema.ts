@@ -159,6 +159,23 @@ export const RuleSchema = T.Record(T.String(), T.Unknown(), {
   description: 'A custom allow/deny rule (purser rules --help)',
 });
 
+/**
+ * `identity.sources`: each entry is checked against the schema of its kind (ldap, radius, oidc)
+ * by identity/sources/source-config.ts, which words its problems per kind; docs/identity.md
+ * lists the keys.
+ */
+export const IdentitySchema = T.Object(
+  {
+    sources: T.Optional(
+      T.Array(T.Record(T.String(), T.Unknown()), {
+        description:
+          "Identity sources (kind: ldap, radius or oidc), tried in this order after Purser's own accounts; keys in docs/identity.md",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "Where people log in from besides Purser's own accounts" },
+);
+
 export const WrittenConfigSchema = T.Object(
   {
     listen: T.Optional(
@@ -203,6 +220,7 @@ export const WrittenConfigSchema = T.Object(
       }),
     ),
     log: T.Optional(LogSchema),
+    identity: T.Optional(IdentitySchema),
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),

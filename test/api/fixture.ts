@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
 import { hashPassword } from '../../src/identity/password.ts';
+import type { SourceConfig } from '../../src/identity/sources/source-config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { type ModelWriters, modelWriters } from '../../src/store/writers/model-writers.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
@@ -37,6 +38,8 @@ export interface FixtureOptions {
   readonly mode?: AccessMode;
   readonly databaseUrl?: string;
   readonly publicUrl?: string;
+  /** `identity.sources`, as config/load.ts gives them. */
+  readonly identitySources?: readonly SourceConfig[];
 }
 
 export function basic(user: string, password: string): string {
@@ -52,6 +55,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     mode: options.mode ?? 'private',
     issuer: 'purser',
     lifetime: 300,
+    ...(options.identitySources ? { identitySources: options.identitySources } : {}),
   });
   const writers = modelWriters(runtime.db);
   await writers.users.upsert({

@@ -72,6 +72,11 @@ export class OidcSource implements IdentitySource {
     return issueCliSecret(this.#secrets, identity);
   }
 
+  /** The identity kept from the person's last interactive login or sync, if they hold a secret. */
+  async currentIdentity(username: string): Promise<ExternalIdentity | undefined> {
+    return (await this.#secrets.find(this.name, username))?.identity;
+  }
+
   revokeCliSecret(username: string): Promise<boolean> {
     return this.#secrets.revoke(this.name, username);
   }

@@ -56,6 +56,16 @@ export class UserWriter {
     return row?.password_hash;
   }
 
+  /** The source's id of a bound user (null: local, or bound before one was kept). */
+  async externalId(name: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('external_id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.external_id ?? null;
+  }
+
   /** No administrator exists and none was created at a first start before. */
   async firstAdministratorNeeded(): Promise<boolean> {
     return !(await firstAdministratorDone(this.db));

@@ -86,7 +86,7 @@ export async function list(options: GlobalOptions): Promise<CommandResult<UserVi
     data: users,
     blocks: [
       table(
-        ['NAME', 'ID', 'GROUPS', 'PRIVILEGES', 'ADMIN', 'STATE', 'PASSWORD'],
+        ['NAME', 'ID', 'GROUPS', 'PRIVILEGES', 'ADMIN', 'STATE', 'PASSWORD', 'SOURCE'],
         users.map((u) => [
           u.name,
           String(u.id),
@@ -95,6 +95,7 @@ export async function list(options: GlobalOptions): Promise<CommandResult<UserVi
           u.admin ? 'yes' : 'no',
           u.disabled ? 'disabled' : 'enabled',
           u.password,
+          u.source ?? 'local',
         ]),
       ),
     ],
