@@ -51,6 +51,14 @@ export interface SyncReport {
   readonly skipped: { name: string; reason: string }[];
 }
 
+export interface CliSecretStatus {
+  readonly user: string;
+  readonly source: string;
+  readonly exists: boolean;
+  /** ISO date-time of the last issue, or null. */
+  readonly issuedAt: string | null;
+}
+
 export class IdentityService implements ExternalAccounts {
   constructor(private readonly deps: IdentityServiceDeps) {}
 
@@ -160,11 +168,32 @@ export class IdentityService implements ExternalAccounts {
     return reports;
   }
 
+  /** Whether an OIDC user holds a CLI secret, and since when (never the secret). */
+  async cliSecretStatus(caller: Caller, name: string): Promise<CliSecretStatus> {
+    const source = await this.#oidcSourceOf(caller, name);
+    const record = await source.cliSecretRecord(name);
+    return {
+      user: name,
+      source: source.name,
+      exists: record !== undefined,
+      issuedAt: record ? new Date(record.issuedAt).toISOString() : null,
+    };
+  }
+
   /**
    * A new CLI secret for a user bound to an OIDC source (what docker and skopeo send as the
    * password); the previous one stops working. The plaintext is returned once.
    */
   async cliSecret(caller: Caller, name: string): Promise<string> {
+    const source = await this.#oidcSourceOf(caller, name);
+    const kept = await source.currentIdentity(name);
+    if (!kept)
+      throw new NotFound(`user "${name}" has not logged in through ${source.name} yet (purser login --sso)`);
+    return source.issueCliSecret(kept);
+  }
+
+  /** The user themself or an administrator; the OIDC source the user is bound to. */
+  async #oidcSourceOf(caller: Caller, name: string): Promise<OidcSource> {
     const principal: Principal = caller.principal;
     const self = principal.kind === 'user' && principal.user.name === name;
     if (!self) requireAdmin(caller);
@@ -173,10 +202,7 @@ export class IdentityService implements ExternalAccounts {
     const source = this.deps.chain.sources.find((s) => s.name === record?.source);
     if (!record || record.kind !== 'user' || !(source instanceof OidcSource))
       throw new NotFound(`no user named "${name}" bound to an OIDC identity source`);
-    const kept = await source.currentIdentity(name);
-    if (!kept)
-      throw new NotFound(`user "${name}" has not logged in through ${source.name} yet (purser login --sso)`);
-    return source.issueCliSecret(kept);
+    return source;
   }
 
   #requireSource(only: string | undefined): void {

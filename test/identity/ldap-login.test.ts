@@ -6,12 +6,17 @@
  * timeout while local accounts keep working, and a membership change is seen after sync.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, type TestContext, test } from 'node:test';
+import { stringify } from 'yaml';
 import { LOCAL_ADMINISTRATOR } from '../../src/app/caller.ts';
 import { hashPassword } from '../../src/identity/password.ts';
 import { parseIdentitySources } from '../../src/identity/sources/source-config.ts';
 import { type ApiFixture, basic, openApiFixture, ROOT } from '../api/fixture.ts';
 import { hasBinary, requireBinaries } from '../support/binaries.ts';
+import { describeResult } from '../support/proc.ts';
+import { purserCli } from '../support/purser.ts';
 import {
   GROUPS,
   membershipChange,
@@ -164,6 +169,57 @@ describe('LDAP people log in to Purser (OpenLDAP)', { concurrency: false }, () =
     assert.deepEqual(bob.groups, []);
     assert.deepEqual(granted((await getToken('bob', 'bob-pw', 'repository:team/web:pull')).body), []);
     await slapd!.modify(membershipChange('registry-devs', personDn('bob'), 'add'));
+  });
+
+  test('purser identity list|check|sync and user list on the same data directory', async (t) => {
+    if (!ready(t)) return;
+    const config = join(f!.dataDir, 'purser.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        data: f!.dataDir,
+        identity: {
+          sources: [
+            {
+              name: 'corp',
+              kind: 'ldap',
+              url: slapd!.url,
+              bind_dn: SERVICE_DN,
+              bind_password: SERVICE_PASSWORD,
+              user_base: PEOPLE,
+              user_filter: '(&(objectClass=inetOrgPerson)(uid={username}))',
+              group_base: GROUPS,
+              group_filter: '(&(objectClass=groupOfNames)(member={dn}))',
+              groups: { 'registry-devs': 'dev' },
+              privileges: { 'registry-devs': ['puller'], 'registry-pushers': ['pusher'] },
+            },
+          ],
+        },
+      }),
+      { mode: 0o600 },
+    );
+    const cli = (...args: string[]) => purserCli(['--config', config, ...args]);
+    let r = await cli('identity', 'list', '--json');
+    assert.equal(r.code, 0, describeResult(r));
+    const [listed] = JSON.parse(r.stdout) as { name: string; kind: string; users: number }[];
+    assert.equal(listed?.name, 'corp');
+    assert.equal(listed?.kind, 'ldap');
+    assert.ok((listed?.users ?? 0) >= 2, r.stdout);
+    r = await cli('identity', 'check');
+    assert.equal(r.code, 0, describeResult(r));
+    assert.match(r.stdout, /corp\s+ldap\s+ok/);
+    r = await cli('identity', 'sync', '--source', 'corp', '--json');
+    assert.equal(r.code, 0, describeResult(r));
+    assert.equal((JSON.parse(r.stdout) as { source: string }[])[0]?.source, 'corp');
+    r = await cli('identity', 'check', '--source', 'nowhere');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /no identity source named "nowhere"/);
+    r = await cli('user', 'list');
+    assert.equal(r.code, 0, describeResult(r));
+    assert.match(r.stdout, /SOURCE/);
+    assert.match(r.stdout, /^alice\s.*\scorp$/m);
+    assert.match(r.stdout, /^carol\s.*\slocal$/m);
+    assert.ok(!`${r.stdout}${r.stderr}`.includes(SERVICE_PASSWORD));
   });
 
   test('the directory stopped: 503 within the timeout for its people, local accounts keep working', async (t) => {
