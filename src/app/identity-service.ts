@@ -189,6 +189,7 @@ export class IdentityService implements ExternalAccounts {
     const kept = await source.currentIdentity(name);
     if (!kept)
       throw new NotFound(`user "${name}" has not logged in through ${source.name} yet (purser login --sso)`);
+    await this.deps.users.endSessions(name);
     return source.issueCliSecret(kept);
   }
 

@@ -29,6 +29,7 @@ import { RobotService } from './robot-service.ts';
 import { RuleService } from './rule-service.ts';
 import { SearchService } from './search-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
+import { SsoService } from './sso-service.ts';
 import { TagService } from './tag-service.ts';
 import { TokenService } from './token-service.ts';
 import { UserService } from './user-service.ts';
@@ -56,6 +57,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly credentials: CredentialService;
   readonly tokens: TokenService;
   readonly identity: IdentityService;
+  readonly sso: SsoService;
 }
 
 export interface CatalogServiceDeps {
@@ -114,6 +116,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
       users,
       locations: deps.identityLocations,
     }),
+    sso: new SsoService({ chain: deps.identitySources, users }),
   };
 }
 

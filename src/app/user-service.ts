@@ -295,6 +295,12 @@ export class UserService {
     return result;
   }
 
+  /** Ends a user's sessions and CLI secret before a new CLI secret is issued (not audited here). */
+  async endSessions(name: string): Promise<void> {
+    await this.deps.writer.endSessions(name);
+    await this.deps.changes.notify();
+  }
+
   /** Disables a user bound to `source` that the source no longer knows (`purser identity sync`). */
   async disableBound(name: string, source: string): Promise<void> {
     if (this.deps.authority.credential(name)?.source !== source) return;

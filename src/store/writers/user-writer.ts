@@ -56,6 +56,22 @@ export class UserWriter {
     return row?.password_hash;
   }
 
+  /**
+   * Ends a user's sessions without touching their password: credential_version moves (cached
+   * checks stop matching), refresh tokens and the CLI secret are revoked. Before a new CLI secret.
+   */
+  endSessions(name: string): Promise<void> {
+    return changeModel(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set((eb) => ({ credential_version: eb('credential_version', '+', 1), updated_at: Date.now() }))
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new NotFound(`no user named "${name}"`);
+      await revokeRefreshTokens(trx, 'user', name);
+    });
+  }
+
   /** The source's id of a bound user (null: local, or bound before one was kept). */
   async externalId(name: string): Promise<string | null> {
     const row = await this.db

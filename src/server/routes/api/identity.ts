@@ -16,6 +16,28 @@ const SourceBody = strictObject({
   ),
 });
 
+const SsoBegin = strictObject({
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'The OIDC source' })),
+  redirect_uri: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'A loopback redirect (http://127.0.0.1:PORT/callback) for the code flow; absent: device flow',
+    }),
+  ),
+});
+const SsoFinish = strictObject({
+  handle: Type.String({ minLength: 1, maxLength: 100, description: 'From the begin call' }),
+  callback: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 4096,
+      description: 'The URL the provider redirected to (code flow)',
+    }),
+  ),
+});
+
 export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const identity = ctx.services.identity;
 
@@ -43,6 +65,33 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
       },
     },
     async (request) => ({ reports: await identity.sync(callerOf(request), request.body.source) }),
+  );
+
+  app.post<{ Body: { source?: string; redirect_uri?: string } }>(
+    `${API_PREFIX}/identity/sso/begin`,
+    {
+      schema: {
+        summary: 'Start a login through an OIDC source (purser login --sso)',
+        description:
+          'Without redirect_uri: the device authorization grant (show userCode and verificationUri). With a loopback redirect_uri: the authorization-code flow with PKCE (open url). No authentication: the person is logging in.',
+        tags,
+        body: SsoBegin,
+      },
+    },
+    async (request) =>
+      ctx.services.sso.begin({ source: request.body.source, redirectUri: request.body.redirect_uri }),
+  );
+
+  app.post<{ Body: { handle: string; callback?: string } }>(
+    `${API_PREFIX}/identity/sso/finish`,
+    {
+      schema: {
+        summary: "Finish an OIDC login: the person's Purser user name and their new CLI secret (shown once)",
+        tags,
+        body: SsoFinish,
+      },
+    },
+    async (request) => ctx.services.sso.finish(request.body),
   );
 
   app.get<{ Params: { name: string } }>(
