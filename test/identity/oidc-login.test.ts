@@ -5,7 +5,10 @@
  * new login, and revoked when the user is disabled.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { stringify } from 'yaml';
 import { parseIdentitySources } from '../../src/identity/sources/source-config.ts';
 import { type ApiFixture, basic, openApiFixture } from '../api/fixture.ts';
 import { BrowserlessUser } from '../support/oidc-browser.ts';
@@ -15,6 +18,9 @@ import {
   startOidcProvider,
   type TestProvider,
 } from '../support/oidc-provider.ts';
+import { describeResult, run, spawnLogged } from '../support/proc.ts';
+import { CLI_ENTRY } from '../support/purser.ts';
+import { removeTempDir, tempDir } from '../support/temp.ts';
 
 const SERVICE = 'registry.test';
 
@@ -138,5 +144,86 @@ describe('OIDC people log in to Purser (oidc-provider)', { concurrency: false },
     // Enabled again, the old secret stays revoked: a new login issues another.
     await f.admin('PATCH', '/api/v1/users/dana', { disabled: false });
     assert.equal((await pull('dana', secret)).statusCode, 401);
+  });
+});
+
+describe('purser login --sso (local data directory, oidc-provider)', { concurrency: false }, () => {
+  const cliLogin = async (provider: TestProvider, registry: string) => {
+    const data = tempDir('purser-sso-');
+    const config = join(data, 'purser.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        data: join(data, 'data'),
+        groups: [{ name: 'dev' }],
+        identity: {
+          sources: [
+            {
+              name: 'sso',
+              kind: 'oidc',
+              issuer: provider.issuer,
+              client_id: OIDC_CLIENT_ID,
+              client_secret: OIDC_CLIENT_SECRET,
+              groups: { 'registry-devs': 'dev' },
+            },
+          ],
+        },
+      }),
+      { mode: 0o600 },
+    );
+    const args = ['--import', import.meta.resolve('tsx'), CLI_ENTRY, '--config', config];
+    const env = { PURSER_CONFIG: undefined, PURSER_URL: undefined, PURSER_DATA: undefined, NO_COLOR: '1' };
+    const proc = spawnLogged(process.execPath, [...args, 'login', '--sso', registry], { env });
+    return { proc, args, env, data };
+  };
+
+  test('device flow: the CLI shows the code, the secret lands in the vault for the registry', async () => {
+    const provider = await startOidcProvider();
+    try {
+      const { proc, args, env, data } = await cliLogin(provider, '127.0.0.1:5998');
+      try {
+        const [, complete] = await proc.waitForLog(/\(or open (\S+)\)/, { timeoutMs: 30_000 });
+        assert.match(proc.logs(), /enter the code \S+/);
+        await new BrowserlessUser('u-1001', provider.issuer).approveDevice(complete!);
+        const exit = await proc.waitForExit(30_000);
+        assert.equal(exit.code, 0, proc.logs());
+        assert.match(proc.logs(), /Logged in as dana through sso/);
+        assert.match(proc.logs(), /stored the CLI secret for 127\.0\.0\.1:5998/);
+        assert.doesNotMatch(proc.logs(), /pcs_/, 'the secret goes to the vault, not the terminal');
+        const listed = await run(process.execPath, [...args, 'vault', 'list', '--json'], { env });
+        assert.equal(listed.code, 0, describeResult(listed));
+        const [entry] = JSON.parse(listed.stdout) as { address: string; username: string }[];
+        assert.deepEqual([entry?.address, entry?.username], ['127.0.0.1:5998', 'dana']);
+      } finally {
+        await proc.stop();
+        removeTempDir(data);
+      }
+    } finally {
+      await provider.close();
+    }
+  });
+
+  test('no device endpoint: the browser comes back to a loopback listener', async () => {
+    const provider = await startOidcProvider({ deviceFlow: false });
+    try {
+      const { proc, data } = await cliLogin(provider, '127.0.0.1:5997');
+      try {
+        const [, url] = await proc.waitForLog(/open this URL in a browser on this machine:\n(\S+)/, {
+          timeoutMs: 30_000,
+        });
+        const callback = await new BrowserlessUser('u-1001', provider.issuer).authorize(new URL(url!));
+        assert.equal(callback.hostname, '127.0.0.1');
+        const page = await fetch(callback);
+        assert.equal(page.status, 200);
+        const exit = await proc.waitForExit(30_000);
+        assert.equal(exit.code, 0, proc.logs());
+        assert.match(proc.logs(), /stored the CLI secret for 127\.0\.0\.1:5997/);
+      } finally {
+        await proc.stop();
+        removeTempDir(data);
+      }
+    } finally {
+      await provider.close();
+    }
   });
 });
