@@ -194,6 +194,25 @@ describe('purser login --sso (local data directory, oidc-provider)', { concurren
         assert.equal(listed.code, 0, describeResult(listed));
         const [entry] = JSON.parse(listed.stdout) as { address: string; username: string }[];
         assert.deepEqual([entry?.address, entry?.username], ['127.0.0.1:5998', 'dana']);
+
+        const status = await run(process.execPath, [...args, 'user', 'cli-secret', 'dana'], { env });
+        assert.equal(status.code, 0, describeResult(status));
+        assert.match(status.stdout, /cli secret:\s+issued \d{4}-/);
+        const regenerated = await run(
+          process.execPath,
+          [...args, 'user', 'cli-secret', 'dana', '--regenerate'],
+          {
+            env,
+          },
+        );
+        assert.equal(regenerated.code, 0, describeResult(regenerated));
+        assert.match(regenerated.stdout.trim(), /^pcs_[A-Za-z0-9_-]{43}$/, 'the new secret alone on stdout');
+        const local = await run(process.execPath, [...args, 'user', 'cli-secret', 'nobody'], { env });
+        assert.notEqual(local.code, 0);
+        assert.match(local.stderr, /no user named "nobody" bound to an OIDC identity source/);
+        const usage = await run(process.execPath, [...args, 'login', '127.0.0.1:5998'], { env });
+        assert.equal(usage.code, 2, describeResult(usage));
+        assert.match(usage.stderr, /--username: required \(or --sso/);
       } finally {
         await proc.stop();
         removeTempDir(data);
