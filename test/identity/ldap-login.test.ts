@@ -250,4 +250,14 @@ describe('LDAP people log in to Purser (OpenLDAP)', { concurrency: false }, () =
     }
     assert.equal((await getToken('jsmith', 'jsmith-pw', 'repository:team/web:pull')).statusCode, 200);
   });
+
+  test('failed directory logins are throttled like local ones', async (t) => {
+    if (!ready(t)) return;
+    let status = 401;
+    for (let i = 0; i < 30 && status === 401; i++)
+      status = (await getToken('bob', `wrong-${i}`, 'repository:team/web:pull')).statusCode;
+    assert.equal(status, 429, 'the throttle ends the guessing');
+    // Blocked before the directory is asked (a success cached earlier is not an attempt).
+    assert.equal((await getToken('bob', 'another-guess', 'repository:team/web:pull')).statusCode, 429);
+  });
 });
