@@ -131,6 +131,14 @@ export class SsoService {
     }
     const entry = this.deps.chain.entries.find((e) => e.source === pending.source);
     const access = mapGroups(login.identity.groups, entry!.mapping);
+    if (access.groups.length === 0 && access.privileges.length === 0) {
+      // Left every mapped group at the provider: no CLI secret, and the previous one ends.
+      if (this.deps.users.isBoundTo(login.identity.username, pending.source.name))
+        await this.deps.users.endSessions(login.identity.username);
+      throw new Unauthorized(
+        `${login.identity.username} is in no group that ${pending.source.name} maps to Purser; no CLI secret was issued`,
+      );
+    }
     const bound = await this.deps.users.bindExternal({ identity: login.identity, access });
     if (bound === 'refused')
       throw new Unauthorized(`"${login.identity.username}" cannot log in through ${pending.source.name}`);

@@ -295,6 +295,12 @@ export class UserService {
     return result;
   }
 
+  /** True when `name` is a user bound to the identity source `source`. */
+  isBoundTo(name: string, source: string): boolean {
+    const record = this.deps.authority.credential(name);
+    return record?.kind === 'user' && record.source === source;
+  }
+
   /** Ends a user's sessions and CLI secret before a new CLI secret is issued (not audited here). */
   async endSessions(name: string): Promise<void> {
     await this.deps.writer.endSessions(name);

@@ -135,6 +135,31 @@ describe('OIDC people log in to Purser (oidc-provider)', { concurrency: false },
     assert.ok(!status.body.includes(secret));
   });
 
+  test('a person who left every mapped group gets no secret, and the old one ends', async () => {
+    const secret = secrets.at(-1)!;
+    const account = idp.accounts.get('u-1001')!;
+    const groups = account.groups;
+    account.groups = ['elsewhere'];
+    try {
+      const begun = (await sso('begin', {})).json() as { handle: string; verificationUriComplete: string };
+      const approved = new BrowserlessUser('u-1001', idp.issuer).approveDevice(begun.verificationUriComplete);
+      const [finished] = await Promise.all([sso('finish', { handle: begun.handle }), approved]);
+      assert.equal(finished.statusCode, 401, finished.body);
+      assert.match(finished.body, /in no group that sso maps/);
+      assert.equal((await pull('dana', secret)).statusCode, 401);
+      assert.equal((await f.admin('GET', '/api/v1/users/dana/cli-secret')).json().exists, false);
+    } finally {
+      account.groups = groups;
+    }
+    // Back in the group, a new login issues a new secret.
+    const begun = (await sso('begin', {})).json() as { handle: string; verificationUriComplete: string };
+    const approved = new BrowserlessUser('u-1001', idp.issuer).approveDevice(begun.verificationUriComplete);
+    const [finished] = await Promise.all([sso('finish', { handle: begun.handle }), approved]);
+    assert.equal(finished.statusCode, 200, finished.body);
+    secrets.push((finished.json() as { secret: string }).secret);
+    assert.equal((await pull('dana', secrets.at(-1)!)).statusCode, 200);
+  });
+
   test('disabling the user revokes the CLI secret', async () => {
     const secret = secrets.at(-1)!;
     const disabled = await f.admin('PATCH', '/api/v1/users/dana', { disabled: true });
