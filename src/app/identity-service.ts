@@ -6,8 +6,8 @@
  * - The authenticator asks `authenticate` for a name with no local account, or for a user bound
  *   to a source (that source alone); a local name never reaches a source (the chain's
  *   `isLocalName`), and a source never takes over an account it did not create.
- * - An accepted person becomes, or refreshes, a Purser user bound to the source through the user
- *   service (the one writer of users), with the groups and privileges the mappings give.
+ * - An accepted person becomes, or refreshes, a Purser user bound to the source (ExternalUsers,
+ *   external-users.ts: the UserWriter of the user service), with what the mappings give.
  * - Purser groups named by a mapping must exist (`checkMappedGroups`, at start).
  * - `sync` asks each source that can look people up (LDAP) about every user bound to it: the
  *   groups are refreshed, a person the directory no longer holds is disabled.
@@ -22,12 +22,12 @@ import { OidcSource } from '../identity/sources/oidc-source.ts';
 import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
-import type { UserService } from './user-service.ts';
+import type { ExternalUsers } from './external-users.ts';
 
 export interface IdentityServiceDeps {
   readonly authority: Authority;
   readonly chain: SourceChain;
-  readonly users: UserService;
+  readonly users: ExternalUsers;
   /** Where each source is in the file (`identity.sources[0]`), for start-up problems. */
   readonly locations: ReadonlyMap<string, string>;
 }

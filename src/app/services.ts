@@ -18,6 +18,7 @@ import { AuditService } from './audit-service.ts';
 import type { Authority } from './authority.ts';
 import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
+import { ExternalUsers } from './external-users.ts';
 import { GroupService } from './group-service.ts';
 import { IdentityService } from './identity-service.ts';
 import { KeyService } from './key-service.ts';
@@ -90,6 +91,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   const writers = modelWriters(deps.db);
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
   const users = new UserService({ authority, writer: writers.users, changes, audit });
+  const externalUsers = new ExternalUsers({ authority, writer: writers.users, changes, audit });
   return {
     ...composeCatalogServices(deps),
     users,
@@ -113,10 +115,10 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     identity: new IdentityService({
       authority,
       chain: deps.identitySources,
-      users,
+      users: externalUsers,
       locations: deps.identityLocations,
     }),
-    sso: new SsoService({ chain: deps.identitySources, users }),
+    sso: new SsoService({ chain: deps.identitySources, users: externalUsers }),
   };
 }
 

@@ -7,7 +7,7 @@
  *   authorization-code flow with PKCE. What the provider must not see leave the server (the
  *   device_code, the PKCE verifier, state and nonce) stays here under a random handle.
  * - `finish` completes it (waits for the device approval, or exchanges the callback), binds the
- *   person to a Purser user through the user service, and issues their CLI secret: what docker,
+ *   person to a Purser user (external-users.ts), and issues their CLI secret: what docker,
  *   skopeo and podman send as the password. The secret is returned once.
  *
  * Pending logins live in this process for at most AUTHORIZATION_TTL_MS (one replica: the CLI
@@ -24,11 +24,11 @@ import {
   type PendingAuthorization,
 } from '../identity/sources/oidc-relying-party.ts';
 import { OidcSource } from '../identity/sources/oidc-source.ts';
-import type { UserService } from './user-service.ts';
+import type { ExternalUsers } from './external-users.ts';
 
 export interface SsoServiceDeps {
   readonly chain: SourceChain;
-  readonly users: UserService;
+  readonly users: ExternalUsers;
   readonly now?: () => number;
 }
 
