@@ -4,6 +4,7 @@
  * registry, and optionally N repositories in the catalog index. Built once per size and run,
  * then copied for each server so every scenario starts from the same state.
  */
+
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import YAML from 'yaml';
 import { hashPassword } from '../../src/identity/password.ts';
 import { bumpModelVersion } from '../../src/store/access-store.ts';
 import { openDatabase } from '../../src/store/database.ts';
+import { newPrincipalId } from '../../src/store/principal-id.ts';
 import { RegistryWriter } from '../../src/store/writers/registry-writer.ts';
 import { freePort } from '../../test/support/ports.ts';
 import {
@@ -92,6 +94,7 @@ async function buildDataset(spec: DatasetSpec, log: (line: string) => void): Pro
               admin: 0,
               disabled: 0,
               credential_version: 1,
+              principal_id: newPrincipalId(),
               created_at: now,
               updated_at: now,
             })),
@@ -126,6 +129,7 @@ async function buildDataset(spec: DatasetSpec, log: (line: string) => void): Pro
           admin: 1,
           disabled: 0,
           credential_version: 1,
+          principal_id: newPrincipalId(),
           created_at: now,
           updated_at: now,
         })

@@ -194,6 +194,8 @@ export class Authority implements PrincipalDirectory {
       mode: snapshot.mode,
     });
     this.#controller.replaceModel(this.#model);
+    // Revocation clears every cache: no cached check outlives a delete, disable or new secret.
+    this.authenticator?.prune();
   }
 }
 

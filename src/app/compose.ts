@@ -16,6 +16,9 @@ import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccessMode } from '../domain/model.ts';
 import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
+import { SourceChain } from '../identity/source-chain.ts';
+import { createSources } from '../identity/sources/create-source.ts';
+import type { SourceConfig } from '../identity/sources/source-config.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
@@ -24,6 +27,7 @@ import type { Database } from '../store/schema.ts';
 import { Vault } from '../vault/vault.ts';
 import { Authority } from './authority.ts';
 import { type ApplicationServices, composeServices } from './services.ts';
+import { StoredCliSecrets } from './stored-cli-secrets.ts';
 
 export interface RuntimeOptions {
   readonly dataDir: string;
@@ -39,6 +43,8 @@ export interface RuntimeOptions {
   /** Reuse a recently signed identical token (`token.reuse`); off unless told. */
   readonly reuseTokens?: boolean;
   readonly logger?: Logger;
+  /** `identity.sources` of the configuration file, in the order they are tried. */
+  readonly identitySources?: readonly SourceConfig[];
 }
 
 export interface Runtime {
@@ -98,6 +104,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
+    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger);
+    // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
+    // may outlive it.
+    changes.onChange(() => refreshTokens.forgetAll());
     services = composeServices({
       db,
       authority,
@@ -111,7 +121,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       vault,
       box,
       refreshTokens,
+      identitySources: identitySources.chain,
+      identityLocations: identitySources.locations,
     });
+    // Every source goes through the one authenticator entry point (throttle, cache, standing).
+    if (identitySources.chain.sources.length > 0) authority.authenticator.useSources(services.identity);
     return {
       dataDir: options.dataDir,
       publicUrl: options.publicUrl,
@@ -131,6 +145,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: controller.signal,
       async close() {
         controller.abort();
+        await identitySources.chain.close();
         await pipeline.sink.flush();
         await database.close();
       },
@@ -139,4 +154,25 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * The identity sources of the file, behind Purser's own accounts: a name with a local record
+ * (a local user, a service, a robot) is never given to a source.
+ */
+function openSourceChain(
+  configs: readonly SourceConfig[],
+  authority: Authority,
+  db: Kysely<Database>,
+  logger: Logger,
+): { chain: SourceChain; locations: Map<string, string> } {
+  const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db) });
+  const chain = new SourceChain(entries, {
+    isLocalName: (name) => {
+      const record = authority.credential(name);
+      return record !== undefined && record.source === null;
+    },
+    logger,
+  });
+  return { chain, locations: new Map(configs.map((c) => [c.name, c.at])) };
 }

@@ -8,6 +8,7 @@ import type { AuditSink } from '../audit/audit-entry.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import type { SourceChain } from '../identity/source-chain.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -19,7 +20,9 @@ import { AuditService } from './audit-service.ts';
 import type { Authority } from './authority.ts';
 import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
+import { ExternalUsers } from './external-users.ts';
 import { GroupService } from './group-service.ts';
+import { IdentityService } from './identity-service.ts';
 import { KeyService } from './key-service.ts';
 import { RegistryConfigService } from './registry-config-service.ts';
 import { RegistryEventService } from './registry-event-service.ts';
@@ -29,6 +32,7 @@ import { RobotService } from './robot-service.ts';
 import { RuleService } from './rule-service.ts';
 import { SearchService } from './search-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
+import { SsoService } from './sso-service.ts';
 import { TagService } from './tag-service.ts';
 import { TokenService } from './token-service.ts';
 import { UserService } from './user-service.ts';
@@ -56,6 +60,8 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly accessReview: AccessReviewService;
   readonly credentials: CredentialService;
   readonly tokens: TokenService;
+  readonly identity: IdentityService;
+  readonly sso: SsoService;
 }
 
 export interface CatalogServiceDeps {
@@ -79,15 +85,21 @@ export interface ServiceDeps extends CatalogServiceDeps {
   /** Seals the secrets the services keep (the registries' notification secrets). */
   readonly box: SecretBox;
   readonly refreshTokens: RefreshTokenStore;
+  /** The configured identity sources (empty: Purser's own accounts only). */
+  readonly identitySources: SourceChain;
+  /** Where each source is in the file (`identity.sources[0]`). */
+  readonly identityLocations: ReadonlyMap<string, string>;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
   const { authority, changes, audit, issuer } = deps;
   const writers = modelWriters(deps.db);
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
+  const users = new UserService({ authority, writer: writers.users, changes, audit });
+  const externalUsers = new ExternalUsers({ authority, writer: writers.users, changes, audit });
   return {
     ...composeCatalogServices(deps),
-    users: new UserService({ authority, writer: writers.users, changes, audit }),
+    users,
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
     serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
@@ -107,6 +119,13 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     accessReview: new AccessReviewService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
     tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
+    identity: new IdentityService({
+      authority,
+      chain: deps.identitySources,
+      users: externalUsers,
+      locations: deps.identityLocations,
+    }),
+    sso: new SsoService({ chain: deps.identitySources, users: externalUsers }),
   };
 }
 

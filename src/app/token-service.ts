@@ -10,7 +10,8 @@
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { formatScopes, type ResourceActions } from '../domain/access.ts';
 import { BadRequest, InvalidGrant, Unauthorized } from '../domain/errors.ts';
-import { isEnabled, type Principal, principalName, type Registry } from '../domain/model.ts';
+import { type Principal, principalName, type Registry } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { IssuedToken } from '../token/token-minter.ts';
 import type { Authority } from './authority.ts';
@@ -84,7 +85,8 @@ export class TokenService {
 
   /**
    * The principal a refresh token stands for, if it is still good: same service, the
-   * principal still exists, is enabled, and its credential has not changed since.
+   * principal still exists, is the same principal (its never-reused id: a namesake created after
+   * a delete is another), may act now, and its credential has not changed since.
    */
   async redeem(token: string, registry: Registry, caller: Caller): Promise<Principal> {
     const { authority, refreshTokens } = this.deps;
@@ -96,9 +98,12 @@ export class TokenService {
     const valid =
       record &&
       record.service === registry.service &&
-      current?.credentialVersion === record.credentialVersion &&
+      record.principalId !== null &&
       principal &&
-      isEnabled(principal);
+      mayAct(principal, Date.now(), {
+        presented: { principalId: record.principalId, credentialVersion: record.credentialVersion },
+        current,
+      });
     if (!valid) {
       authority.throttle.failed(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
       void this.deps.audit.record({
@@ -129,6 +134,7 @@ export class TokenService {
     return this.deps.refreshTokens.create({
       principalKind: principal.kind,
       principalName: record.name,
+      principalId: record.principalId,
       credentialVersion: record.credentialVersion,
       service: registry.service,
       clientId,
@@ -154,8 +160,10 @@ export class TokenService {
       userAgent: caller.userAgent,
       details: { requested: formatScopes(requested), granted: formatScopes(granted) },
     });
+    const subject = principalName(principal);
     const issued = authority.issuer.issue({
-      subject: principalName(principal),
+      subject,
+      ...(principal.kind === 'anonymous' ? {} : { principalId: authority.credential(subject)?.principalId }),
       audience: registry.service,
       access: granted,
     });

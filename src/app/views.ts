@@ -16,6 +16,8 @@ export interface UserView {
   disabled: boolean;
   /** argon2id | bcrypt (imported, re-hashed on next login) | none (cannot log in with a password). */
   password: 'argon2id' | 'bcrypt' | 'none';
+  /** The identity source the user is bound to; null for a local account. */
+  source: string | null;
 }
 
 export interface GroupView {
@@ -64,7 +66,8 @@ export class ModelView {
   }
 
   user(user: User): UserView {
-    const hash = this.snapshot.credentials.get(user.name)?.hash ?? null;
+    const record = this.snapshot.credentials.get(user.name);
+    const hash = record?.hash ?? null;
     return {
       id: user.id,
       name: user.name,
@@ -73,6 +76,7 @@ export class ModelView {
       admin: user.admin,
       disabled: user.disabled,
       password: hash === null ? 'none' : isBcryptHash(hash) ? 'bcrypt' : 'argon2id',
+      source: record?.source ?? null,
     };
   }
 

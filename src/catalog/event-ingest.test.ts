@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { insertRegistry, openTestStore, type TestStore } from '../../test/catalog/fixtures.ts';
 import type { Registry } from '../domain/model.ts';
+import { newPrincipalId } from '../store/principal-id.ts';
 import { ingestRegistryEvents } from './event-ingest.ts';
 import { parseEnvelope, type RegistryEvent } from './registry-event.ts';
 import { findRepositoryId, tagsOf } from './repository-store.ts';
@@ -23,6 +24,7 @@ before(async () => {
       expires_at: null,
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })
@@ -35,6 +37,7 @@ before(async () => {
       secret_hash: 'x',
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })

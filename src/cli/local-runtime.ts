@@ -25,6 +25,7 @@ export async function openLocalRuntime(
     lifetime: config.token.lifetime,
     loginThrottle: config.loginThrottle,
     reuseTokens: config.token.reuse,
+    identitySources: config.identitySources,
   });
   return { runtime, config };
 }

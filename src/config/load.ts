@@ -15,16 +15,17 @@ import { parseExpiry } from '../domain/expiry.ts';
 import { type AccessMode, PRIVILEGES } from '../domain/model.ts';
 import { normalizePrivilege } from '../domain/privilege.ts';
 import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
-import { validateRules } from '../policy/rule.ts';
 import {
-  LoginThrottleSchema,
-  type WrittenConfig,
-  WrittenConfigSchema,
-  type WrittenLoginThrottle,
-} from './schema.ts';
+  parseIdentitySources,
+  type SourceConfig,
+  type SourceWarning,
+} from '../identity/sources/source-config.ts';
+import { validateRules } from '../policy/rule.ts';
+import { loginThrottleSettings, type WrittenLoginThrottle } from './login-throttle-config.ts';
+import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 import { prune, schemaProblems } from './schema-problems.ts';
 import { schemaKeys } from './schema-walk.ts';
-import { type ConfigWarning, configWarnings } from './warnings.ts';
+import { CONFIG_WARNINGS, type ConfigWarning, configWarnings } from './warnings.ts';
 
 export interface ListenAddress {
   readonly host: string;
@@ -43,6 +44,8 @@ export interface Config {
   readonly loginThrottle: LoginThrottleSettings;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
+  /** `identity.sources`, validated and normalized, in the order they are tried. */
+  readonly identitySources: readonly SourceConfig[];
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
   readonly warnings: readonly ConfigWarning[];
 }
@@ -133,6 +136,8 @@ function build(
     problems.push('database: must be a postgres:// URL (SQLite in the data directory is the default)');
   }
   checkDeclared(declared, problems);
+  const identity = parseIdentitySources(declared.identity?.sources);
+  problems.push(...identity.problems);
   // A key the schema already refused is not reported a second time by the checks above.
   const refused = new Set(found.map((problem) => problem.slice(0, problem.indexOf(': '))));
   const all = [
@@ -156,21 +161,21 @@ function build(
     logLevel: declared.log.level,
     loginThrottle: loginThrottleSettings(declared.login_throttle),
     declared,
-    warnings: configWarnings(declared, publicUrl, file),
+    identitySources: identity.sources,
+    warnings: [
+      ...configWarnings(declared, publicUrl, file),
+      ...identity.warnings.map((w) => sourceWarning(w)),
+    ],
   });
 }
 
-/** `login_throttle:` in milliseconds; the schema's defaults for what the file leaves out. */
-export function loginThrottleSettings(written: WrittenLoginThrottle = {}): LoginThrottleSettings {
-  const t = Value.Default(LoginThrottleSchema, Value.Clone(written)) as Required<WrittenLoginThrottle>;
+/** A source warning (`identity.sources[0]: …` message) as a configuration warning with its key. */
+function sourceWarning(warning: SourceWarning): ConfigWarning {
+  const colon = warning.message.indexOf(': ');
   return {
-    freeFailures: t.free_failures,
-    baseDelayMs: t.base_delay * 1000,
-    maxDelayMs: t.max_delay * 1000,
-    addressFailures: t.address_failures,
-    addressWindowMs: t.address_window * 1000,
-    globalFailures: t.global_failures,
-    globalWindowMs: t.global_window * 1000,
+    code: warning.code,
+    path: colon > 0 ? warning.message.slice(0, colon) : 'identity.sources',
+    message: `${CONFIG_WARNINGS[warning.code]} (${warning.message})`,
   };
 }
 

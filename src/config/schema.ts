@@ -7,7 +7,7 @@
  * `defaultText` documents a default that is derived rather than fixed.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
-import { DEFAULT_LOGIN_THROTTLE as THROTTLE } from '../identity/login-throttle.ts';
+import { LoginThrottleSchema } from './login-throttle-config.ts';
 
 const NAME = { minLength: 1, maxLength: 255 } as const;
 const Name = T.String(NAME);
@@ -148,65 +148,6 @@ export const TokenSchema = T.Object(
   { additionalProperties: false, default: {}, description: 'The tokens Purser signs' },
 );
 
-const Seconds = (min: number, max: number, value: number, description: string) =>
-  T.Integer({ minimum: min, maximum: max, default: value, unit: 'seconds', description });
-const Count = (value: number, description: string) =>
-  T.Integer({ minimum: 1, maximum: 1_000_000, default: value, description });
-
-export const LoginThrottleSchema = T.Object(
-  {
-    free_failures: T.Optional(
-      Count(
-        THROTTLE.freeFailures,
-        'Failed logins of one account from one client address before that pair has to wait',
-      ),
-    ),
-    base_delay: T.Optional(
-      Seconds(
-        1,
-        3_600,
-        THROTTLE.baseDelayMs / 1000,
-        'The first wait of a pair; each further failure doubles it',
-      ),
-    ),
-    max_delay: T.Optional(Seconds(1, 86_400, THROTTLE.maxDelayMs / 1000, 'The longest wait of a pair')),
-    address_failures: T.Optional(
-      Count(
-        THROTTLE.addressFailures,
-        'Failed logins from one client address (any accounts) per address_window',
-      ),
-    ),
-    address_window: T.Optional(
-      Seconds(
-        1,
-        86_400,
-        THROTTLE.addressWindowMs / 1000,
-        'The window of address_failures; past the budget the address waits for its end',
-      ),
-    ),
-    global_failures: T.Optional(
-      Count(
-        THROTTLE.globalFailures,
-        'Failed logins from all addresses per global_window that open the circuit breaker (addresses that failed then wait; others are served)',
-      ),
-    ),
-    global_window: T.Optional(
-      Seconds(
-        1,
-        86_400,
-        THROTTLE.globalWindowMs / 1000,
-        'The window of global_failures, and how long the breaker stays open',
-      ),
-    ),
-  },
-  {
-    additionalProperties: false,
-    default: {},
-    description:
-      'Throttling of failed logins per (account, client address), per address and globally; see docs/security.md',
-  },
-);
-
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const LogSchema = T.Object(
@@ -225,6 +166,23 @@ export const LogSchema = T.Object(
 export const RuleSchema = T.Record(T.String(), T.Unknown(), {
   description: 'A custom allow/deny rule (purser rules --help)',
 });
+
+/**
+ * `identity.sources`: each entry is checked against the schema of its kind (ldap, radius, oidc)
+ * by identity/sources/source-config.ts, which words its problems per kind; docs/identity.md
+ * lists the keys.
+ */
+export const IdentitySchema = T.Object(
+  {
+    sources: T.Optional(
+      T.Array(T.Record(T.String(), T.Unknown()), {
+        description:
+          "Identity sources (kind: ldap, radius or oidc), tried in this order after Purser's own accounts; keys in docs/identity.md",
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "Where people log in from besides Purser's own accounts" },
+);
 
 export const WrittenConfigSchema = T.Object(
   {
@@ -271,6 +229,7 @@ export const WrittenConfigSchema = T.Object(
     ),
     log: T.Optional(LogSchema),
     login_throttle: T.Optional(LoginThrottleSchema),
+    identity: T.Optional(IdentitySchema),
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),
@@ -293,5 +252,4 @@ export const WrittenConfigSchema = T.Object(
 export type WrittenConfig = Static<typeof WrittenConfigSchema>;
 export type WrittenUser = Static<typeof UserSchema>;
 export type WrittenRobot = Static<typeof RobotSchema>;
-export type WrittenLoginThrottle = Static<typeof LoginThrottleSchema>;
 export type WrittenRegistry = Static<typeof RegistrySchema>;

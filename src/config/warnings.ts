@@ -13,6 +13,12 @@ export const CONFIG_WARNINGS = {
     'A registry URL is http:// on a non-loopback address: the tokens Purser issues and the images cross the network unencrypted.',
   PLAINTEXT_PASSWORD:
     'A user has a password in clear in the file: prefer password_hash (argon2id or bcrypt).',
+  IDENTITY_LDAP_CLEARTEXT:
+    'An LDAP identity source talks plain LDAP to a non-loopback host: passwords cross the network unencrypted. Use ldaps:// or start_tls: true.',
+  IDENTITY_TLS_UNVERIFIED:
+    "An identity source's TLS certificate is not verified (insecure_skip_verify): anyone on the path can read the passwords.",
+  IDENTITY_INLINE_SECRET:
+    'An identity source has its secret written in the file: prefer the *_file key (a file readable only by Purser).',
   CONFIG_FILE_READABLE:
     'The file holds passwords or secrets and other users of the machine can read it: chmod 600 it.',
 } as const;
@@ -69,7 +75,11 @@ export function configWarnings(
 }
 
 function holdsSecrets(c: WrittenConfig): boolean {
+  const inlineSourceSecret = (c.identity?.sources ?? []).some(
+    (s) => s.bind_password !== undefined || s.secret !== undefined || s.client_secret !== undefined,
+  );
   return (
+    inlineSourceSecret ||
     (c.users ?? []).some((u) => u.password !== undefined) ||
     (c.services ?? []).length > 0 ||
     (c.robots ?? []).length > 0 ||

@@ -13,7 +13,8 @@ test('docs/errors.md lists every error code, and only those', () => {
   }
 });
 
-test('errors expose their message below 500 only', () => {
+test('errors expose their message below 500, and for an unavailable dependency', () => {
+  assert.equal(new AuthorityError('UNAVAILABLE', 'the identity source corp cannot be reached').expose, true);
   assert.equal(new NotFound('x').expose, true);
   assert.equal(new Unauthorized().status, 401);
   const internal = new AuthorityError('INTERNAL', 'boom', { detail: 'secret detail' });

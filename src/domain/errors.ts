@@ -196,7 +196,8 @@ export class AuthorityError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.status = ERROR_DESCRIPTORS[code].status;
-    this.expose = this.status < 500;
+    // A dependency that is down is the one 5xx whose message helps the client (which one, retry).
+    this.expose = this.status < 500 || code === 'UNAVAILABLE';
     this.detail = options.detail;
     this.headers = options.headers ?? {};
   }

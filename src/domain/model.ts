@@ -92,26 +92,6 @@ export function principalName(principal: Principal): string {
   }
 }
 
-/**
- * Whether a principal may act now: not disabled, and for a robot not expired (`now` and
- * `expiresAt` in epoch milliseconds). The policy engine keeps its own check (engine.ts), which
- * reads `expiresAt` in seconds until the identity work reconciles the two.
- */
-export function isEnabled(principal: Principal, now: number = Date.now()): boolean {
-  switch (principal.kind) {
-    case 'user':
-      return !principal.user.disabled;
-    case 'service':
-      return !principal.service.disabled;
-    case 'robot':
-      return (
-        !principal.robot.disabled && (principal.robot.expiresAt === null || principal.robot.expiresAt > now)
-      );
-    case 'anonymous':
-      return true;
-  }
-}
-
 /** An enabled user with the administrator flag. */
 export function isAdministrator(principal: Principal): boolean {
   return principal.kind === 'user' && principal.user.admin && !principal.user.disabled;

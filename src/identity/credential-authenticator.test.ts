@@ -15,11 +15,54 @@ import { hashPassword, hashSecret } from './password.ts';
 
 async function directory(): Promise<PrincipalDirectory> {
   const records = new Map<string, CredentialRecord>([
-    ['alice', { kind: 'user', name: 'alice', hash: await hashPassword('alice-pw'), credentialVersion: 1 }],
-    ['nopass', { kind: 'user', name: 'nopass', hash: null, credentialVersion: 1 }],
-    ['off', { kind: 'user', name: 'off', hash: await hashPassword('off-pw'), credentialVersion: 1 }],
-    ['host1', { kind: 'service', name: 'host1', hash: hashSecret('host1-secret'), credentialVersion: 1 }],
-    ['ci+bot', { kind: 'robot', name: 'ci+bot', hash: hashSecret('bot-secret'), credentialVersion: 1 }],
+    [
+      'alice',
+      {
+        kind: 'user',
+        name: 'alice',
+        hash: await hashPassword('alice-pw'),
+        credentialVersion: 1,
+        principalId: 'pid',
+        source: null,
+      },
+    ],
+    [
+      'nopass',
+      { kind: 'user', name: 'nopass', hash: null, credentialVersion: 1, principalId: 'pid', source: null },
+    ],
+    [
+      'off',
+      {
+        kind: 'user',
+        name: 'off',
+        hash: await hashPassword('off-pw'),
+        credentialVersion: 1,
+        principalId: 'pid',
+        source: null,
+      },
+    ],
+    [
+      'host1',
+      {
+        kind: 'service',
+        name: 'host1',
+        hash: hashSecret('host1-secret'),
+        credentialVersion: 1,
+        principalId: 'pid',
+        source: null,
+      },
+    ],
+    [
+      'ci+bot',
+      {
+        kind: 'robot',
+        name: 'ci+bot',
+        hash: hashSecret('bot-secret'),
+        credentialVersion: 1,
+        principalId: 'pid',
+        source: null,
+      },
+    ],
   ]);
   const principals = new Map<string, Principal>([
     ['alice', { kind: 'user', user: user(1, 'alice', false) }],

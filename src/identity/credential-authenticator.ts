@@ -8,12 +8,19 @@
  *   global breaker) before any secret is checked; a cached success is not an attempt.
  * - Every check costs the same work whatever the name (credential-check.ts) and unknown names
  *   get the same reply as wrong secrets.
+ * - Identity sources (LDAP, RADIUS, OIDC) go through this same entry point, after Purser's own
+ *   accounts: a name with a local record is never given to a source, and a user bound to a source
+ *   is asked of that source alone (external-accounts.ts). The throttle and the cache apply alike.
+ * - A cached check stands only for the principal it was made for: same principal id (never
+ *   reused) and credential version, and the principal may act now (domain/standing.ts).
  */
 import crypto from 'node:crypto';
-import { Unauthorized } from '../domain/errors.ts';
-import { isEnabled, type Principal } from '../domain/model.ts';
+import { Unauthorized, Unavailable } from '../domain/errors.ts';
+import type { Principal } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { CredentialRecord } from '../store/access-store.ts';
 import { checkCredential, SECRET_HASHING, type SecretHashing } from './credential-check.ts';
+import type { ExternalAccounts } from './external-accounts.ts';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle } from './login-throttle.ts';
 
 export interface PrincipalDirectory {
@@ -37,6 +44,7 @@ export interface AuthenticatorOptions {
 
 interface CacheEntry {
   readonly name: string;
+  readonly principalId: string;
   readonly credentialVersion: number;
   readonly expires: number;
 }
@@ -49,6 +57,7 @@ export class CredentialAuthenticator {
   readonly #ttl: number;
   readonly #size: number;
   readonly #now: () => number;
+  #external: ExternalAccounts | undefined;
 
   constructor(
     private readonly directory: PrincipalDirectory,
@@ -78,29 +87,98 @@ export class CredentialAuthenticator {
     const cached = this.#cache.get(key);
     if (cached && cached.expires > now) {
       const record = this.directory.credential(cached.name);
-      if (record && record.credentialVersion === cached.credentialVersion) {
-        const principal = this.directory.principal(record);
-        if (principal && isEnabled(principal, now)) return { principal, cached: true };
+      const principal = record ? this.directory.principal(record) : undefined;
+      if (principal && mayAct(principal, now, { presented: cached, current: record })) {
+        return { principal, cached: true };
       }
       this.#cache.delete(key);
     }
 
     this.throttle.admit(name, sourceAddress);
-    const record = this.directory.credential(name);
+    const local = this.directory.credential(name);
+    if (this.#external && (!local || local.source !== null)) {
+      return this.#checkExternal(
+        this.#external,
+        key,
+        name,
+        secret,
+        sourceAddress,
+        local?.source ?? undefined,
+      );
+    }
+    const record = local;
     const check = await checkCredential(record, secret, this.#hashing);
     const principal = check.ok && record ? this.directory.principal(record) : undefined;
-    if (!record || !principal || !isEnabled(principal, now)) {
+    if (!record || !principal || !mayAct(principal, now)) {
       this.throttle.failed(name, sourceAddress);
       throw new Unauthorized('bad credentials');
     }
     if (check.needsRehash) this.options.onRehash?.(name, secret);
     this.throttle.succeeded(name, sourceAddress);
+    this.#remember(key, record);
+    return { principal, cached: false };
+  }
+
+  /** Sends names without a local account, and users bound to a source, to the identity sources. */
+  useSources(external: ExternalAccounts | undefined): void {
+    this.#external = external;
+    this.#cache.clear();
+  }
+
+  async #checkExternal(
+    external: ExternalAccounts,
+    key: string,
+    name: string,
+    secret: string,
+    sourceAddress: string,
+    boundTo: string | undefined,
+  ): Promise<{ principal: Principal; cached: boolean }> {
+    // The same local work as any other name (credential-check.ts), next to the sources.
+    const [result] = await Promise.all([
+      external.authenticate(name, secret, boundTo),
+      checkCredential(undefined, secret, this.#hashing),
+    ]);
+    if (result.outcome === 'unavailable') {
+      throw new Unavailable(
+        `the identity source ${result.sources.join(', ')} cannot be reached; try again later`,
+      );
+    }
+    const record = result.outcome === 'accepted' ? this.directory.credential(result.name) : undefined;
+    const principal = record ? this.directory.principal(record) : undefined;
+    if (!principal || !record || !mayAct(principal, this.#now())) {
+      this.throttle.failed(name, sourceAddress);
+      throw new Unauthorized('bad credentials');
+    }
+    this.throttle.succeeded(name, sourceAddress);
+    this.#remember(key, record);
+    return { principal, cached: false };
+  }
+
+  #remember(key: string, record: CredentialRecord): void {
     if (this.#cache.size >= this.#size) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
-    this.#cache.set(key, { name, credentialVersion: record.credentialVersion, expires: now + this.#ttl });
-    return { principal, cached: false };
+    this.#cache.set(key, {
+      name: record.name,
+      principalId: record.principalId,
+      credentialVersion: record.credentialVersion,
+      expires: this.#now() + this.#ttl,
+    });
+  }
+
+  /**
+   * Drops cached checks whose principal is gone, was re-created, changed its credential or may
+   * no longer act (called when a new model snapshot is installed: revocation clears the cache).
+   */
+  prune(): void {
+    const now = this.#now();
+    for (const [key, entry] of this.#cache) {
+      const record = this.directory.credential(entry.name);
+      const principal = record ? this.directory.principal(record) : undefined;
+      if (!principal || !mayAct(principal, now, { presented: entry, current: record }))
+        this.#cache.delete(key);
+    }
   }
 
   /** Forget every cached check (after a bulk change). */

@@ -93,6 +93,11 @@ export class SourceChain {
     this.#now = options.now ?? Date.now;
   }
 
+  /** The sources with their group mappings, in the order they are tried. */
+  get entries(): readonly ChainEntry[] {
+    return this.#entries;
+  }
+
   get sources(): readonly IdentitySource[] {
     return this.#entries.map((e) => e.source);
   }

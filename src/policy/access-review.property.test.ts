@@ -2,7 +2,7 @@
 /**
  * The agreement property: in random worlds (users, groups, apps, services, robots, registries,
  * rules, both modes), who-can lists exactly the principals the token endpoint's decision path
- * grants (the login's isEnabled check, then AccessController.authorize as TokenService.issue
+ * grants (the login's mayAct check, then AccessController.authorize as TokenService.issue
  * calls it), with the same actions, for every principal and sampled scopes. For prefix scopes
  * (`team/*`), whatever a concrete repository under the prefix grants is reported, and every
  * action reported is granted on some valid repository under it. Seeded and bounded.
@@ -11,16 +11,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { type Action, isRepositoryName, type ResourceActions } from '../domain/access.ts';
-import {
-  type App,
-  isEnabled,
-  type Principal,
-  type Privilege,
-  type Registry,
-  type Robot,
-  type Service,
-  type User,
-} from '../domain/model.ts';
+import type { App, Principal, Privilege, Registry, Robot, Service, User } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import { AccessController } from './access-controller.ts';
 import { AccessModel } from './access-model.ts';
 import { matchGlob } from './matchers.ts';
@@ -177,7 +169,7 @@ function tokenDecision(
   registry: Registry,
   resource: ResourceActions,
 ): Action[] {
-  if (!isEnabled(principal, NOW)) return [];
+  if (!mayAct(principal, NOW)) return [];
   const [granted] = controller.authorize(principal, registry, [resource], undefined, NOW);
   return sortActions(granted!.actions);
 }

@@ -52,7 +52,8 @@ describe('who-can', () => {
 
   test('team/web: sorted by kind then name; disabled principals and expired robots are left out', () => {
     const got = whoCan(model, registry, parseScopePattern('repository:team/web:push,pull'), { now: NOW });
-    assert.deepEqual(got.slice(0, 2), [
+    assert.deepEqual(got.slice(0, 3), [
+      { kind: 'robot', name: 'ci-admin', actions: ['pull', 'push'] },
       { kind: 'robot', name: 'ci-read', actions: ['pull'] },
       { kind: 'robot', name: 'ci-write', actions: ['pull', 'push'] },
     ]);

@@ -3,9 +3,8 @@
  * action) and `explain` (a structured trace for `purser explain`).
  *
  * Order of evaluation for one request:
- *  1. a disabled principal, or a robot at or after its expiry, gets nothing (`refuse` below
- *     reads `expiresAt` as seconds, `now >= expiresAt * 1000`, while the model stores
- *     milliseconds; the identity work reconciles the two with its tests);
+ *  1. a disabled principal, or a robot at or after its expiry, gets nothing (the domain's one
+ *     rule, `standingRefusal` in domain/standing.ts; epoch milliseconds like the model);
  *  2. `registry:catalog` is granted (`*`) to administrators and to users holding
  *     DockerRegistriesManager who are responsible for R; no other registry resource exists;
  *  3. administrators get pull, push and delete on every repository; rules are not consulted;
@@ -15,6 +14,7 @@
  */
 import { type Action, intersectActions } from '../domain/access.ts';
 import { type Principal, principalName } from '../domain/model.ts';
+import { standingRefusal } from '../domain/standing.ts';
 import type { AccessModel } from './access-model.ts';
 import { catalogSeed } from './catalog-policy.ts';
 import type {
@@ -74,7 +74,7 @@ export function allowedBits(model: AccessModel, request: DecisionRequest): numbe
 
 function evaluate(model: AccessModel, request: DecisionRequest, trace: Trace | undefined): number {
   const { principal, resource } = request;
-  const refusal = refuse(principal, request.now);
+  const refusal = standingRefusal(principal, request.now ?? Date.now());
   if (refusal) {
     if (trace) {
       trace.rulesSkipped = refusal.text;
@@ -242,32 +242,6 @@ function verdictsWithUnknown(trace: Trace, request: DecisionRequest): Map<Action
     all.set(action, { allowed: false, clause: 'unknown-action', text });
   }
   return all;
-}
-
-function refuse(principal: Principal, now: number | undefined): Omit<Verdict, 'allowed'> | undefined {
-  switch (principal.kind) {
-    case 'user':
-      return principal.user.disabled
-        ? { clause: 'disabled', text: `user ${principal.user.name} is disabled` }
-        : undefined;
-    case 'service':
-      return principal.service.disabled
-        ? { clause: 'disabled', text: `service ${principal.service.name} is disabled` }
-        : undefined;
-    case 'robot': {
-      const robot = principal.robot;
-      if (robot.disabled) return { clause: 'disabled', text: `robot ${robot.name} is disabled` };
-      if (robot.expiresAt !== null && (now ?? Date.now()) >= robot.expiresAt * 1000) {
-        return {
-          clause: 'robot-expired',
-          text: `robot ${robot.name} expired at ${new Date(robot.expiresAt * 1000).toISOString()}`,
-        };
-      }
-      return undefined;
-    }
-    case 'anonymous':
-      return undefined;
-  }
 }
 
 function seedBits(input: SeedInput, principal: Principal, notes: SeedNotes | undefined): number {

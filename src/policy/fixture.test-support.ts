@@ -16,7 +16,7 @@ import type { AccessRule } from './rule.ts';
 
 /** 2026-11-22T00:00:00Z, the pinned clock. */
 export const NOW = Date.UTC(2026, 10, 22);
-const DAY = 86_400;
+const DAY_MS = 86_400_000;
 
 const PULLER: Privilege = 'DockerRegistriesPuller';
 const PUSHER: Privilege = 'DockerRegistriesPusher';
@@ -69,7 +69,8 @@ export const services: Service[] = [
   { id: 5, name: 'node5', appId: 99, disabled: false }, // dangling app id
 ];
 
-const inSeconds = (days: number) => Math.floor(NOW / 1000) + days * DAY;
+/** Epoch milliseconds `days` from NOW: the unit of `Robot.expiresAt`. */
+const inDays = (days: number) => NOW + days * DAY_MS;
 
 export const robots: Robot[] = [
   {
@@ -93,7 +94,7 @@ export const robots: Robot[] = [
     name: 'ci-admin',
     repositories: ['team/**', 'users/alice/tool'],
     permission: 'admin',
-    expiresAt: inSeconds(30),
+    expiresAt: inDays(30),
     disabled: false,
   },
   {
@@ -101,7 +102,7 @@ export const robots: Robot[] = [
     name: 'ci-expired',
     repositories: ['team/web'],
     permission: 'admin',
-    expiresAt: inSeconds(-1),
+    expiresAt: inDays(-1),
     disabled: false,
   },
   {
@@ -117,7 +118,7 @@ export const robots: Robot[] = [
     name: 'ci-now',
     repositories: ['team/web'],
     permission: 'read',
-    expiresAt: Math.floor(NOW / 1000),
+    expiresAt: NOW,
     disabled: false,
   },
 ];

@@ -2,12 +2,13 @@
  * The principals an access review looks at: every user of the model (local ones and those an
  * identity source has put in the model), every service and robot, and `anonymous`; disabled
  * principals and expired robots are left out, as the token endpoint refuses their login
- * (`isEnabled`, the check the credential authenticator makes) before any decision.
+ * (`mayAct` of domain/standing.ts, the check the credential authenticator makes) before any decision.
  *
  * Also the reverse indexes the review needs: which apps a group is published to or
  * responsible for.
  */
-import { type App, isEnabled, type Principal, type PrincipalKind, principalName } from '../domain/model.ts';
+import { type App, type Principal, type PrincipalKind, principalName } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { AccessModel } from './access-model.ts';
 
 export interface ReviewPrincipal {
@@ -27,7 +28,7 @@ const ANONYMOUS: ReviewPrincipal = Object.freeze({
 export function reviewPrincipals(model: AccessModel, now: number): ReviewPrincipal[] {
   const result: ReviewPrincipal[] = [];
   const add = (principal: Principal) => {
-    if (isEnabled(principal, now))
+    if (mayAct(principal, now))
       result.push({ kind: principal.kind, name: principalName(principal), principal });
   };
   for (const user of model.users.byId.values()) add({ kind: 'user', user });

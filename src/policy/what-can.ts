@@ -8,7 +8,8 @@
  * its actions; otherwise it says nothing its namespace does not already say.
  */
 import type { Action } from '../domain/access.ts';
-import { isEnabled, type Principal, type PrincipalKind, type Registry } from '../domain/model.ts';
+import type { Principal, PrincipalKind, Registry } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { AccessModel } from './access-model.ts';
 import type { DecisionRequest, RuleRef, SeedClause } from './decision.ts';
 import { allowedBits, explain } from './engine.ts';
@@ -77,7 +78,7 @@ export function namespacesOn(
 ): NamespaceAccess[] {
   const result: NamespaceAccess[] = [];
   // The login refuses these before any decision (as who-can leaves them out).
-  if (!isEnabled(principal, now)) return result;
+  if (!mayAct(principal, now)) return result;
   const base = { principal, registry, now, ...(sourceAddress === undefined ? {} : { sourceAddress }) };
   for (const { candidate, witness } of planner.candidates(principal, false)) {
     const request: DecisionRequest = {

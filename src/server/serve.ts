@@ -58,6 +58,7 @@ export async function startServer(
     lifetime: config.token.lifetime,
     loginThrottle: config.loginThrottle,
     reuseTokens: config.token.reuse,
+    identitySources: config.identitySources,
     logger,
   });
   let app: FastifyInstance | undefined;
@@ -70,6 +71,8 @@ export async function startServer(
       announce('This password is shown only once. Change it with: purser user passwd admin');
     }
     await runtime.authority.refresh();
+    // Purser groups named by an identity source's mappings must exist (declared or created).
+    runtime.services.identity.checkMappedGroups();
     app = await buildApp({ runtime, logger });
     await app.listen({ host: config.listen.host, port: config.listen.port });
     stopJobs = startBackgroundJobs(runtime);

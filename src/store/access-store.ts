@@ -16,6 +16,10 @@ export interface CredentialRecord {
   readonly credentialVersion: number;
   /** Users: when their throttled logins were last forgotten (epoch ms; 0 = never). */
   readonly unlockedAt?: number;
+  /** Never reused: a principal deleted and created again under the same name gets another. */
+  readonly principalId: string;
+  /** Users only: the identity source the user is bound to; null = a local account. */
+  readonly source: string | null;
 }
 
 export interface AccessSnapshot {
@@ -103,6 +107,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         hash: r.password_hash,
         credentialVersion: r.credential_version,
         unlockedAt: Number(r.unlocked_at),
+        principalId: r.principal_id,
+        source: r.source,
       });
       return {
         id: r.id,
@@ -119,6 +125,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.secret_hash,
         credentialVersion: r.credential_version,
+        principalId: r.principal_id,
+        source: null,
       });
       return { id: r.id, name: r.name, appId: r.app_id, disabled: r.disabled === 1 };
     });
@@ -128,6 +136,8 @@ export async function readSnapshot(db: Kysely<Database>, mode: AccessMode): Prom
         name: r.name,
         hash: r.secret_hash,
         credentialVersion: r.credential_version,
+        principalId: r.principal_id,
+        source: null,
       });
       return {
         id: r.id,

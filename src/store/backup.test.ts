@@ -8,6 +8,7 @@ import { loadSecretBox } from '../crypto/master-key.ts';
 import { BACKUP_MANIFEST, backup, POSTGRES_BACKUP_ADVICE, readManifest, restore } from './backup.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { newPrincipalId } from './principal-id.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'purser-backup-test-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -26,6 +27,7 @@ async function addUser(handle: DatabaseHandle, id: number): Promise<void> {
       admin: 0,
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })

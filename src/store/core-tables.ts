@@ -17,6 +17,12 @@ export interface UsersTable {
   disabled: number;
   /** Bumped on password change, disable or delete; refresh tokens and cache entries carry it. */
   credential_version: number;
+  /** Random, never reused: a re-created namesake gets another (migration 005). */
+  principal_id: string;
+  /** The identity source the user is bound to; null = a local account. */
+  source: string | null;
+  /** The source's stable id of the person (LDAP DN, OIDC sub); null for local accounts. */
+  external_id: string | null;
   created_at: number;
   updated_at: number;
   /** When `purser user unlock` last forgot the user's throttled logins (epoch ms, 0 = never). */
@@ -49,6 +55,8 @@ export interface ServicesTable {
   secret_hash: string;
   disabled: number;
   credential_version: number;
+  /** Random, never reused: a re-created namesake gets another (migration 005). */
+  principal_id: string;
   created_at: number;
   updated_at: number;
 }
@@ -63,6 +71,8 @@ export interface RobotsTable {
   expires_at: number | null;
   disabled: number;
   credential_version: number;
+  /** Random, never reused: a re-created namesake gets another (migration 005). */
+  principal_id: string;
   created_at: number;
   updated_at: number;
 }
@@ -104,6 +114,8 @@ export interface RefreshTokensTable {
   principal_kind: 'user' | 'service' | 'robot';
   principal_name: string;
   credential_version: number;
+  /** The principal_id of the principal it was issued to; null only for tokens older than 005. */
+  principal_id: string | null;
   service: string;
   client_id: string | null;
   created_at: number;
@@ -123,7 +135,18 @@ export interface MetaTable {
   value: string;
 }
 
+export interface IdentityCliSecretsTable {
+  source: string;
+  username: string;
+  /** hashSecret() of the CLI secret. */
+  hash: string;
+  /** JSON of the ExternalIdentity as of the last interactive login or sync. */
+  identity: string;
+  issued_at: number;
+}
+
 export interface CoreTables {
+  identity_cli_secrets: IdentityCliSecretsTable;
   groups: GroupsTable;
   users: UsersTable;
   user_groups: UserGroupsTable;

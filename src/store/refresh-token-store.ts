@@ -10,6 +10,8 @@ import type { Database } from './schema.ts';
 export interface RefreshTokenRecord {
   readonly principalKind: 'user' | 'service' | 'robot';
   readonly principalName: string;
+  /** The never-reused id of the principal it was issued to; null for tokens older than it. */
+  readonly principalId: string | null;
   readonly credentialVersion: number;
   readonly service: string;
 }
@@ -24,9 +26,10 @@ export interface RefreshTokenStoreOptions {
 
 /**
  * Lookups are cached briefly: docker and containerd redeem the same refresh token for every
- * scope of a command. A cached record is safe to reuse because the token endpoint checks its
- * credential version against the live model, so a password change, disable or delete still
- * ends it at once; only a revocation made on another replica waits for the cache TTL.
+ * scope of a command. The cache is emptied at every model change (`forgetAll`, wired in
+ * compose.ts), since a delete, disable or new password revokes tokens in the store; and the
+ * token endpoint checks the principal id and credential version against the live model, so a
+ * namesake created after a delete never redeems the old principal's token.
  */
 export class RefreshTokenStore {
   readonly #cache = new Map<string, { record: RefreshTokenRecord; expires: number }>();
@@ -52,6 +55,7 @@ export class RefreshTokenStore {
         token_hash: hashToken(token),
         principal_kind: record.principalKind,
         principal_name: record.principalName,
+        principal_id: record.principalId,
         credential_version: record.credentialVersion,
         service: record.service,
         client_id: record.clientId?.slice(0, 255) ?? null,
@@ -80,6 +84,7 @@ export class RefreshTokenStore {
     const record: RefreshTokenRecord = {
       principalKind: row.principal_kind,
       principalName: row.principal_name,
+      principalId: row.principal_id,
       credentialVersion: row.credential_version,
       service: row.service,
     };
@@ -100,6 +105,11 @@ export class RefreshTokenStore {
       .set({ last_used_at: now })
       .where('token_hash', '=', hash)
       .execute();
+  }
+
+  /** Forgets every cached lookup (after a model change: revocations happen in the store). */
+  forgetAll(): void {
+    this.#cache.clear();
   }
 
   async revoke(token: string): Promise<boolean> {

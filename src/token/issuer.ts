@@ -18,6 +18,11 @@ export interface ClaimSet {
   readonly iat: number;
   readonly jti: string;
   readonly access: readonly ResourceActions[];
+  /**
+   * Purser's never-reused id of the subject (users, services, robots): a namesake created after
+   * a delete has another, so a token of the old one does not pass for it. Registries ignore it.
+   */
+  readonly pid?: string;
 }
 
 export interface IssuerOptions {
@@ -76,6 +81,7 @@ export class TokenIssuer implements TokenMinter {
     audience: string,
     access: readonly ResourceActions[],
     nowMs: number = this.#options.now?.() ?? Date.now(),
+    principalId?: string,
   ): ClaimSet {
     const now = Math.floor(nowMs / 1000);
     return {
@@ -87,6 +93,7 @@ export class TokenIssuer implements TokenMinter {
       iat: now,
       jti: randomId(),
       access: access.map((a) => ({ type: a.type, name: a.name, actions: [...a.actions] })),
+      ...(principalId === undefined ? {} : { pid: principalId }),
     };
   }
 
@@ -99,10 +106,18 @@ export class TokenIssuer implements TokenMinter {
     return `${input}.${signature.toString('base64url')}`;
   }
 
-  issue(request: { subject: string; audience: string; access: readonly ResourceActions[] }): IssuedToken {
+  issue(request: {
+    subject: string;
+    audience: string;
+    access: readonly ResourceActions[];
+    principalId?: string | undefined;
+  }): IssuedToken {
     const nowMs = this.#options.now?.() ?? Date.now();
     const reuse = this.#reuse;
-    const key = reuse && grantKey(this.#key.kid, request.subject, request.audience, request.access);
+    // The principal id is in the claims, so it is in the key: a namesake never shares a token.
+    const subject =
+      request.principalId === undefined ? request.subject : `${request.subject}\0${request.principalId}`;
+    const key = reuse && grantKey(this.#key.kid, subject, request.audience, request.access);
     if (reuse && key) {
       const kept = reuse.find(key, nowMs);
       if (kept)
@@ -113,7 +128,7 @@ export class TokenIssuer implements TokenMinter {
           reused: true,
         };
     }
-    const claims = this.claims(request.subject, request.audience, request.access, nowMs);
+    const claims = this.claims(request.subject, request.audience, request.access, nowMs, request.principalId);
     const token = this.sign(claims);
     if (reuse && key)
       reuse.remember(key, { token, issuedAtMs: claims.iat * 1000, expiresAtMs: claims.exp * 1000 });

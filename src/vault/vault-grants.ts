@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { NotFound } from '../domain/errors.ts';
-import { isAdministrator, isEnabled, type Principal, principalName } from '../domain/model.ts';
+import { isAdministrator, type Principal, principalName } from '../domain/model.ts';
+import { mayAct } from '../domain/standing.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor } from './actor.ts';
 import { parseEnvironmentName } from './environment-settings.ts';
@@ -96,7 +97,7 @@ export async function mayReadSecrets(
   environment: string,
 ): Promise<boolean> {
   if (principal.kind === 'user') return isAdministrator(principal);
-  if (principal.kind === 'anonymous' || !isEnabled(principal)) return false;
+  if (principal.kind === 'anonymous' || !mayAct(principal)) return false;
   const name = principalName(principal);
   const row = await db
     .selectFrom('vault_grants')

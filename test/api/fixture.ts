@@ -8,6 +8,7 @@ import { openRuntime, type Runtime } from '../../src/app/compose.ts';
 import type { AccessMode } from '../../src/domain/model.ts';
 import type { LoginThrottleSettings } from '../../src/identity/login-throttle.ts';
 import { hashPassword } from '../../src/identity/password.ts';
+import type { SourceConfig } from '../../src/identity/sources/source-config.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { type ModelWriters, modelWriters } from '../../src/store/writers/model-writers.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
@@ -42,6 +43,8 @@ export interface FixtureOptions {
   readonly loginThrottle?: LoginThrottleSettings;
   /** The server's logger (default: none). */
   readonly logger?: Logger;
+  /** `identity.sources`, as config/load.ts gives them. */
+  readonly identitySources?: readonly SourceConfig[];
 }
 
 export function basic(user: string, password: string): string {
@@ -58,6 +61,7 @@ export async function openApiFixture(options: FixtureOptions = {}): Promise<ApiF
     issuer: 'purser',
     lifetime: 300,
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    ...(options.identitySources ? { identitySources: options.identitySources } : {}),
   });
   const writers = modelWriters(runtime.db);
   await writers.users.upsert({

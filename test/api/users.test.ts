@@ -37,6 +37,7 @@ describe('users API', () => {
       admin: false,
       disabled: false,
       password: 'argon2id',
+      source: null,
     });
     assert.doesNotMatch(created.body, /\$argon2|alice-password/);
 

@@ -4,11 +4,13 @@
  * unauthenticated senders get 401 with nothing stored, and "who pulled this digest" answers
  * with the right users, services and robots.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ensureNotifySecret, NOTIFY_SECRET_HEADER } from '../../src/catalog/notify-secret.ts';
 import type { Registry } from '../../src/domain/model.ts';
 import { RegistryClient } from '../../src/registry-client/registry-client.ts';
+import { newPrincipalId } from '../../src/store/principal-id.ts';
 import type { TokenIssuer } from '../../src/token/issuer.ts';
 import { requireBinary } from '../support/binaries.ts';
 import { freePort } from '../support/ports.ts';
@@ -43,6 +45,7 @@ before(async () => {
       admin: 0,
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })
@@ -57,6 +60,7 @@ before(async () => {
       admin: 0,
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })
@@ -69,6 +73,7 @@ before(async () => {
       secret_hash: 'x',
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })
@@ -83,6 +88,7 @@ before(async () => {
       expires_at: null,
       disabled: 0,
       credential_version: 1,
+      principal_id: newPrincipalId(),
       created_at: now,
       updated_at: now,
     })

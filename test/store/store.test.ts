@@ -132,6 +132,7 @@ for (const dialect of DIALECTS.filter(
       const token = await tokens.create({
         principalKind: 'user',
         principalName: 'carol',
+        principalId: 'carol-id',
         credentialVersion: 1,
         service: 'registry.test',
         clientId: 'docker',

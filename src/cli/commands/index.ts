@@ -13,6 +13,7 @@ import { register as explain } from './explain/index.ts';
 import { register as exportCommand } from './export/index.ts';
 import { register as gantry } from './gantry/index.ts';
 import { register as group } from './group/index.ts';
+import { register as identity } from './identity/index.ts';
 import { register as keys } from './keys/index.ts';
 import { register as login } from './login/index.ts';
 import { register as migrate } from './migrate/index.ts';
@@ -44,6 +45,7 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   app,
   service,
   robot,
+  identity,
   registry,
   keys,
   rules,

@@ -10,7 +10,7 @@
  * The provider is not contacted on this path, so its outage does not stop `docker login` for
  * people who already hold a secret; `health()` and the interactive logins do contact it.
  */
-import { type CliSecretStore, checkCliSecret, issueCliSecret } from '../cli-secret.ts';
+import { type CliSecretRecord, type CliSecretStore, checkCliSecret, issueCliSecret } from '../cli-secret.ts';
 import {
   accepted,
   describeFailure,
@@ -70,6 +70,16 @@ export class OidcSource implements IdentitySource {
     if (identity.source !== this.name)
       throw new TypeError(`an identity of ${identity.source}, not ${this.name}`);
     return issueCliSecret(this.#secrets, identity);
+  }
+
+  /** The person's CLI secret record (its hash and the kept identity), if they hold one. */
+  cliSecretRecord(username: string): Promise<CliSecretRecord | undefined> {
+    return this.#secrets.find(this.name, username);
+  }
+
+  /** The identity kept from the person's last interactive login or sync, if they hold a secret. */
+  async currentIdentity(username: string): Promise<ExternalIdentity | undefined> {
+    return (await this.#secrets.find(this.name, username))?.identity;
   }
 
   revokeCliSecret(username: string): Promise<boolean> {

@@ -2,6 +2,9 @@
  * Sets `request.principal` for management and catalog routes: Basic credentials (through the
  * credential cache), a Bearer token Purser issued to the caller with audience = the issuer
  * name (`GET /token?service=<issuer>`), or anonymous. `/token` authenticates on its own.
+ * A Bearer token stands only for the principal it was issued to (its `pid`, never reused) while
+ * that principal may act (domain/standing.ts): a robot past its expiry, a disabled or deleted
+ * principal, or a namesake created since, is refused.
  * In local CLI mode every request is the local administrator.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +12,7 @@ import type { Authority } from '../../app/authority.ts';
 import { LOCAL_ADMINISTRATOR } from '../../app/caller.ts';
 import { TokenInvalid } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
+import { refusal } from '../../domain/standing.ts';
 import { verifyToken } from '../../token/verifier.ts';
 import { parseBasic, parseBearer } from '../basic-auth.ts';
 
@@ -63,6 +67,9 @@ async function identify(
   });
   const record = options.authority.credential(claims.sub);
   const principal = record ? options.authority.principal(record) : undefined;
-  if (!principal) throw new TokenInvalid('the token subject no longer exists');
+  if (!principal || typeof claims.pid !== 'string' || claims.pid !== record?.principalId)
+    throw new TokenInvalid('the token subject no longer exists');
+  const refused = refusal(principal);
+  if (refused) throw new TokenInvalid(`the token subject may not act: ${refused.text}`);
   return principal;
 }

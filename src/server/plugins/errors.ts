@@ -24,7 +24,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AuthorityError | Error, request, reply) => {
     const surface = request.routeOptions.config.surface ?? 'api';
     const authority = toAuthorityError(error);
-    if (authority.status >= 500) request.log.error({ reqId: request.id, err: error }, 'request failed');
+    // An outage is logged once by whoever watches the dependency (identity sources: the chain).
+    if (authority.status >= 500 && authority.code !== 'UNAVAILABLE')
+      request.log.error({ reqId: request.id, err: error }, 'request failed');
     else
       request.log.info(
         { reqId: request.id, code: authority.code, detail: authority.detail },

@@ -1,4 +1,7 @@
-/** Ends a principal's refresh tokens (deleted, disabled, or a new password or secret). */
+/**
+ * Ends a principal's refresh tokens (deleted, disabled, or a new password or secret), and for a
+ * user the CLI secret an OIDC login gave them.
+ */
 import type { ModelTransaction } from './model-change.ts';
 
 export async function revokeRefreshTokens(
@@ -11,4 +14,5 @@ export async function revokeRefreshTokens(
     .where('principal_kind', '=', kind)
     .where('principal_name', '=', name)
     .execute();
+  if (kind === 'user') await trx.deleteFrom('identity_cli_secrets').where('username', '=', name).execute();
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { checkName } from '../../domain/entity-names.ts';
 import { BadRequest, NotFound } from '../../domain/errors.ts';
 import type { RobotPermission } from '../../domain/model.ts';
+import { newPrincipalId } from '../principal-id.ts';
 import type { Database } from '../schema.ts';
 import { type CredentialPatch, credentialUpdate } from './credential-columns.ts';
 import { refuseNameTaken } from './login-names.ts';
@@ -49,6 +50,7 @@ export class RobotWriter {
               expires_at: patch.expiresAt ?? null,
               disabled: patch.disabled ? 1 : 0,
               credential_version: 1,
+              principal_id: newPrincipalId(),
               created_at: now,
               updated_at: now,
             })

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { checkName } from '../../domain/entity-names.ts';
 import { BadRequest, NotFound } from '../../domain/errors.ts';
+import { newPrincipalId } from '../principal-id.ts';
 import type { Database } from '../schema.ts';
 import { type CredentialPatch, credentialUpdate } from './credential-columns.ts';
 import { refuseNameTaken } from './login-names.ts';
@@ -40,6 +41,7 @@ export class ServiceWriter {
               secret_hash: patch.secretHash,
               disabled: patch.disabled ? 1 : 0,
               credential_version: 1,
+              principal_id: newPrincipalId(),
               created_at: now,
               updated_at: now,
             })

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { checkName } from '../../domain/entity-names.ts';
 import { Conflict, NotFound } from '../../domain/errors.ts';
 import type { Privilege } from '../../domain/model.ts';
+import { newPrincipalId } from '../principal-id.ts';
 import type { Database } from '../schema.ts';
 import { ensureGroups } from './group-names.ts';
 import { refuseNameTaken } from './login-names.ts';
@@ -23,6 +24,10 @@ export interface UserPatch {
   privileges?: readonly Privilege[] | undefined;
   admin?: boolean | undefined;
   disabled?: boolean | undefined;
+  /** The identity source the user is bound to (null: a local account); set when created. */
+  source?: string | null | undefined;
+  /** The source's stable id of the person (LDAP DN, OIDC sub). */
+  externalId?: string | null | undefined;
 }
 
 export class UserWriter {
@@ -62,6 +67,32 @@ export class UserWriter {
       .where('name', '=', name)
       .executeTakeFirst();
     return row?.password_hash;
+  }
+
+  /**
+   * Ends a user's sessions without touching their password: credential_version moves (cached
+   * checks stop matching), refresh tokens and the CLI secret are revoked. Before a new CLI secret.
+   */
+  endSessions(name: string): Promise<void> {
+    return changeModel(this.db, async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set((eb) => ({ credential_version: eb('credential_version', '+', 1), updated_at: Date.now() }))
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new NotFound(`no user named "${name}"`);
+      await revokeRefreshTokens(trx, 'user', name);
+    });
+  }
+
+  /** The source's id of a bound user (null: local, or bound before one was kept). */
+  async externalId(name: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('external_id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.external_id ?? null;
   }
 
   /** No administrator exists and none was created at a first start before. */
@@ -121,6 +152,9 @@ async function upsertUser(trx: ModelTransaction, patch: UserPatch): Promise<Upse
         admin: patch.admin ? 1 : 0,
         disabled: patch.disabled ? 1 : 0,
         credential_version: 1,
+        principal_id: newPrincipalId(),
+        source: patch.source ?? null,
+        external_id: patch.externalId ?? null,
         created_at: now,
         updated_at: now,
       })
@@ -140,6 +174,8 @@ async function upsertUser(trx: ModelTransaction, patch: UserPatch): Promise<Upse
         ...(patch.privileges !== undefined ? { privileges: JSON.stringify(patch.privileges) } : {}),
         ...(patch.admin !== undefined ? { admin: patch.admin ? 1 : 0 } : {}),
         ...(patch.disabled !== undefined ? { disabled: patch.disabled ? 1 : 0 } : {}),
+        ...(patch.source !== undefined ? { source: patch.source } : {}),
+        ...(patch.externalId !== undefined ? { external_id: patch.externalId } : {}),
         ...(endsSessions ? { credential_version: eb('credential_version', '+', 1) } : {}),
       }))
       .where('id', '=', stored.id)

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { jsonOption, optionsOf, present } from '../../action.ts';
 import type { GlobalOptions } from '../../options.ts';
 import { collectList as collect } from '../../options.ts';
-import type { AddOptions, ImportOptions, PasswdOptions, UpdateOptions } from './run.ts';
+import type { AddOptions, CliSecretOptions, ImportOptions, PasswdOptions, UpdateOptions } from './run.ts';
 
 export function register(program: Command): void {
   const user = program
@@ -63,6 +63,27 @@ Examples:
   jsonOption(user.command('list').alias('ls').description('list users')).action(
     async (_o: unknown, command: Command) =>
       present(command, async () => (await run()).list(optionsOf<GlobalOptions>(command))),
+  );
+
+  jsonOption(
+    user
+      .command('cli-secret <name>')
+      .description("an OIDC user's CLI secret: the password docker, skopeo and podman send")
+      .option('--regenerate', 'issue a new secret (shown once); the previous one stops working')
+      .addHelpText(
+        'after',
+        `
+People who log in through an OIDC identity source have no password Purser knows. Their CLI
+secret (pcs_...) is what "docker login" takes instead; "purser login --sso" issues one at login.
+Without --regenerate this only says whether the user holds one. It is revoked when the user is
+disabled or deleted.
+
+Examples:
+  purser user cli-secret alice
+  purser user cli-secret alice --regenerate | docker login -u alice --password-stdin registry.example.com`,
+      ),
+  ).action(async (name: string, _o: unknown, command: Command) =>
+    present(command, async () => (await run()).cliSecret(name, optionsOf<CliSecretOptions>(command))),
   );
 
   jsonOption(user.command('show <name>').description('show one user')).action(

@@ -5,7 +5,7 @@ import { callApi } from '../../api-client.ts';
 import { groupName, personName } from '../../field-rules.ts';
 import type { GlobalOptions, JsonOption } from '../../options.ts';
 import { positiveInteger } from '../../options.ts';
-import { type CommandResult, fields, note, table, text } from '../../output.ts';
+import { type CommandResult, fields, note, secretOnce, table, text } from '../../output.ts';
 import { readPassword } from '../../secret-input.ts';
 import type { UserView } from '../../views.ts';
 
@@ -23,6 +23,45 @@ export interface UpdateOptions extends GlobalOptions {
   /** `--no-privileges` makes this false. */
   readonly privileges?: boolean;
   readonly admin?: boolean;
+}
+
+export interface CliSecretOptions extends GlobalOptions {
+  readonly regenerate?: boolean;
+}
+
+interface CliSecretStatus {
+  user: string;
+  source: string;
+  exists: boolean;
+  issuedAt: string | null;
+}
+
+export async function cliSecret(
+  name: string,
+  options: CliSecretOptions,
+): Promise<CommandResult<CliSecretStatus | { user: string; secret: string }>> {
+  const at = `${path(name)}/cli-secret`;
+  if (options.regenerate) {
+    const { secret } = await callApi<{ secret: string }>(options, { method: 'POST', path: at });
+    return {
+      data: { user: name, secret },
+      blocks: [note(`issued a new CLI secret for ${name}`), ...secretOnce(secret)],
+    };
+  }
+  const status = await callApi<CliSecretStatus>(options, { method: 'GET', path: at });
+  return {
+    data: status,
+    blocks: [
+      fields([
+        ['user', status.user],
+        ['source', status.source],
+        [
+          'cli secret',
+          status.exists ? `issued ${status.issuedAt}` : 'none (purser login --sso, or --regenerate)',
+        ],
+      ]),
+    ],
+  };
 }
 
 export interface PasswdOptions extends GlobalOptions {
@@ -86,7 +125,7 @@ export async function list(options: GlobalOptions): Promise<CommandResult<UserVi
     data: users,
     blocks: [
       table(
-        ['NAME', 'ID', 'GROUPS', 'PRIVILEGES', 'ADMIN', 'STATE', 'PASSWORD'],
+        ['NAME', 'ID', 'GROUPS', 'PRIVILEGES', 'ADMIN', 'STATE', 'PASSWORD', 'SOURCE'],
         users.map((u) => [
           u.name,
           String(u.id),
@@ -95,6 +134,7 @@ export async function list(options: GlobalOptions): Promise<CommandResult<UserVi
           u.admin ? 'yes' : 'no',
           u.disabled ? 'disabled' : 'enabled',
           u.password,
+          u.source ?? 'local',
         ]),
       ),
     ],

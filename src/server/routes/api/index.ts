@@ -10,6 +10,7 @@ import { appRoutes } from './apps.ts';
 import { credentialRoutes } from './credentials.ts';
 import { explainRoutes } from './explain.ts';
 import { groupRoutes } from './groups.ts';
+import { identityRoutes } from './identity.ts';
 import { keyRoutes } from './keys.ts';
 import { openApiRoute, RouteCatalog } from './openapi.ts';
 import { registryRoutes } from './registries.ts';
@@ -42,6 +43,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     await explainRoutes(api, ctx);
     await accessRoutes(api, ctx);
     await credentialRoutes(api, ctx);
+    await identityRoutes(api, ctx);
     openApiRoute(api, catalog, API_VERSION);
   });
 }
