@@ -15,6 +15,8 @@ import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { AccessMode } from '../domain/model.ts';
+import { PurserMetrics } from '../metrics/purser-metrics.ts';
+import { announceChange } from '../store/change-feed.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   /** Token lifetime, seconds. */
   readonly lifetime: number;
   readonly logger?: Logger;
+  /** Where the events of this process are counted (a new registry when absent; the server passes its build). */
+  readonly metrics?: PurserMetrics;
 }
 
 export interface Runtime {
@@ -56,6 +60,8 @@ export interface Runtime {
   readonly refreshTokens: RefreshTokenStore;
   readonly vault: Vault;
   readonly services: ApplicationServices;
+  /** This process's Prometheus metrics (served on /metrics by `purser serve`). */
+  readonly metrics: PurserMetrics;
   /** Aborted on close: long-running jobs (discovery) stop. */
   readonly shutdown: AbortSignal;
   close(): Promise<void>;
@@ -63,12 +69,21 @@ export interface Runtime {
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: 'silent' });
+  // The CLI's local mode never serves them: its build labels do not matter.
+  const metrics = options.metrics ?? new PurserMetrics({ build: { version: 'unknown', commit: undefined } });
   const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl });
   try {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;
-    const changes = new ModelVersionChanges(db);
-    const pipeline = openAuditPipeline({ database, dataDir: options.dataDir, logger });
+    const changes = new ModelVersionChanges(db, {
+      announce: () => announceChange(db, database.adapter.dialect),
+    });
+    const pipeline = openAuditPipeline({
+      database,
+      dataDir: options.dataDir,
+      logger,
+      onWriteFailure: (count) => metrics.auditWriteFailures(count),
+    });
     // The services are built after the authority they use; its re-hash callback reaches the
     // user service through this binding.
     let services: ApplicationServices | undefined;
@@ -82,7 +97,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       changes,
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
-    const vault = new Vault(db, box, pipeline.sink);
+    const vault = new Vault(db, box, pipeline.sink, {
+      onSecretRead: (channel) => metrics.vaultRead(channel),
+    });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
       searchIndex: new SearchIndex(db),
@@ -103,6 +120,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: options.publicUrl,
       vault,
       refreshTokens,
+      metrics,
     });
     return {
       dataDir: options.dataDir,
@@ -120,6 +138,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshTokens,
       vault,
       services,
+      metrics,
       shutdown: controller.signal,
       async close() {
         controller.abort();

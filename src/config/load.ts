@@ -18,12 +18,16 @@ import { validateRules } from '../policy/rule.ts';
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 import { prune, schemaProblems } from './schema-problems.ts';
 import { schemaKeys } from './schema-walk.ts';
+import {
+  type ListenAddress,
+  logLevel,
+  parseListenAddress,
+  type ServingConfig,
+  servingConfig,
+} from './serving.ts';
 import { type ConfigWarning, configWarnings } from './warnings.ts';
 
-export interface ListenAddress {
-  readonly host: string;
-  readonly port: number;
-}
+export type { ListenAddress };
 
 export interface Config {
   readonly file: string | undefined;
@@ -36,6 +40,8 @@ export interface Config {
   readonly logLevel: string;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
+  /** TLS, trusted proxies, metrics address, shutdown grace, workers (serving-schema.ts). */
+  readonly serving: ServingConfig;
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
   readonly warnings: readonly ConfigWarning[];
 }
@@ -114,7 +120,9 @@ function build(
 ): Config {
   const problems = [...found];
   const declared = Value.Default(WrittenConfigSchema, withEnvironment(written, env, problems)) as Defaulted;
-  const listen = parseListen(declared.listen, problems);
+  const listen = parseListenAddress(declared.listen, 'listen', problems);
+  const serving = servingConfig(declared, file, problems);
+  const level = logLevel(written, declared, problems);
   const publicUrl = (
     declared.public_url ??
     `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`
@@ -145,20 +153,14 @@ function build(
     publicUrl,
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
     mode: declared.mode,
-    logLevel: declared.log.level,
+    logLevel: level,
     declared,
-    warnings: configWarnings(declared, publicUrl, file),
+    serving,
+    warnings: configWarnings(declared, publicUrl, file, {
+      listenHost: listen.host,
+      tls: serving.tls !== undefined,
+    }),
   });
-}
-
-function parseListen(text: string, problems: string[]): ListenAddress {
-  const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):([0-9]{1,5})$/.exec(text);
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65_535) {
-    problems.push(`listen: expected HOST:PORT (for example 127.0.0.1:5001), got "${text}"`);
-    return { host: '127.0.0.1', port: 5001 };
-  }
-  return { host: match[1] ?? match[2]!, port };
 }
 
 function checkDeclared(c: WrittenConfig, problems: string[]): void {
