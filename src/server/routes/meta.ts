@@ -8,7 +8,6 @@ import type { Runtime } from '../../app/compose.ts';
 import { checkReadiness } from '../../app/readiness.ts';
 import { Unavailable } from '../../domain/errors.ts';
 import { jwks } from '../../token/key-store.ts';
-import { send } from '../plugins/errors.ts';
 
 export interface MetaRouteDeps {
   readonly authority: Authority;
@@ -24,8 +23,10 @@ export async function metaRoutes(app: FastifyInstance, deps: MetaRouteDeps): Pro
     const readiness = await checkReadiness(deps.runtime, { draining: deps.draining?.() ?? false });
     reply.header('cache-control', 'no-store');
     if (readiness.ready) return { status: 'ready' };
-    // Sent, not thrown: a failing probe is not a request error to log at every poll.
-    return send(reply, 'api', new Unavailable(`not ready: ${readiness.reasons.join('; ')}`));
+    // Sent, not thrown: a failing probe is not a request error to log at every poll. The
+    // reasons are the operator's (no secret in them), so they are sent although the status is 503.
+    const error = new Unavailable(`not ready: ${readiness.reasons.join('; ')}`);
+    return reply.code(error.status).send({ errors: [{ code: error.code, message: error.message }] });
   });
   app.get('/.well-known/jwks.json', async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60');
