@@ -27,6 +27,11 @@ export async function runPrimary(options: {
     const worker = cluster.fork({ PURSER_WORKER_INDEX: String(index) });
     const started = Date.now();
     byIndex.set(index, worker);
+    worker.once('online', () =>
+      say(
+        `worker ${index} started (pid ${worker.process.pid})${index === 0 ? ', runs the background jobs' : ''}`,
+      ),
+    );
     worker.on('exit', (code, signal) => {
       if (byIndex.get(index) === worker) byIndex.delete(index);
       if (stopping) return;
@@ -48,8 +53,10 @@ export async function runPrimary(options: {
     for (const worker of byIndex.values()) worker.process.kill('SIGHUP');
   };
   process.on('SIGHUP', onHangup);
+  let stop: ((signal: NodeJS.Signals) => void) | undefined;
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
+    stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
       say(`${signal} received, stopping ${byIndex.size} workers`);
       stopping = true;
       const exits = [...byIndex.values()].map(
@@ -62,10 +69,14 @@ export async function runPrimary(options: {
       );
       Promise.all(exits).then(() => resolve());
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   process.off('SIGHUP', onHangup);
+  if (stop) {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
 }
 
 /** Once, before the workers: migrations, the signing key and the declared objects. */

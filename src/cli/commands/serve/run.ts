@@ -29,6 +29,8 @@ export async function runServe(configFile: string | undefined, workersFlag?: str
     // One of the cluster's workers (src/server/cluster.ts): the first runs the background jobs.
     const server = await startServer(config, { backgroundJobs: process.env.PURSER_WORKER_INDEX === '0' });
     await serveUntilStopped(server, location.configFile);
+    // The IPC channel to the primary would keep the process alive: closing it lets it exit.
+    cluster.worker?.disconnect();
     return;
   }
   if (workers > 1) {
@@ -51,20 +53,29 @@ export async function serveUntilStopped(
     reloading = reloading.then(() => reloadFrom(server, configFile));
   };
   process.on('SIGHUP', reload);
+  let stop: ((signal: NodeJS.Signals) => void) | undefined;
   try {
     await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
+      let stopping = false;
+      stop = (signal: NodeJS.Signals) => {
+        // A second signal (the process group's, then the cluster primary's) changes nothing.
+        if (stopping) return;
+        stopping = true;
         say(`${signal} received, shutting down`);
         server.close().then(resolve, (error: unknown) => {
           say(`shutdown: ${error instanceof Error ? error.message : String(error)}`);
           resolve();
         });
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
     });
   } finally {
     process.off('SIGHUP', reload);
+    if (stop) {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    }
   }
 }
 
