@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { register as app } from './app/index.ts';
 import { register as audit } from './audit/index.ts';
 import { register as auditConfig } from './audit-config/index.ts';
+import { register as backup } from './backup/index.ts';
 import { register as explain } from './explain/index.ts';
 import { register as exportCommand } from './export/index.ts';
 import { register as gantry } from './gantry/index.ts';
@@ -56,4 +57,5 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   ratelimit,
   audit,
   tag,
+  backup,
 ];
