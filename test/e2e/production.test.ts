@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../support/ports.ts';
+import { createTestDatabase, requirePostgres } from '../support/postgres.ts';
 import { describeResult } from '../support/proc.ts';
 import { purserCli, startPurser } from '../support/purser.ts';
 import { removeTempDir, tempDir } from '../support/temp.ts';
@@ -176,6 +177,34 @@ test('--workers 2: one port, a dead worker is restarted and logged, changes reac
   const again = await server.waitForLog(/worker 0 started \(pid (\d+)\)/, { from, timeoutMs: 60_000 });
   assert.notEqual(again[1], first[1]);
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  await server.stop();
+  assert.equal(server.exitStatus()?.code, 0, server.logs().slice(-2000));
+});
+
+test('--workers 2 on PostgreSQL: a robot added by the CLI logs in at once on every worker', async (t) => {
+  if (!(await requirePostgres(t))) return;
+  const database = await createTestDatabase();
+  const dir = tempDir('purser-workers-pg-');
+  t.after(async () => {
+    await database.drop();
+    removeTempDir(dir);
+  });
+  const file = path.join(dir, 'purser.yaml');
+  const port = await freePort();
+  fs.writeFileSync(file, `${BASE(port, path.join(dir, 'data'))}database: ${database.url}\n`, { mode: 0o600 });
+  const server = await startPurser({
+    configFile: file,
+    args: ['--workers', '2'],
+    env: { PURSER_ADMIN_PASSWORD: 'admin-pw' },
+    startTimeoutMs: 60_000,
+  });
+  t.after(() => server.stop());
+  await server.waitForLog(/2 workers listening/, { timeoutMs: 60_000 });
+  const added = await purserCli(['robot', 'add', 'ci+pg', '--repository', 'team/*', '--permission', 'read'], {
+    env: { PURSER_CONFIG: file },
+  });
+  assert.equal(added.code, 0, describeResult(added));
+  for (let i = 0; i < 6; i++) assert.equal(await tokenStatus(server.url, 'ci+pg', added.stdout.trim()), 200);
   await server.stop();
   assert.equal(server.exitStatus()?.code, 0, server.logs().slice(-2000));
 });
