@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ensureNotifySecret, NOTIFY_SECRET_HEADER } from '../../src/catalog/notify-secret.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { type RunningServer, startServer } from '../../src/server/serve.ts';
 import { freePort } from '../support/ports.ts';
@@ -136,6 +137,30 @@ describe('/metrics on the token port', () => {
       body: '{"events":[]}',
     });
     assert.equal(wrong.status, 401);
+    const secret = await ensureNotifySecret(server.runtime.db, 'registry.test');
+    const push = await fetch(`${server.url}/notifications/registry.test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [NOTIFY_SECRET_HEADER]: secret },
+      body: JSON.stringify({
+        events: [
+          {
+            id: 'e1',
+            action: 'push',
+            timestamp: new Date().toISOString(),
+            target: {
+              repository: 'team/app',
+              tag: 'v1',
+              digest: 'sha256:a',
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              size: 5,
+            },
+            actor: { name: 'alice' },
+            request: { addr: '10.0.0.1:1' },
+          },
+        ],
+      }),
+    });
+    assert.equal(push.status, 200, await push.text());
     const search = await fetch(`${server.url}/v1/search?q=app`, {
       headers: { authorization: basic('alice', 'alice-pw') },
     });
