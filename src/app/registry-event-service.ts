@@ -11,6 +11,7 @@ import { ingestRegistryEvents } from '../catalog/event-ingest.ts';
 import { checkNotifySecret, retirePreviousNotifySecret } from '../catalog/notify-secret.ts';
 import { parseEnvelope } from '../catalog/registry-event.ts';
 import { Unauthorized } from '../domain/errors.ts';
+import type { PurserMetrics } from '../metrics/purser-metrics.ts';
 import type { Database } from '../store/schema.ts';
 
 export class RegistryEventService {
@@ -18,6 +19,7 @@ export class RegistryEventService {
     private readonly deps: {
       readonly db: Kysely<Database>;
       readonly catalog: Pick<CatalogServices, 'searchIndex'>;
+      readonly metrics?: PurserMetrics | undefined;
     },
   ) {}
 
@@ -28,11 +30,14 @@ export class RegistryEventService {
   async authenticate(service: string, presentedSecret: string | undefined): Promise<void> {
     const row = await this.deps.db
       .selectFrom('registries')
-      .select(['notify_secret_hash'])
+      .select(['service', 'notify_secret_hash'])
       .where('service', '=', service)
       .executeTakeFirst();
-    if (!row || checkNotifySecret(row.notify_secret_hash ?? null, presentedSecret) === 'invalid')
+    if (!row || checkNotifySecret(row.notify_secret_hash ?? null, presentedSecret) === 'invalid') {
+      // The registry label is a configured service, never the name a caller sent.
+      this.deps.metrics?.notificationEvents(row?.service ?? 'unknown', 'rejected');
       throw new Unauthorized('unknown registry or wrong notification secret');
+    }
   }
 
   /** `presentedSecret`: the notification secret header; `envelope`: the request body as parsed JSON. */
@@ -48,9 +53,21 @@ export class RegistryEventService {
       .where('service', '=', service)
       .executeTakeFirst();
     const check = checkNotifySecret(row?.notify_secret_hash ?? null, presentedSecret);
-    if (!row || check === 'invalid') throw new Unauthorized('unknown registry or wrong notification secret');
-    const events = parseEnvelope(envelope);
+    // The registry label is a configured service, never the name a caller sent.
+    const metrics = this.deps.metrics;
+    if (!row || check === 'invalid') {
+      metrics?.notificationEvents(row?.service ?? 'unknown', 'rejected');
+      throw new Unauthorized('unknown registry or wrong notification secret');
+    }
+    let events: ReturnType<typeof parseEnvelope>;
+    try {
+      events = parseEnvelope(envelope);
+    } catch (error) {
+      metrics?.notificationEvents(row.service, 'rejected');
+      throw error;
+    }
     const result = await ingestRegistryEvents(db, { id: Number(row.id), service: row.service }, events);
+    metrics?.notificationEvents(row.service, 'ingested', result.stored);
     if (result.indexChanged) this.deps.catalog.searchIndex.invalidate();
     // The registry uses the newest secret: the previous one (kept during a rotation) can go.
     if (check === 'current' && row.notify_secret_hash?.includes(','))

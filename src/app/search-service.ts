@@ -8,6 +8,7 @@ import { tagsFor } from '../catalog/repository-store.ts';
 import { type SearchOutcome, searchRepositories } from '../catalog/search.ts';
 import { NotFound } from '../domain/errors.ts';
 import type { Registry } from '../domain/model.ts';
+import { type PurserMetrics, secondsSince } from '../metrics/purser-metrics.ts';
 import type { Database } from '../store/schema.ts';
 import type { Caller } from './caller.ts';
 
@@ -24,18 +25,27 @@ export class SearchService {
     private readonly deps: {
       readonly db: Kysely<Database>;
       readonly catalog: Pick<CatalogServices, 'searchIndex' | 'model'>;
+      readonly metrics?: PurserMetrics | undefined;
     },
   ) {}
 
-  search(caller: Caller, query: SearchQuery): Promise<SearchOutcome> {
+  async search(caller: Caller, query: SearchQuery): Promise<SearchOutcome> {
+    const started = process.hrtime.bigint();
     const model = this.deps.catalog.model();
-    return searchRepositories(this.deps.catalog.searchIndex, model, this.#registries(query.service), {
-      query: query.query,
-      pageSize: query.pageSize,
-      page: query.page,
-      principal: caller.principal,
-      sourceAddress: caller.sourceAddress,
-    });
+    const outcome = await searchRepositories(
+      this.deps.catalog.searchIndex,
+      model,
+      this.#registries(query.service),
+      {
+        query: query.query,
+        pageSize: query.pageSize,
+        page: query.page,
+        principal: caller.principal,
+        sourceAddress: caller.sourceAddress,
+      },
+    );
+    this.deps.metrics?.search(secondsSince(started));
+    return outcome;
   }
 
   /** The same, with the tags of each hit's repository by repository id (`/v2/search`). */

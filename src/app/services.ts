@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { SourceChain } from '../identity/source-chain.ts';
+import type { PurserMetrics } from '../metrics/purser-metrics.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -72,6 +73,8 @@ export interface CatalogServiceDeps {
   readonly auditLog: AuditLog;
   /** Aborted on shutdown (a discovery run in progress stops). */
   readonly shutdown: AbortSignal;
+  /** Where searches, notifications and tokens are counted; not counted when absent. */
+  readonly metrics?: PurserMetrics;
 }
 
 export interface ServiceDeps extends CatalogServiceDeps {
@@ -118,7 +121,14 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     explain: new ExplainService({ authority }),
     accessReview: new AccessReviewService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
-    tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
+    tokens: new TokenService({
+      authority,
+      refreshTokens: deps.refreshTokens,
+      audit,
+      apiAudience: issuer,
+      changes,
+      metrics: deps.metrics,
+    }),
     identity: new IdentityService({
       authority,
       chain: deps.identitySources,
@@ -130,12 +140,12 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
 }
 
 export function composeCatalogServices(deps: CatalogServiceDeps): CatalogApplicationServices {
-  const { db, catalog, audit } = deps;
+  const { db, catalog, audit, metrics } = deps;
   return {
     repositories: new RepositoryService({ db, catalog, audit, shutdown: deps.shutdown }),
     tags: new TagService({ db, catalog, audit }),
-    search: new SearchService({ db, catalog }),
-    registryEvents: new RegistryEventService({ db, catalog }),
+    search: new SearchService({ db, catalog, metrics }),
+    registryEvents: new RegistryEventService({ db, catalog, metrics }),
     audit: new AuditService({ db, log: deps.auditLog, catalog }),
   };
 }

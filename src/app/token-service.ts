@@ -9,9 +9,11 @@
  */
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { formatScopes, type ResourceActions } from '../domain/access.ts';
-import { BadRequest, InvalidGrant, Unauthorized } from '../domain/errors.ts';
+import { BadRequest, InvalidGrant, TooManyRequests, Unauthorized } from '../domain/errors.ts';
 import { type Principal, principalName, type Registry } from '../domain/model.ts';
 import { mayAct } from '../domain/standing.ts';
+import type { LoginResult, PurserMetrics, TokenOutcome } from '../metrics/purser-metrics.ts';
+import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { IssuedToken } from '../token/token-minter.ts';
 import type { Authority } from './authority.ts';
@@ -29,7 +31,17 @@ export interface TokenServiceDeps {
   readonly audit: AuditSink;
   /** The `service` that asks for a token for Purser's own API (the issuer name). */
   readonly apiAudience: string;
+  /**
+   * Read when a name or secret is unknown here: an account another process created a moment ago
+   * (`robot add`, then `docker login` at once) logs in without waiting for the change feed.
+   */
+  readonly changes?: ModelChanges | undefined;
+  /** Logins, refresh-token redemptions and issued tokens are counted here when given. */
+  readonly metrics?: PurserMetrics | undefined;
 }
+
+/** The identity source of a password checked against Purser's own store. */
+const LOCAL_SOURCE = 'local';
 
 export class TokenService {
   constructor(private readonly deps: TokenServiceDeps) {}
@@ -51,12 +63,9 @@ export class TokenService {
   /** Checks a name and password or secret; Unauthorized (audited) when they do not match. */
   async login(username: string, password: string, registry: Registry, caller: Caller): Promise<Principal> {
     try {
-      const { principal, cached } = await this.deps.authority.authenticator.check(
-        username,
-        password,
-        caller.sourceAddress,
-      );
+      const { principal, cached } = await this.#check(username, password, caller.sourceAddress);
       if (!cached) {
+        this.deps.metrics?.login(LOCAL_SOURCE, 'success');
         void this.deps.audit.record({
           action: 'login',
           actor: username,
@@ -69,6 +78,9 @@ export class TokenService {
       }
       return principal;
     } catch (error) {
+      const result: LoginResult =
+        error instanceof TooManyRequests ? 'throttled' : error instanceof Unauthorized ? 'failure' : 'error';
+      this.deps.metrics?.login(LOCAL_SOURCE, result);
       void this.deps.audit.record({
         action: 'login',
         actor: username.slice(0, 255),
@@ -80,6 +92,22 @@ export class TokenService {
         details: { reason: error instanceof Error ? error.message : 'error' },
       });
       throw error;
+    }
+  }
+
+  async #check(username: string, password: string, sourceAddress: string | undefined) {
+    const { authenticator } = this.deps.authority;
+    const changes = this.deps.changes;
+    // The snapshot the check ran against, taken before it: a change delivered while the check
+    // ran (it takes an argon2 verification) must still lead to the second look.
+    const seen = this.deps.authority.snapshot.version;
+    try {
+      return await authenticator.check(username, password, sourceAddress);
+    } catch (error) {
+      if (!(error instanceof Unauthorized) || !changes) throw error;
+      await changes.catchUp();
+      if (this.deps.authority.snapshot.version === seen) throw error;
+      return authenticator.check(username, password, sourceAddress);
     }
   }
 
@@ -106,6 +134,8 @@ export class TokenService {
       });
     if (!valid) {
       authority.throttle.failed(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
+      // Found but no longer good (credential changed, principal gone or disabled): revoked.
+      this.deps.metrics?.refreshRedemption(record ? 'revoked' : 'invalid');
       void this.deps.audit.record({
         action: 'login',
         actor: record?.principalName ?? 'unknown',
@@ -119,6 +149,7 @@ export class TokenService {
     }
     authority.throttle.succeeded(REFRESH_TOKEN_ACCOUNT, caller.sourceAddress ?? '');
     void refreshTokens.touch(token).catch(() => {});
+    this.deps.metrics?.refreshRedemption('redeemed');
     return principal;
   }
 
@@ -147,7 +178,7 @@ export class TokenService {
     registry: Registry,
     requested: ResourceActions[],
     caller: Caller,
-  ): { granted: ResourceActions[]; issued: IssuedToken } {
+  ): { granted: ResourceActions[]; issued: IssuedToken; outcome: TokenOutcome } {
     const { authority } = this.deps;
     const granted = authority.authorize(principal, registry, requested, caller.sourceAddress);
     void this.deps.audit.record({
@@ -167,8 +198,19 @@ export class TokenService {
       audience: registry.service,
       access: granted,
     });
-    return { granted, issued };
+    return { granted, issued, outcome: grantOutcome(requested, granted) };
   }
+}
+
+/** full: every requested action granted (or nothing asked); empty: none; partial: some. */
+export function grantOutcome(
+  requested: readonly ResourceActions[],
+  granted: readonly ResourceActions[],
+): TokenOutcome {
+  const asked = requested.reduce((n, r) => n + r.actions.length, 0);
+  const got = granted.reduce((n, g) => n + g.actions.length, 0);
+  if (got >= asked) return 'full';
+  return got === 0 ? 'empty' : 'partial';
 }
 
 /** A registry with no groups: tokens for Purser's own API carry identity, never access. */

@@ -25,6 +25,8 @@ export function openAuditPipeline(options: {
   readonly database: DatabaseHandle;
   readonly dataDir: string;
   readonly logger: Logger;
+  /** Entries the store refused (kept in the file instead): for metrics. */
+  readonly onWriteFailure?: (count: number) => void;
 }): AuditPipeline {
   const { database, dataDir, logger } = options;
   let lastWarning = 0;
@@ -33,6 +35,7 @@ export function openAuditPipeline(options: {
     rows: database.rows,
     onError: (error, entry) => {
       appendAuditLine(dataDir, entry, UNWRITTEN_AUDIT);
+      options.onWriteFailure?.(1);
       if (Date.now() - lastWarning < 10_000) return;
       lastWarning = Date.now();
       logger.error({ err: error, file: unwritten }, 'audit write failed; entries kept in the file');

@@ -35,6 +35,11 @@ export class BufferedAudit implements AuditSink {
     } = {},
   ) {}
 
+  /** Entries queued and not yet handed to the sink. */
+  get depth(): number {
+    return this.#queue.length;
+  }
+
   record(entry: AuditEntry): void {
     const stamped = entry.time === undefined ? { ...entry, time: Date.now() } : entry;
     this.#queue.push(stamped);

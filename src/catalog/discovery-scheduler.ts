@@ -27,6 +27,17 @@ export interface DiscoveryDeps {
   readonly logger: Logger;
   /** Stops the scheduler and the runs in progress (shutdown). */
   readonly shutdown: AbortSignal;
+  /** Where each run is counted (the runtime's PurserMetrics); not counted when absent. */
+  readonly metrics?: DiscoveryMetrics;
+}
+
+export interface DiscoveryMetrics {
+  discoveryRun(event: {
+    readonly registry: string;
+    readonly result: 'complete' | 'partial' | 'failed';
+    readonly seconds: number;
+    readonly errors: number;
+  }): void;
 }
 
 export function startDiscoveryScheduler(
@@ -57,6 +68,12 @@ export function startDiscoveryScheduler(
           // Reload now only when something changed: a failed or idle run must not make the
           // index read every repository again (seconds and twice the memory at a million).
           if (indexChanged(report)) services.searchIndex.invalidate();
+          deps.metrics?.discoveryRun({
+            registry: registry.service,
+            result: report.failures > 0 ? 'partial' : 'complete',
+            seconds: report.durationMs / 1000,
+            errors: report.failures,
+          });
           const log =
             report.failures > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
           log(
@@ -70,9 +87,15 @@ export function startDiscoveryScheduler(
             'registry discovery finished',
           );
         })
-        .catch((error: unknown) =>
-          deps.logger.warn({ err: error, service: registry.service }, 'registry discovery failed'),
-        )
+        .catch((error: unknown) => {
+          deps.metrics?.discoveryRun({
+            registry: registry.service,
+            result: 'failed',
+            seconds: (Date.now() - now) / 1000,
+            errors: 1,
+          });
+          deps.logger.warn({ err: error, service: registry.service }, 'registry discovery failed');
+        })
         .finally(() => running.delete(registry.id));
       running.set(registry.id, run);
     }

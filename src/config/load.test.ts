@@ -221,8 +221,20 @@ registries:
         'PLAINTEXT_PASSWORD users[0].password',
       ],
     );
-    assert.deepEqual(codes('listen: 0.0.0.0:5001\n'), ['PLAIN_HTTP_PUBLIC_URL public_url (from listen)']);
-    assert.deepEqual(codes('listen: 0.0.0.0:5001\npublic_url: https://purser.example.com\n'), []);
+    assert.deepEqual(codes('listen: 0.0.0.0:5001\n'), [
+      'PLAIN_HTTP_PUBLIC_URL public_url (from listen)',
+      'PLAIN_HTTP_LISTEN listen',
+    ]);
+    // Behind a TLS proxy the hop from the proxy to Purser is still in clear: said, once.
+    assert.deepEqual(codes('listen: 0.0.0.0:5001\npublic_url: https://purser.example.com\n'), [
+      'PLAIN_HTTP_LISTEN listen',
+    ]);
+    assert.deepEqual(
+      codes(
+        'listen: 0.0.0.0:5001\npublic_url: https://purser.example.com\ntls: { cert_file: c.pem, key_file: k.pem }\n',
+      ),
+      [],
+    );
   });
 
   test('a file with secrets that others can read', () => {

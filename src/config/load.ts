@@ -25,12 +25,16 @@ import { loginThrottleSettings, type WrittenLoginThrottle } from './login-thrott
 import { type WrittenConfig, WrittenConfigSchema } from './schema.ts';
 import { prune, schemaProblems } from './schema-problems.ts';
 import { schemaKeys } from './schema-walk.ts';
+import {
+  type ListenAddress,
+  logLevel,
+  parseListenAddress,
+  type ServingConfig,
+  servingConfig,
+} from './serving.ts';
 import { CONFIG_WARNINGS, type ConfigWarning, configWarnings } from './warnings.ts';
 
-export interface ListenAddress {
-  readonly host: string;
-  readonly port: number;
-}
+export type { ListenAddress };
 
 export interface Config {
   readonly file: string | undefined;
@@ -46,6 +50,8 @@ export interface Config {
   readonly declared: WrittenConfig;
   /** `identity.sources`, validated and normalized, in the order they are tried. */
   readonly identitySources: readonly SourceConfig[];
+  /** TLS, trusted proxies, metrics address, shutdown grace, workers (serving-schema.ts). */
+  readonly serving: ServingConfig;
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
   readonly warnings: readonly ConfigWarning[];
 }
@@ -125,7 +131,9 @@ function build(
 ): Config {
   const problems = [...found];
   const declared = Value.Default(WrittenConfigSchema, withEnvironment(written, env, problems)) as Defaulted;
-  const listen = parseListen(declared.listen, problems);
+  const listen = parseListenAddress(declared.listen, 'listen', problems);
+  const serving = servingConfig(declared, file, problems);
+  const level = logLevel(written, declared, problems);
   const publicUrl = (
     declared.public_url ??
     `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`
@@ -158,12 +166,16 @@ function build(
     publicUrl,
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime, reuse: declared.token.reuse },
     mode: declared.mode,
-    logLevel: declared.log.level,
+    logLevel: level,
     loginThrottle: loginThrottleSettings(declared.login_throttle),
     declared,
+    serving,
     identitySources: identity.sources,
     warnings: [
-      ...configWarnings(declared, publicUrl, file),
+      ...configWarnings(declared, publicUrl, file, {
+        listenHost: listen.host,
+        tls: serving.tls !== undefined,
+      }),
       ...identity.warnings.map((w) => sourceWarning(w)),
     ],
   });
@@ -177,16 +189,6 @@ function sourceWarning(warning: SourceWarning): ConfigWarning {
     path: colon > 0 ? warning.message.slice(0, colon) : 'identity.sources',
     message: `${CONFIG_WARNINGS[warning.code]} (${warning.message})`,
   };
-}
-
-function parseListen(text: string, problems: string[]): ListenAddress {
-  const match = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):([0-9]{1,5})$/.exec(text);
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65_535) {
-    problems.push(`listen: expected HOST:PORT (for example 127.0.0.1:5001), got "${text}"`);
-    return { host: '127.0.0.1', port: 5001 };
-  }
-  return { host: match[1] ?? match[2]!, port };
 }
 
 function checkDeclared(c: WrittenConfig, problems: string[]): void {

@@ -7,7 +7,9 @@
  * `defaultText` documents a default that is derived rather than fixed.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { LOG_LEVELS } from './log-levels.ts';
 import { LoginThrottleSchema } from './login-throttle-config.ts';
+import { SERVING_KEYS } from './serving-schema.ts';
 
 const NAME = { minLength: 1, maxLength: 255 } as const;
 const Name = T.String(NAME);
@@ -148,7 +150,7 @@ export const TokenSchema = T.Object(
   { additionalProperties: false, default: {}, description: 'The tokens Purser signs' },
 );
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { LOG_LEVELS };
 
 export const LogSchema = T.Object(
   {
@@ -230,6 +232,8 @@ export const WrittenConfigSchema = T.Object(
     log: T.Optional(LogSchema),
     login_throttle: T.Optional(LoginThrottleSchema),
     identity: T.Optional(IdentitySchema),
+    // Production serving (issue 13): TLS, proxies, metrics, shutdown, workers, log_level.
+    ...SERVING_KEYS,
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),

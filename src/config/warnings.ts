@@ -19,6 +19,8 @@ export const CONFIG_WARNINGS = {
     "An identity source's TLS certificate is not verified (insecure_skip_verify): anyone on the path can read the passwords.",
   IDENTITY_INLINE_SECRET:
     'An identity source has its secret written in the file: prefer the *_file key (a file readable only by Purser).',
+  PLAIN_HTTP_LISTEN:
+    'Purser listens without TLS on a non-loopback address: passwords and tokens cross the network unencrypted. Give tls (cert_file, key_file) or listen on 127.0.0.1 behind a TLS proxy.',
   CONFIG_FILE_READABLE:
     'The file holds passwords or secrets and other users of the machine can read it: chmod 600 it.',
 } as const;
@@ -53,6 +55,7 @@ export function configWarnings(
   written: WrittenConfig,
   publicUrl: string,
   file: string | undefined,
+  serving: { readonly listenHost: string; readonly tls: boolean } = { listenHost: '127.0.0.1', tls: false },
 ): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   const warn = (code: ConfigWarningCode, path: string, detail = '') =>
@@ -63,6 +66,7 @@ export function configWarnings(
       'PLAIN_HTTP_PUBLIC_URL',
       written.public_url === undefined ? 'public_url (from listen)' : 'public_url',
     );
+  if (!serving.tls && !isLoopbackHost(serving.listenHost)) warn('PLAIN_HTTP_LISTEN', 'listen');
   written.registries?.forEach((r, i) => {
     if (plainHttpElsewhere(r.url)) warn('PLAIN_HTTP_REGISTRY', `registries[${i}].url`);
   });

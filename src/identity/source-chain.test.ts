@@ -181,6 +181,21 @@ describe('SourceChain', () => {
     assert.equal(logger.lines.length, 1);
   });
 
+  test('every health observation reaches onHealth (the purser_identity_source_up gauge)', async () => {
+    const hung = new ScriptedSource('hung', UNKNOWN, 50);
+    hung.health = () => new Promise(() => {});
+    const seen: [string, boolean][] = [];
+    const walk = new SourceChain(
+      [hung, new ScriptedSource('fine', UNKNOWN)].map((source) => ({ source, mapping })),
+      { isLocalName: () => false, logger: recordingLogger(), onHealth: (name, up) => seen.push([name, up]) },
+    );
+    await walk.check();
+    assert.deepEqual(seen.sort(), [
+      ['fine', true],
+      ['hung', false],
+    ]);
+  });
+
   test('two sources with one name are a programming error', () => {
     assert.throws(
       () => chain([new ScriptedSource('a', UNKNOWN), new ScriptedSource('a', UNKNOWN)]),

@@ -41,6 +41,8 @@ export interface SourceChainOptions {
   readonly isLocalName: (username: string) => boolean;
   readonly logger: ChainLogger;
   readonly now?: () => number;
+  /** Every observation of a source's health (a check, or a login that reached it): for metrics. */
+  readonly onHealth?: (source: string, up: boolean) => void;
 }
 
 export type ChainResult =
@@ -202,6 +204,7 @@ export class SourceChain {
   }
 
   #record(source: IdentitySource, up: boolean, reason: string): void {
+    this.#options.onHealth?.(source.name, up);
     const state = this.#states.get(source.name)!;
     if (state.up === up) {
       if (!up) state.reason = reason;

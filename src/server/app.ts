@@ -14,6 +14,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plug
 import { installInputGuard } from './plugins/input-guard.ts';
 import { apiRoutes } from './routes/api/index.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { tokenRoutes } from './routes/token.ts';
 
 export interface BuildAppOptions {
@@ -21,7 +22,14 @@ export interface BuildAppOptions {
   readonly logger?: Logger | false;
   /** CLI mode: every request is the local administrator. */
   readonly localAdmin?: boolean;
-  readonly trustProxy?: boolean;
+  /** CIDRs of reverse proxies whose X-Forwarded-For is believed (request.ip); none by default. */
+  readonly trustProxy?: readonly string[];
+  /** Serve /metrics on this application (false when `metrics.listen` gives it its own address). */
+  readonly metrics?: boolean;
+  /** HTTPS (HTTP/2 with HTTP/1.1 fallback) with this key and certificate chain. */
+  readonly https?: { readonly key: Buffer; readonly cert: Buffer; readonly ca?: Buffer | undefined };
+  /** True once shutdown began (/readyz answers 503). */
+  readonly draining?: () => boolean;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -29,7 +37,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     loggerInstance: options.logger === false || options.logger === undefined ? undefined : options.logger,
     logger: options.logger === false || options.logger === undefined ? false : undefined,
-    trustProxy: options.trustProxy ?? false,
+    // Fastify's trustProxy with a list: X-Forwarded-For counts only when the peer is one of them.
+    trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
+    ...(options.https ? { http2: true, https: { allowHTTP1: true, ...options.https } } : {}),
     bodyLimit: 1024 * 1024,
     // Entity names are up to 255 characters; find-my-way's default (100) made longer ones 414.
     routerOptions: { maxParamLength: 1024 },
@@ -40,7 +50,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No per-request child logger (one allocation chain per token); the error handler adds reqId.
     childLoggerFactory: (logger: Logger) => logger,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
-  installErrorHandler(app);
+  installErrorHandler(app, { onThrottled: (route) => runtime.metrics.throttled(route) });
   installInputGuard(app);
   await app.register(formbody);
   installAuthentication(app, {
@@ -48,8 +58,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
   });
-  await metaRoutes(app, runtime.authority);
-  await tokenRoutes(app, { tokens: runtime.services.tokens, realm: runtime.issuer });
+  await metaRoutes(app, { authority: runtime.authority, runtime, draining: options.draining });
+  if (options.metrics ?? !options.localAdmin) await metricsRoutes(app, runtime);
+  await tokenRoutes(app, {
+    tokens: runtime.services.tokens,
+    realm: runtime.issuer,
+    metrics: runtime.metrics,
+  });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);
   return app;

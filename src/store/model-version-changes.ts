@@ -17,16 +17,22 @@ export class ModelVersionChanges implements ModelChanges {
   #version = -1;
   #delivered: Promise<void> = Promise.resolve();
 
-  constructor(db: Kysely<Database>) {
+  readonly #announce: () => Promise<void>;
+
+  /** `announce`: tells the other processes after this one committed (change-feed.ts). */
+  constructor(db: Kysely<Database>, options: { readonly announce?: () => Promise<void> } = {}) {
     this.#db = db;
+    this.#announce = options.announce ?? (async () => {});
   }
 
   get version(): number {
     return this.#version;
   }
 
-  notify(): Promise<void> {
-    return this.catchUp();
+  async notify(): Promise<void> {
+    // Told even when delivery here fails: the others have the committed change to read.
+    await Promise.allSettled([this.#announce()]);
+    await this.catchUp();
   }
 
   async catchUp(): Promise<void> {

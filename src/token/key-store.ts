@@ -1,8 +1,11 @@
 /**
  * Signing keys live in the store (private keys sealed by the master key) so that several
  * replicas on one PostgreSQL sign with the same key, and are mirrored as files in
- * `<data>/keys/` (0600) for operators. The signer is the newest `active` key; `published`
- * keys stay in the JWKS and the root bundle so tokens they signed keep verifying.
+ * `<data>/keys/` (0600): the certificate in clear, the private key sealed like the vault's
+ * secrets (`<kid>.key.sealed`), so reading the directory does not let anyone mint a token.
+ * Plaintext `<kid>.key.pem` files written by earlier versions are sealed and removed when the
+ * ring is first loaded. The signer is the newest `active` key; `published` keys stay in the
+ * JWKS and the root bundle so tokens they signed keep verifying.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +32,8 @@ export interface KeyRing {
 }
 
 const aad = (kid: string) => `signing-key:${kid}`;
+const PLAINTEXT_SUFFIX = '.key.pem';
+export const SEALED_KEY_SUFFIX = '.key.sealed';
 
 export class KeyStore {
   constructor(
@@ -62,8 +67,14 @@ export class KeyStore {
     }));
   }
 
+  #filesSealed = false;
+
   /** Loads the key ring, generating the first key when there is none. */
   async ring(): Promise<KeyRing> {
+    if (!this.#filesSealed) {
+      this.sealPlaintextFiles();
+      this.#filesSealed = true;
+    }
     let all = await this.list();
     if (!all.some((k) => k.state === 'active')) {
       await this.add(await SigningKey.generate(), 'active');
@@ -154,11 +165,47 @@ export class KeyStore {
     }
   }
 
+  /** The private key in PEM (`purser keys export --pem`): the signer's, or the key `kid`. */
+  async exportPem(kid?: string): Promise<{ kid: string; pem: string }> {
+    const all = await this.list();
+    const found =
+      kid === undefined ? all.find((k) => k.state === 'active') : all.find((k) => k.key.kid === kid);
+    if (!found)
+      throw new NotFound(kid === undefined ? 'no signing key yet' : `no signing key with id ${kid}`);
+    return { kid: found.key.kid, pem: found.key.privateKeyPem };
+  }
+
+  /** Seals the plaintext private keys earlier versions wrote beside the certificates. */
+  sealPlaintextFiles(): number {
+    const dir = path.join(this.dataDir, 'keys');
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return 0;
+    }
+    let sealed = 0;
+    for (const name of names.filter((n) => n.endsWith(PLAINTEXT_SUFFIX))) {
+      const kid = name.slice(0, -PLAINTEXT_SUFFIX.length);
+      const file = path.join(dir, name);
+      writePrivate(
+        path.join(dir, `${kid}${SEALED_KEY_SUFFIX}`),
+        this.box.seal(fs.readFileSync(file, 'utf8'), aad(kid)),
+      );
+      fs.unlinkSync(file);
+      sealed++;
+    }
+    return sealed;
+  }
+
   private writeFiles(key: SigningKey): void {
     const dir = path.join(this.dataDir, 'keys');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const safe = key.kid.replace(/[^A-Za-z0-9_-]/g, '_');
-    writePrivate(path.join(dir, `${safe}.key.pem`), key.privateKeyPem);
+    writePrivate(
+      path.join(dir, `${safe}${SEALED_KEY_SUFFIX}`),
+      this.box.seal(key.privateKeyPem, aad(key.kid)),
+    );
     writePrivate(path.join(dir, `${safe}.crt.pem`), `${key.certificatePem}\n`);
   }
 }

@@ -20,6 +20,7 @@ export class VaultSecrets {
     private readonly box: SecretBox,
     private readonly environments: VaultEnvironments,
     private readonly journal: VaultJournal,
+    private readonly onRead: (channel: string) => void = () => {},
   ) {}
 
   /**
@@ -67,6 +68,7 @@ export class VaultSecrets {
     }
     const revealed = this.#open(row);
     await this.journal.record(actor, 'credential.read', target, { purpose });
+    this.onRead(purpose);
     return revealed;
   }
 

@@ -27,6 +27,8 @@ export type { AddCredentialInput, UpdateCredentialInput };
 
 export interface VaultOptions {
   readonly now?: () => number;
+  /** Called after each secret revealed, with its channel (the reveal's purpose): for metrics. */
+  readonly onSecretRead?: (channel: string) => void;
 }
 
 export class Vault {
@@ -51,7 +53,7 @@ export class Vault {
     this.#journal = new VaultJournal(audit, now);
     this.environments = new VaultEnvironments(db, this.#journal, now);
     this.credentials = new VaultCredentials(db, box, this.environments, this.#journal, now);
-    this.secrets = new VaultSecrets(db, box, this.environments, this.#journal);
+    this.secrets = new VaultSecrets(db, box, this.environments, this.#journal, options.onSecretRead);
   }
 
   get db(): Kysely<Database> {

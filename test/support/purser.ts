@@ -52,6 +52,10 @@ export interface PurserServer {
   logs(): string;
   /** Exit status once stopped or crashed. */
   exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** The process id of the current process (to signal it: SIGHUP). */
+  pid(): number;
+  /** The first match of `pattern` in the output after character `from`. */
+  waitForLog(pattern: RegExp, options?: { timeoutMs?: number; from?: number }): Promise<RegExpMatchArray>;
 }
 
 export async function startPurser(options: StartPurserOptions): Promise<PurserServer> {
@@ -93,6 +97,8 @@ export async function startPurser(options: StartPurserOptions): Promise<PurserSe
     },
     logs: () => proc?.logs() ?? '',
     exitStatus: () => proc?.exitStatus(),
+    pid: () => proc!.pid,
+    waitForLog: (pattern, waitOptions) => proc!.waitForLog(pattern, waitOptions),
   };
 }
 

@@ -8,6 +8,7 @@ import { register as access } from './access/index.ts';
 import { register as app } from './app/index.ts';
 import { register as audit } from './audit/index.ts';
 import { register as auditConfig } from './audit-config/index.ts';
+import { register as backup } from './backup/index.ts';
 import { register as configCommand } from './config/index.ts';
 import { register as explain } from './explain/index.ts';
 import { register as exportCommand } from './export/index.ts';
@@ -62,4 +63,5 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   ratelimit,
   audit,
   tag,
+  backup,
 ];

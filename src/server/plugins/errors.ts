@@ -20,10 +20,17 @@ declare module 'fastify' {
   }
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /** A request refused by a limiter (429), with its route pattern: for metrics. */
+  readonly onThrottled?: (route: string) => void;
+}
+
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError | AuthorityError | Error, request, reply) => {
     const surface = request.routeOptions.config.surface ?? 'api';
     const authority = toAuthorityError(error);
+    // The route pattern (never the URL a caller sent): a bounded label.
+    if (authority.status === 429) options.onThrottled?.(request.routeOptions.url ?? 'unknown');
     // An outage is logged once by whoever watches the dependency (identity sources: the chain).
     if (authority.status >= 500 && authority.code !== 'UNAVAILABLE')
       request.log.error({ reqId: request.id, err: error }, 'request failed');

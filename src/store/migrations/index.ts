@@ -54,3 +54,10 @@ async function applyPending(db: MigrationDb, adapter: StoreAdapter): Promise<voi
       .execute();
   }
 }
+
+/** Migrations this build knows that the database has not recorded (empty when up to date). */
+export async function pendingMigrations(db: MigrationDb): Promise<string[]> {
+  const rows = await db.selectFrom('purser_migrations').select('name').execute();
+  const applied = new Set(rows.map((r) => r.name));
+  return MIGRATIONS.filter((m) => !applied.has(m.name)).map((m) => m.name);
+}

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { optionsOf, present } from '../../action.ts';
 import type { GlobalOptions } from '../../options.ts';
-import type { RotateOptions } from './run.ts';
+import type { ExportOptions, RotateOptions } from './run.ts';
 
 export function register(program: Command): void {
   const keys = program
@@ -36,6 +36,22 @@ Examples (a rotation that never breaks a registry):
     .option('--stage', 'publish the new key first; a later "keys rotate" makes it sign')
     .action(async (_o: unknown, command: Command) =>
       present(command, async () => (await run()).rotate(optionsOf<RotateOptions>(command))),
+    );
+  keys
+    .command('export [kid]')
+    .description('print a signing key as PEM (the signer, or KID): local data directory only, audited')
+    .option('--pem', 'PEM text (the one format; required, so the key is never printed by accident)')
+    .addHelpText(
+      'after',
+      `
+The private keys are sealed with the master key in the store and in <data>/keys/. This prints
+one in clear on stdout: anyone holding it can sign tokens every registry accepts.
+
+Example:
+  purser keys export --pem > signer.key && chmod 600 signer.key`,
+    )
+    .action(async (kid: string | undefined, _o: unknown, command: Command) =>
+      present(command, async () => (await run()).exportPem(kid, optionsOf<ExportOptions>(command))),
     );
   keys
     .command('retire <kid>')

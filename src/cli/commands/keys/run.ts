@@ -1,8 +1,20 @@
 /** `purser keys …` implementations. */
+import { BadRequest } from '../../../domain/errors.ts';
 import { callApi } from '../../api-client.ts';
 import type { GlobalOptions } from '../../options.ts';
 import { type CommandResult, note, table, text } from '../../output.ts';
 import type { KeyView } from '../../views.ts';
+
+export interface ExportOptions extends GlobalOptions {
+  readonly pem?: boolean;
+}
+
+export async function exportPem(kid: string | undefined, options: ExportOptions): Promise<CommandResult> {
+  if (options.pem !== true) throw new BadRequest('keys export needs --pem (the only format it writes)');
+  const { exportSigningKey } = await import('../../../app/key-export.ts');
+  const exported = await exportSigningKey({ config: options.config, server: options.server, kid });
+  return { blocks: [text(exported.pem.endsWith('\n') ? exported.pem.slice(0, -1) : exported.pem)] };
+}
 
 export interface RotateOptions extends GlobalOptions {
   readonly stage?: boolean;

@@ -5,6 +5,10 @@ export function register(program: Command): void {
     .command('serve')
     .description('Run the token server, management API and registry integration')
     .option('-c, --config <file>', 'configuration file (also PURSER_CONFIG)')
+    .option(
+      '-w, --workers <n>',
+      'server processes sharing the port, or auto (one per core); config key workers',
+    )
     .addHelpText(
       'after',
       `
@@ -20,14 +24,24 @@ An invalid configuration is reported as "path: message" lines (every problem at 
 exits with code 2. Valid but unsafe settings (mode: public, a plain-http public_url, …) are
 printed as warnings with a code; docs/config.md lists every key and warning.
 
+Signals: SIGTERM/SIGINT stop gracefully (requests in flight get shutdown_grace, 10 s by
+default; the audit queue is flushed; exit 0). SIGHUP re-reads the configuration: a valid file
+is applied without a restart (objects, registries, TLS certificates, log level); an invalid one
+is refused with the same "path: message" lines and the running configuration stays.
+
+With --workers N (or workers: N), N processes share the port and one runs the background
+jobs; a worker that dies is restarted. Health: /healthz (alive), /readyz (database, signing
+key, migrations; 503 with the reason). Metrics: /metrics, or on metrics.listen only.
+
 Examples:
   purser serve
+  purser serve --workers auto
   purser serve --config /etc/purser/purser.yaml
   PURSER_ADMIN_PASSWORD=change-me purser serve`,
     )
-    .action(async (options: { config?: string }, command: Command) => {
+    .action(async (options: { config?: string; workers?: string }, command: Command) => {
       const { runServe } = await import('./run.ts');
       const globals = command.optsWithGlobals<{ config?: string }>();
-      await runServe(options.config ?? globals.config ?? process.env.PURSER_CONFIG);
+      await runServe(options.config ?? globals.config ?? process.env.PURSER_CONFIG, options.workers);
     });
 }

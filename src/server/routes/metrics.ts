@@ -1,0 +1,20 @@
+/**
+ * `/metrics` in the Prometheus text format. Gauges that describe a state (the audit queue) are
+ * read at scrape time; everything else is counted where it happens.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../app/compose.ts';
+
+export async function metricsRoutes(
+  app: FastifyInstance,
+  runtime: Pick<Runtime, 'metrics' | 'audit'>,
+): Promise<void> {
+  app.get('/metrics', async (_request, reply) => {
+    runtime.metrics.auditQueueDepth(runtime.audit.depth);
+    const text = await runtime.metrics.render();
+    return reply
+      .header('content-type', runtime.metrics.contentType)
+      .header('cache-control', 'no-store')
+      .send(text);
+  });
+}
