@@ -63,7 +63,7 @@ export interface Runtime {
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl });
+  const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl, logger });
   try {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;

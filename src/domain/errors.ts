@@ -157,6 +157,8 @@ export interface AuthorityErrorOptions {
   detail?: string;
   headers?: Record<string, string>;
   cause?: unknown;
+  /** Send the message although the status is 5xx (a message written for clients, e.g. "the database is unavailable"). */
+  expose?: boolean;
 }
 
 export class AuthorityError extends Error {
@@ -171,7 +173,7 @@ export class AuthorityError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.status = ERROR_DESCRIPTORS[code].status;
-    this.expose = this.status < 500;
+    this.expose = options.expose ?? this.status < 500;
     this.detail = options.detail;
     this.headers = options.headers ?? {};
   }

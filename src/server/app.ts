@@ -35,14 +35,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No per-request child logger (one allocation chain per token); the error handler adds reqId.
     childLoggerFactory: (logger: Logger) => logger,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
-  installErrorHandler(app);
+  installErrorHandler(app, { onStoreFault: (error) => runtime.database.health.reportFailure(error) });
   await app.register(formbody);
   installAuthentication(app, {
     authority: runtime.authority,
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
   });
-  await metaRoutes(app, runtime.authority);
+  await metaRoutes(app, runtime.authority, runtime.database.health);
   await tokenRoutes(app, { tokens: runtime.services.tokens, realm: runtime.issuer });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);

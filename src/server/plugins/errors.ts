@@ -4,10 +4,13 @@
  *   Docker errcode value, as the docker CLI, skopeo and containerd parse it;
  * - `oauth` (POST /token): `{"error","error_description"}` (RFC 6749);
  * - `api` (management API): `{"errors":[{code,message}]}` with Purser's own codes.
- * Unexposed errors become a generic 500; details go to the log only.
+ * A store fault (a lost database connection, a full disk, a replaced database file) is 503
+ * UNAVAILABLE on every surface, never a 500, and is reported to the store's health (which
+ * then probes the database). Unexposed errors become a generic 500; details go to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorityError, ERROR_DESCRIPTORS } from '../../domain/errors.ts';
+import { AuthorityError, ERROR_DESCRIPTORS, Unavailable } from '../../domain/errors.ts';
+import { storeFault, storeFaultMessage } from '../../store/store-faults.ts';
 
 export type Surface = 'registry' | 'oauth' | 'api';
 
@@ -17,11 +20,26 @@ declare module 'fastify' {
   }
 }
 
-export function installErrorHandler(app: FastifyInstance): void {
+export interface ErrorHandlerOptions {
+  /** A request failed on a store fault (StoreHealth.reportFailure). */
+  readonly onStoreFault?: (error: unknown) => void;
+}
+
+export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError | AuthorityError | Error, request, reply) => {
     const surface = request.routeOptions.config.surface ?? 'api';
-    const authority = toAuthorityError(error);
-    if (authority.status >= 500) request.log.error({ reqId: request.id, err: error }, 'request failed');
+    const fault = error instanceof AuthorityError ? undefined : storeFault(error);
+    if (fault) options.onStoreFault?.(error);
+    const authority = fault
+      ? new Unavailable(storeFaultMessage(fault), { detail: error.message, cause: error, expose: true })
+      : toAuthorityError(error);
+    if (authority.code === 'UNAVAILABLE' && authority.expose)
+      // The store's state change is logged once with its cause; one line per request, no stack.
+      request.log.warn(
+        { reqId: request.id, code: authority.code, detail: authority.detail },
+        authority.message,
+      );
+    else if (authority.status >= 500) request.log.error({ reqId: request.id, err: error }, 'request failed');
     else
       request.log.info(
         { reqId: request.id, code: authority.code, detail: authority.detail },
