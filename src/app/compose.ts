@@ -7,9 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
+import type { AuditJournalOptions } from '../audit/audit-journal.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { openAuditPipeline } from '../audit/audit-pipeline.ts';
-import type { BufferedAudit } from '../audit/buffered-audit.ts';
+import type { JournaledAudit } from '../audit/journaled-audit.ts';
 import { type CatalogServices, selfTokens } from '../catalog/catalog-services.ts';
 import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   /** Token lifetime, seconds. */
   readonly lifetime: number;
   readonly logger?: Logger;
+  /** The audit journal's durability settings and fault-injection seam (tests). */
+  readonly auditJournal?: AuditJournalOptions;
 }
 
 export interface Runtime {
@@ -48,8 +51,8 @@ export interface Runtime {
   readonly changes: ModelChanges;
   /** The live access model, policy and credentials (decisions are in memory). */
   readonly authority: Authority;
-  /** Where audit entries are recorded (queued, written in batches). */
-  readonly audit: BufferedAudit;
+  /** Where audit entries are recorded (journaled, queued, written in batches). */
+  readonly audit: JournaledAudit;
   /** The stored audit log (queries, exports); the queue's destination. */
   readonly auditLog: AuditLog;
   readonly catalog: CatalogServices;
@@ -68,7 +71,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;
     const changes = new ModelVersionChanges(db);
-    const pipeline = openAuditPipeline({ database, dataDir: options.dataDir, logger });
+    const pipeline = await openAuditPipeline({
+      database,
+      dataDir: options.dataDir,
+      logger,
+      ...(options.auditJournal ? { journal: options.auditJournal } : {}),
+    });
     // The services are built after the authority they use; its re-hash callback reaches the
     // user service through this binding.
     let services: ApplicationServices | undefined;
@@ -123,7 +131,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: controller.signal,
       async close() {
         controller.abort();
-        await pipeline.sink.flush();
+        await pipeline.sink.close();
         await database.close();
       },
     };

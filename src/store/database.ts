@@ -5,15 +5,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Insertable, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Logger } from 'pino';
 import { Unavailable } from '../domain/errors.ts';
 import { DatabaseFile } from './database-file.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { openPostgresPool } from './postgres-pool.ts';
+import { kyselyRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.ts';
 import type { Database } from './schema.ts';
 import { StoreGate } from './store-gate.ts';
 import { StoreHealth, type StoreState } from './store-health.ts';
+
+export type { RowWriter };
+export { kyselyRowWriter };
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -23,18 +27,6 @@ export interface StoreAdapter {
   readonly serialType: 'integer' | 'bigserial';
   /** Whether `autoIncrement()` must be applied to the serial column (SQLite only). */
   readonly needsAutoIncrement: boolean;
-}
-
-/**
- * Appends rows of one table in bulk (the audit trail's batches). On SQLite it runs one cached
- * prepared statement per row inside a single transaction, holding Kysely's connection so no
- * Kysely transaction interleaves; elsewhere it is a multi-row Kysely insert.
- */
-export interface RowWriter {
-  insertRows<T extends keyof Database & string>(
-    table: T,
-    rows: readonly Insertable<Database[T]>[],
-  ): Promise<void>;
 }
 
 export interface DatabaseHandle {
@@ -156,55 +148,6 @@ async function openPostgres(url: string, onChange: OnChange): Promise<DatabaseHa
     close: async () => {
       health.close();
       await db.destroy();
-    },
-  };
-}
-
-type SqliteConnection = import('better-sqlite3').Database;
-type SqliteStatement = import('better-sqlite3').Statement<unknown[]>;
-
-function sqliteRowWriter(db: Kysely<Database>, database: SqliteConnection, gate: StoreGate): RowWriter {
-  const statements = new Map<string, SqliteStatement>();
-  const insertAll = database.transaction(
-    (statement: SqliteStatement, columns: readonly string[], rows: readonly Record<string, unknown>[]) => {
-      for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
-    },
-  );
-  return {
-    async insertRows(table, rows) {
-      const first = rows[0];
-      if (!first) return;
-      gate.assertWritable();
-      const columns = Object.keys(first);
-      const key = `${table}(${columns.join(',')})`;
-      let statement = statements.get(key);
-      if (!statement) {
-        const names = columns.map((c) => `"${c}"`).join(', ');
-        statement = database.prepare(
-          `insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})`,
-        );
-        statements.set(key, statement);
-      }
-      const prepared = statement;
-      // Holding Kysely's only connection keeps its transactions from interleaving with this one.
-      await db.connection().execute(async () => {
-        insertAll(prepared, columns, rows as readonly Record<string, unknown>[]);
-      });
-    },
-  };
-}
-
-/** Multi-row Kysely inserts of 200 rows: PostgreSQL's RowWriter, and the default elsewhere. */
-export function kyselyRowWriter(db: Kysely<Database>): RowWriter {
-  return {
-    async insertRows(table, rows) {
-      for (let i = 0; i < rows.length; i += 200) {
-        // The table is generic here; the caller typed the rows for it.
-        await db
-          .insertInto(table)
-          .values(rows.slice(i, i + 200) as never)
-          .execute();
-      }
     },
   };
 }
