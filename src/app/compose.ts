@@ -23,6 +23,7 @@ import { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
 import { Vault } from '../vault/vault.ts';
 import { Authority } from './authority.ts';
+import { checkSqliteDatabase, missingDatabase, usedDataDirMarks } from './missing-database.ts';
 import { type ApplicationServices, composeServices } from './services.ts';
 
 export interface RuntimeOptions {
@@ -35,6 +36,11 @@ export interface RuntimeOptions {
   /** Token lifetime, seconds. */
   readonly lifetime: number;
   readonly logger?: Logger;
+  /**
+   * Create a new database even though the data directory has been used (`purser serve --init`);
+   * otherwise a used data directory without its database is refused (missing-database.ts).
+   */
+  readonly initialise?: boolean;
   /** The audit journal's durability settings and fault-injection seam (tests). */
   readonly auditJournal?: AuditJournalOptions;
 }
@@ -66,7 +72,15 @@ export interface Runtime {
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl, logger });
+  const init = options.initialise ?? false;
+  if (!options.databaseUrl) checkSqliteDatabase(options.dataDir, init);
+  const marks = options.databaseUrl && !init ? usedDataDirMarks(options.dataDir) : [];
+  const database = await openDatabase({
+    dataDir: options.dataDir,
+    url: options.databaseUrl,
+    logger,
+    refuseEmpty: marks.length > 0 ? () => missingDatabase(options.dataDir, 'PostgreSQL', marks) : undefined,
+  });
   try {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;

@@ -43,7 +43,12 @@ export function createLogger(level: string): Logger {
 
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; announce?: (line: string) => void } = {},
+  options: {
+    logger?: Logger;
+    announce?: (line: string) => void;
+    /** `--init`: create a new database in a used data directory whose database is gone. */
+    initialise?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -55,6 +60,7 @@ export async function startServer(
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
     logger,
+    initialise: options.initialise ?? false,
   });
   let app: FastifyInstance | undefined;
   let stopJobs: (() => Promise<void>) | undefined;

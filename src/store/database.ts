@@ -47,6 +47,8 @@ export interface OpenDatabaseOptions {
   readonly?: boolean;
   /** Where the store's state changes (away, up, lost) are logged. */
   logger?: Logger | undefined;
+  /** Thrown instead of creating the schema in an empty database (a used data directory's store vanished). */
+  refuseEmpty?: (() => Error) | undefined;
 }
 
 export const SQLITE_ADAPTER: StoreAdapter = Object.freeze({
@@ -74,6 +76,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     : await openSqlite(options.dataDir, options.readonly ?? false, onChange);
   if (!options.readonly) {
     try {
+      if (options.refuseEmpty) {
+        const tables = await handle.db.introspection.getTables();
+        if (!tables.some((t) => t.name === 'purser_migrations')) throw options.refuseEmpty();
+      }
       await migrateToLatest(handle.db, handle.adapter);
     } catch (error) {
       await handle.close();
