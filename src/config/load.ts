@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
 import { configuredDataDir, defaultDataDir } from '../app/locations.cts';
+import type { AuditRetention } from '../audit/audit-prune.ts';
 import { type EntityKind, nameProblem } from '../domain/entity-names.ts';
 import { ConfigInvalid } from '../domain/errors.ts';
 import { parseExpiry } from '../domain/expiry.ts';
@@ -34,6 +35,8 @@ export interface Config {
   readonly token: { readonly issuer: string; readonly lifetime: number };
   readonly mode: AccessMode;
   readonly logLevel: string;
+  /** Audit retention: the background prune and `purser audit prune` use it. */
+  readonly audit: AuditRetention;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
   /** Valid but unsafe settings (`mode: public`, a plain-http public_url…), for `purser serve` to print. */
@@ -47,6 +50,7 @@ type Defaulted = WrittenConfig & {
   mode: AccessMode;
   token: { issuer: string; lifetime: number };
   log: { level: string };
+  audit: { retention_days: number; max_rows: number };
 };
 
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
@@ -146,6 +150,7 @@ function build(
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
     mode: declared.mode,
     logLevel: declared.log.level,
+    audit: { retentionDays: declared.audit.retention_days, maxRows: declared.audit.max_rows },
     declared,
     warnings: configWarnings(declared, publicUrl, file),
   });

@@ -73,7 +73,7 @@ export async function startServer(
     await runtime.authority.refresh();
     app = await buildApp({ runtime, logger });
     await app.listen({ host: config.listen.host, port: config.listen.port });
-    stopJobs = startBackgroundJobs(runtime);
+    stopJobs = startBackgroundJobs(runtime, config.audit);
   } catch (error) {
     await app?.close().catch(() => {});
     await runtime.close();
