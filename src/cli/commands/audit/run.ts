@@ -104,9 +104,12 @@ export async function list(options: ListOptions): Promise<CommandResult<AuditPag
     data: body,
     blocks: [
       table(
-        ['TIME', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
+        // A compact row (repeated token grants of one minute): COUNT grants from TIME to LAST.
+        ['TIME', 'LAST', 'COUNT', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
         body.entries.map((e) => [
           stamp(e.time),
+          e.last_time ? stamp(e.last_time) : '-',
+          String(e.count ?? 1),
           e.action,
           e.actor,
           e.actor_kind,
@@ -118,7 +121,7 @@ export async function list(options: ListOptions): Promise<CommandResult<AuditPag
           e.source_address ?? '-',
         ]),
       ),
-      note(`page ${body.page} of ${pages} (${body.total} entries)`),
+      note(`page ${body.page} of ${pages} (${body.total} rows)`),
     ],
   };
 }
