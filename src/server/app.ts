@@ -42,7 +42,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
   });
-  await metaRoutes(app, runtime.authority, runtime.database.health);
+  await metaRoutes(app, runtime.authority, runtime.database.health, () => runtime.audit.stats());
   await tokenRoutes(app, { tokens: runtime.services.tokens, realm: runtime.issuer });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);

@@ -35,7 +35,10 @@ test('a deleted database: readiness fails, writes 503, restart refused unless --
       body: JSON.stringify({ name }),
     });
   assert.equal((await post('before')).status, 201);
-  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+  const readyBefore = await fetch(`${server.url}/readyz`);
+  assert.equal(readyBefore.status, 200);
+  const stats = (await readyBefore.json()) as { audit: { unjournaled: number; lost: number } };
+  assert.deepEqual([stats.audit.unjournaled, stats.audit.lost], [0, 0], 'the audit counts are reported');
 
   for (const suffix of ['', '-wal', '-shm'])
     fs.rmSync(path.join(data, `purser.db${suffix}`), { force: true });

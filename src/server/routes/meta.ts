@@ -1,10 +1,12 @@
 /**
  * Health and key publication. `/healthz` says the process is alive; `/readyz` says whether it
  * can serve: 503 (UNAVAILABLE, with the reason) while the database is away (PostgreSQL
- * unreachable) or lost (the SQLite file deleted or replaced under the process).
+ * unreachable) or lost (the SQLite file deleted or replaced under the process); when ready,
+ * the audit pipeline's counts (entries pending, not journaled, lost).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Authority } from '../../app/authority.ts';
+import type { AuditStats } from '../../audit/journaled-audit.ts';
 import { Unavailable } from '../../domain/errors.ts';
 import type { StoreHealth } from '../../store/store-health.ts';
 import { jwks } from '../../token/key-store.ts';
@@ -13,6 +15,7 @@ export async function metaRoutes(
   app: FastifyInstance,
   authority: Authority,
   health: StoreHealth,
+  auditStats: () => AuditStats,
 ): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async () => {
@@ -23,7 +26,8 @@ export async function metaRoutes(
         expose: true,
       });
     }
-    return { status: 'ready', database: state.status };
+    // pending: recorded, not yet stored; unjournaled / lost: counts since start (disk full).
+    return { status: 'ready', database: state.status, audit: auditStats() };
   });
   app.get('/.well-known/jwks.json', async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=60');
