@@ -5,6 +5,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.ts';
+import {
+  type AuditRetention,
+  type PruneOptions,
+  type PruneSummary,
+  pruneAudit,
+} from '../audit/audit-prune.ts';
 import type { AuditQuery } from '../audit/audit-query.ts';
 import { auditScope } from '../catalog/caller-access.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
@@ -13,6 +19,7 @@ import { findRepositoryId, tagsOf } from '../catalog/repository-store.ts';
 import { splitTagReference } from '../catalog/tag-service.ts';
 import { BadRequest } from '../domain/errors.ts';
 import type { Database } from '../store/schema.ts';
+import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
 
 export interface ImageUsageRequest {
@@ -31,6 +38,12 @@ export interface AuditServiceDeps {
 
 export class AuditService {
   constructor(private readonly deps: AuditServiceDeps) {}
+
+  /** Compacts repeated token grants, deletes what is past retention (administrators). */
+  prune(caller: Caller, retention: AuditRetention, options: PruneOptions = {}): Promise<PruneSummary> {
+    requireAdmin(caller);
+    return pruneAudit(this.deps.db, retention, options);
+  }
 
   async query(caller: Caller, filter: AuditQuery, page: number, perPage: number) {
     const result = await this.deps.log.query(this.#scoped(caller, filter), page, perPage);

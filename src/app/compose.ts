@@ -7,9 +7,10 @@
  */
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
+import type { AuditJournalOptions } from '../audit/audit-journal.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { openAuditPipeline } from '../audit/audit-pipeline.ts';
-import type { BufferedAudit } from '../audit/buffered-audit.ts';
+import type { JournaledAudit } from '../audit/journaled-audit.ts';
 import { type CatalogServices, selfTokens } from '../catalog/catalog-services.ts';
 import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
@@ -28,6 +29,7 @@ import { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
 import { Vault } from '../vault/vault.ts';
 import { Authority } from './authority.ts';
+import { checkSqliteDatabase, missingDatabase, usedDataDirMarks } from './missing-database.ts';
 import { type ApplicationServices, composeServices } from './services.ts';
 import { StoredCliSecrets } from './stored-cli-secrets.ts';
 
@@ -49,6 +51,13 @@ export interface RuntimeOptions {
   readonly identitySources?: readonly SourceConfig[];
   /** Where the events of this process are counted (a new registry when absent; the server passes its build). */
   readonly metrics?: PurserMetrics;
+  /**
+   * Create a new database even though the data directory has been used (`purser serve --init`);
+   * otherwise a used data directory without its database is refused (missing-database.ts).
+   */
+  readonly initialise?: boolean;
+  /** The audit journal's durability settings and fault-injection seam (tests). */
+  readonly auditJournal?: AuditJournalOptions;
 }
 
 export interface Runtime {
@@ -63,8 +72,8 @@ export interface Runtime {
   readonly changes: ModelChanges;
   /** The live access model, policy and credentials (decisions are in memory). */
   readonly authority: Authority;
-  /** Where audit entries are recorded (queued, written in batches). */
-  readonly audit: BufferedAudit;
+  /** Where audit entries are recorded (journaled, queued, written in batches). */
+  readonly audit: JournaledAudit;
   /** The stored audit log (queries, exports); the queue's destination. */
   readonly auditLog: AuditLog;
   readonly catalog: CatalogServices;
@@ -82,18 +91,27 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: 'silent' });
   // The CLI's local mode never serves them: its build labels do not matter.
   const metrics = options.metrics ?? new PurserMetrics({ build: { version: 'unknown', commit: undefined } });
-  const database = await openDatabase({ dataDir: options.dataDir, url: options.databaseUrl });
+  const init = options.initialise ?? false;
+  if (!options.databaseUrl) checkSqliteDatabase(options.dataDir, init);
+  const marks = options.databaseUrl && !init ? usedDataDirMarks(options.dataDir) : [];
+  const database = await openDatabase({
+    dataDir: options.dataDir,
+    url: options.databaseUrl,
+    logger,
+    refuseEmpty: marks.length > 0 ? () => missingDatabase(options.dataDir, 'PostgreSQL', marks) : undefined,
+  });
   try {
     const { box } = loadSecretBox(options.dataDir);
     const db = database.db;
     const changes = new ModelVersionChanges(db, {
       announce: () => announceChange(db, database.adapter.dialect),
     });
-    const pipeline = openAuditPipeline({
+    const pipeline = await openAuditPipeline({
       database,
       dataDir: options.dataDir,
       logger,
       onWriteFailure: (count) => metrics.auditWriteFailures(count),
+      ...(options.auditJournal ? { journal: options.auditJournal } : {}),
     });
     // The services are built after the authority they use; its re-hash callback reaches the
     // user service through this binding.
@@ -165,7 +183,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       async close() {
         controller.abort();
         await identitySources.chain.close();
-        await pipeline.sink.flush();
+        await pipeline.sink.close();
         await database.close();
       },
     };

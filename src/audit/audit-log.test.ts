@@ -123,11 +123,13 @@ test('CSV quoting and formula neutralisation', () => {
     user_agent: null,
     event_id: null,
     details: { a: 1 },
+    count: 1,
+    last_time: null,
   };
   const line = csvLine(record);
   assert.match(line, /,'=cmd\(\),/);
   assert.match(line, /,"a,""b""",/);
-  assert.match(line, /,"\{""a"":1\}"$/);
+  assert.match(line, /,"\{""a"":1\}",1,$/);
 });
 
 test('who pulled: grouped by principal with addresses', async () => {

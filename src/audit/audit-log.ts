@@ -6,17 +6,12 @@
  */
 import type { Kysely } from 'kysely';
 import { kyselyRowWriter, type RowWriter } from '../store/database.ts';
+import type { JournalMark } from '../store/row-writer.ts';
 import type { Database } from '../store/schema.ts';
+import { compactRows } from './audit-compaction.ts';
 import type { AuditEntry, AuditSink } from './audit-entry.ts';
 import { type AuditPage, type AuditQuery, applyFilter } from './audit-query.ts';
-import {
-  AUDIT_COLUMNS,
-  type AuditRecord,
-  type AuditRow,
-  authorityRow,
-  csvLine,
-  toRecord,
-} from './audit-record.ts';
+import { AUDIT_COLUMNS, type AuditRecord, authorityRow, csvLine, toRecord } from './audit-record.ts';
 import { type ImageUsageQuery, type ImageUser, imageUsage } from './image-usage.ts';
 
 export type { AuditPage, AuditQuery, AuditRecord, ImageUser };
@@ -44,11 +39,14 @@ export class AuditLog implements AuditSink {
     await this.recordMany([entry]);
   }
 
-  /** Writes a batch in one statement (BufferedAudit calls this). */
-  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+  /**
+   * Writes a batch in one transaction, repeated token grants compacted (audit-compaction.ts),
+   * with the journal's mark when given (JournaledAudit calls this).
+   */
+  async recordMany(entries: readonly AuditEntry[], mark?: JournalMark): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.#rows.insertRows('audit_log', entries.map(authorityRow));
+      await this.#rows.insertRows('audit_log', compactRows(entries.map(authorityRow)), mark);
     } catch (error) {
       if (this.#onError) for (const entry of entries) this.#onError(error, entry);
       else throw error;
@@ -70,7 +68,7 @@ export class AuditLog implements AuditSink {
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
     ]);
     return {
-      entries: rows.map((r) => toRecord(r as AuditRow)),
+      entries: rows.map((r) => toRecord(r)),
       total: Number(count?.n ?? 0),
       page: p,
       perPage: n,
@@ -87,7 +85,7 @@ export class AuditLog implements AuditSink {
         .orderBy('id')
         .limit(chunk)
         .execute();
-      for (const row of rows) yield toRecord(row as AuditRow);
+      for (const row of rows) yield toRecord(row);
       if (rows.length < chunk) return;
       after = Number(rows[rows.length - 1]!.id);
     }

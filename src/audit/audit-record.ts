@@ -1,6 +1,11 @@
 /**
  * Audit entries as rows and as the API and CLI show them (`AuditRecord`, CSV lines).
+ *
+ * A compact row stands for `count` entries identical but for their time (repeated token
+ * grants: same principal, scopes, registry, address and client, within one minute): `time` is
+ * the first of them and `last_time` the last. A single entry has `count` 1 and `last_time` null.
  */
+import type { Insertable, Selectable } from 'kysely';
 import type { AuditLogTable } from '../store/catalog-tables.ts';
 import type { AuditEntry } from './audit-entry.ts';
 
@@ -24,6 +29,10 @@ export interface AuditRecord {
   user_agent: string | null;
   event_id: string | null;
   details: unknown;
+  /** How many entries the row stands for (1 unless repeated entries were compacted). */
+  count: number;
+  /** The last of `count` entries (ISO 8601); null for a single entry. */
+  last_time: string | null;
 }
 
 export const AUDIT_COLUMNS: readonly (keyof AuditRecord)[] = [
@@ -45,9 +54,11 @@ export const AUDIT_COLUMNS: readonly (keyof AuditRecord)[] = [
   'user_agent',
   'event_id',
   'details',
+  'count',
+  'last_time',
 ];
 
-export type AuditRow = AuditLogTable & { id: number };
+export type AuditRow = Selectable<AuditLogTable>;
 
 export function toRecord(row: AuditRow): AuditRecord {
   let details: unknown = null;
@@ -77,6 +88,11 @@ export function toRecord(row: AuditRow): AuditRecord {
     user_agent: row.user_agent,
     event_id: row.event_id,
     details,
+    count: Number(row.count ?? 1),
+    last_time:
+      row.last_time === null || row.last_time === undefined
+        ? null
+        : new Date(Number(row.last_time)).toISOString(),
   };
 }
 
@@ -92,7 +108,7 @@ export function csvLine(record: AuditRecord): string {
 }
 
 /** The row an authority entry (login, token, change) becomes. */
-export function authorityRow(entry: AuditEntry): Omit<AuditLogTable, 'id'> {
+export function authorityRow(entry: AuditEntry): Insertable<AuditLogTable> & { count: number } {
   return {
     time: entry.time ?? Date.now(),
     source: 'authority',
@@ -111,5 +127,7 @@ export function authorityRow(entry: AuditEntry): Omit<AuditLogTable, 'id'> {
     source_address: entry.sourceAddress ?? null,
     user_agent: entry.userAgent ?? null,
     details: entry.details === undefined ? null : JSON.stringify(entry.details),
+    count: 1,
+    last_time: null,
   };
 }

@@ -13,7 +13,7 @@ export function localAuditFile(dataDir: string, name = 'vault.jsonl'): string {
   return path.join(dataDir, 'audit', name);
 }
 
-/** `name`: `vault.jsonl` (local commands), `unwritten.jsonl` (a server whose store refused a batch). */
+/** `name`: `vault.jsonl` (local commands and the credential helper). */
 export function appendAuditLine(dataDir: string, entry: AuditEntry, name = 'vault.jsonl'): void {
   try {
     const file = localAuditFile(dataDir, name);

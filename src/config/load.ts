@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import YAML from 'yaml';
 import { configuredDataDir, defaultDataDir } from '../app/locations.cts';
+import type { AuditRetention } from '../audit/audit-prune.ts';
 import { type EntityKind, nameProblem } from '../domain/entity-names.ts';
 import { ConfigInvalid } from '../domain/errors.ts';
 import { parseExpiry } from '../domain/expiry.ts';
@@ -46,6 +47,8 @@ export interface Config {
   readonly mode: AccessMode;
   readonly logLevel: string;
   readonly loginThrottle: LoginThrottleSettings;
+  /** Audit retention: the background prune and `purser audit prune` use it. */
+  readonly audit: AuditRetention;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
   readonly declared: WrittenConfig;
   /** `identity.sources`, validated and normalized, in the order they are tried. */
@@ -64,6 +67,7 @@ type Defaulted = WrittenConfig & {
   token: { issuer: string; lifetime: number; reuse: boolean };
   log: { level: string };
   login_throttle: Required<WrittenLoginThrottle>;
+  audit: { retention_days: number; max_rows: number };
 };
 
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
@@ -168,6 +172,7 @@ function build(
     mode: declared.mode,
     logLevel: level,
     loginThrottle: loginThrottleSettings(declared.login_throttle),
+    audit: { retentionDays: declared.audit.retention_days, maxRows: declared.audit.max_rows },
     declared,
     serving,
     identitySources: identity.sources,

@@ -164,6 +164,32 @@ export const LogSchema = T.Object(
   { additionalProperties: false, default: {}, description: 'Logging' },
 );
 
+export const AuditSchema = T.Object(
+  {
+    retention_days: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 36_500,
+        default: 400,
+        unit: 'days',
+        description:
+          'Audit entries older than this are deleted by the background prune and purser audit prune',
+      }),
+    ),
+    max_rows: T.Optional(
+      T.Integer({
+        minimum: 1_000,
+        maximum: 1_000_000_000,
+        default: 10_000_000,
+        unit: 'rows',
+        description:
+          'Most rows the audit log keeps; the oldest beyond it are deleted (after repeated token grants are compacted)',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Audit log retention' },
+);
+
 /** Custom policy rules are validated by the policy module (src/policy: validateRules). */
 export const RuleSchema = T.Record(T.String(), T.Unknown(), {
   description: 'A custom allow/deny rule (purser rules --help)',
@@ -234,6 +260,7 @@ export const WrittenConfigSchema = T.Object(
     identity: T.Optional(IdentitySchema),
     // Production serving (issue 13): TLS, proxies, metrics, shutdown, workers, log_level.
     ...SERVING_KEYS,
+    audit: T.Optional(AuditSchema),
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),

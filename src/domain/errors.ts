@@ -182,6 +182,8 @@ export interface AuthorityErrorOptions {
   detail?: string;
   headers?: Record<string, string>;
   cause?: unknown;
+  /** Send the message although the status is 5xx (a message written for clients, e.g. "the database is unavailable"). */
+  expose?: boolean;
 }
 
 export class AuthorityError extends Error {
@@ -197,7 +199,7 @@ export class AuthorityError extends Error {
     this.code = code;
     this.status = ERROR_DESCRIPTORS[code].status;
     // A dependency that is down is the one 5xx whose message helps the client (which one, retry).
-    this.expose = this.status < 500 || code === 'UNAVAILABLE';
+    this.expose = options.expose ?? (this.status < 500 || code === 'UNAVAILABLE');
     this.detail = options.detail;
     this.headers = options.headers ?? {};
   }

@@ -111,7 +111,7 @@ export class PurserMetrics {
   });
   readonly #auditWriteFailures = new Counter({
     name: 'purser_audit_write_failures_total',
-    help: 'Audit entries the store refused (kept in <data>/audit/unwritten.jsonl instead).',
+    help: 'Audit batches the store refused (the entries wait in <data>/audit/journal/ and are written when it accepts).',
     registers: [this.registry],
   });
 

@@ -50,7 +50,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No per-request child logger (one allocation chain per token); the error handler adds reqId.
     childLoggerFactory: (logger: Logger) => logger,
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
-  installErrorHandler(app, { onThrottled: (route) => runtime.metrics.throttled(route) });
+  installErrorHandler(app, {
+    onThrottled: (route) => runtime.metrics.throttled(route),
+    onStoreFault: (error) => runtime.database.health.reportFailure(error),
+  });
   installInputGuard(app);
   await app.register(formbody);
   installAuthentication(app, {
@@ -58,7 +61,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
   });
-  await metaRoutes(app, { authority: runtime.authority, runtime, draining: options.draining });
+  await metaRoutes(app, {
+    authority: runtime.authority,
+    runtime,
+    health: runtime.database.health,
+    auditStats: () => runtime.audit.stats(),
+    draining: options.draining,
+  });
   if (options.metrics ?? !options.localAdmin) await metricsRoutes(app, runtime);
   await tokenRoutes(app, {
     tokens: runtime.services.tokens,

@@ -47,6 +47,8 @@ export interface StartServerOptions {
   readonly announce?: (line: string) => void;
   /** Run discovery and the other periodic jobs here (false in all workers but one). */
   readonly backgroundJobs?: boolean;
+  /** `--init`: create a new database in a used data directory whose database is gone. */
+  readonly initialise?: boolean;
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
@@ -68,6 +70,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     identitySources: config.identitySources,
     logger,
     metrics: new PurserMetrics({ build: buildInfo(), defaultMetrics: true }),
+    initialise: options.initialise ?? false,
   });
   let draining = false;
   let app: FastifyInstance | undefined;
@@ -103,6 +106,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     stopJobs = await startBackgroundJobs(runtime, {
       databaseUrl: config.databaseUrl,
       jobs: options.backgroundJobs ?? true,
+      retention: config.audit,
     });
     // Load the search index now rather than on the first search (a million repositories take
     // seconds to read); searches that come earlier wait for the same load.

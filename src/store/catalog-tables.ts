@@ -29,6 +29,10 @@ export interface AuditLogTable {
   user_agent: string | null;
   /** JSON text (requested vs granted access, changed fields, references); never secrets. */
   details: string | null;
+  /** Entries this row stands for: rows identical but for their time are kept as one (default 1). */
+  count: Generated<number>;
+  /** Epoch ms of the last of `count` entries (`time` is the first); null for a single entry. */
+  last_time: number | null;
 }
 
 export interface RepositoriesTable {

@@ -5,10 +5,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Insertable, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Logger } from 'pino';
 import { Unavailable } from '../domain/errors.ts';
+import { DatabaseFile } from './database-file.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { openPostgresPool } from './postgres-pool.ts';
+import { kyselyRowWriter, type RowWriter, sqliteRowWriter } from './row-writer.ts';
 import type { Database } from './schema.ts';
+import { StoreGate } from './store-gate.ts';
+import { StoreHealth, type StoreState } from './store-health.ts';
+
+export type { RowWriter };
+export { kyselyRowWriter };
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -20,22 +29,12 @@ export interface StoreAdapter {
   readonly needsAutoIncrement: boolean;
 }
 
-/**
- * Appends rows of one table in bulk (the audit trail's batches). On SQLite it runs one cached
- * prepared statement per row inside a single transaction, holding Kysely's connection so no
- * Kysely transaction interleaves; elsewhere it is a multi-row Kysely insert.
- */
-export interface RowWriter {
-  insertRows<T extends keyof Database & string>(
-    table: T,
-    rows: readonly Insertable<Database[T]>[],
-  ): Promise<void>;
-}
-
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly adapter: StoreAdapter;
   readonly rows: RowWriter;
+  /** Whether the store can be used (readiness; queries fail with 503 while it cannot). */
+  readonly health: StoreHealth;
   close(): Promise<void>;
 }
 
@@ -46,6 +45,10 @@ export interface OpenDatabaseOptions {
   url?: string | undefined;
   /** Open read-only and skip migrations (fast paths such as the credential helper). */
   readonly?: boolean;
+  /** Where the store's state changes (away, up, lost) are logged. */
+  logger?: Logger | undefined;
+  /** Thrown instead of creating the schema in an empty database (a used data directory's store vanished). */
+  refuseEmpty?: (() => Error) | undefined;
 }
 
 export const SQLITE_ADAPTER: StoreAdapter = Object.freeze({
@@ -64,11 +67,19 @@ export function sqlitePath(dataDir: string): string {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const onChange = (state: StoreState, error?: unknown) => {
+    if (state.status === 'up') options.logger?.warn('the database is available again');
+    else options.logger?.error({ err: error, reason: state.reason }, `the database is ${state.status}`);
+  };
   const handle = options.url
-    ? await openPostgres(options.url)
-    : await openSqlite(options.dataDir, options.readonly ?? false);
+    ? await openPostgres(options.url, onChange)
+    : await openSqlite(options.dataDir, options.readonly ?? false, onChange);
   if (!options.readonly) {
     try {
+      if (options.refuseEmpty) {
+        const tables = await handle.db.introspection.getTables();
+        if (!tables.some((t) => t.name === 'purser_migrations')) throw options.refuseEmpty();
+      }
       await migrateToLatest(handle.db, handle.adapter);
     } catch (error) {
       await handle.close();
@@ -78,7 +89,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return handle;
 }
 
-async function openSqlite(dataDir: string, readonly: boolean): Promise<DatabaseHandle> {
+type OnChange = (state: StoreState, error?: unknown) => void;
+
+async function openSqlite(dataDir: string, readonly: boolean, onChange: OnChange): Promise<DatabaseHandle> {
   const { default: SQLite } = await import('better-sqlite3');
   if (!readonly) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = sqlitePath(dataDir);
@@ -90,75 +103,57 @@ async function openSqlite(dataDir: string, readonly: boolean): Promise<DatabaseH
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, adapter: SQLITE_ADAPTER, rows: sqliteRowWriter(db, database), close: () => db.destroy() };
-}
-
-async function openPostgres(url: string): Promise<DatabaseHandle> {
-  const pg = await import('pg');
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
-      // int8 (bigint/bigserial) as a JS number: our ids and epoch values fit in 2^53.
-      if (oid === 20) return (value: string) => Number(value);
-      return pg.default.types.getTypeParser(oid, format);
+  const identity = new DatabaseFile(file);
+  const health: StoreHealth = new StoreHealth({
+    probe: async () => {
+      checkFile();
+      database.prepare('select 1').get();
+    },
+    onChange,
+  });
+  const checkFile = () => {
+    const change = identity.change();
+    if (change) health.markLost(change);
+  };
+  const gate = new StoreGate(health, checkFile);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [gate] });
+  return {
+    db,
+    adapter: SQLITE_ADAPTER,
+    rows: sqliteRowWriter(db, database, gate),
+    health,
+    close: async () => {
+      health.close();
+      await db.destroy();
     },
   };
-  const pool = new pg.default.Pool({ connectionString: url, max: 10, types });
+}
+
+async function openPostgres(url: string, onChange: OnChange): Promise<DatabaseHandle> {
+  let opened = false;
+  const pool = await openPostgresPool(url, (error) => {
+    if (opened) health.reportFailure(error);
+  });
+  const health: StoreHealth = new StoreHealth({ probe: () => pool.probe(), onChange });
   try {
-    const client = await pool.connect();
-    client.release();
+    await pool.probe();
   } catch (error) {
     await pool.end();
     throw new Unavailable(`cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, adapter: POSTGRES_ADAPTER, rows: kyselyRowWriter(db), close: () => db.destroy() };
-}
-
-type SqliteConnection = import('better-sqlite3').Database;
-type SqliteStatement = import('better-sqlite3').Statement<unknown[]>;
-
-function sqliteRowWriter(db: Kysely<Database>, database: SqliteConnection): RowWriter {
-  const statements = new Map<string, SqliteStatement>();
-  const insertAll = database.transaction(
-    (statement: SqliteStatement, columns: readonly string[], rows: readonly Record<string, unknown>[]) => {
-      for (const row of rows) statement.run(columns.map((column) => row[column] ?? null));
-    },
-  );
+  opened = true;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: pool.pool }),
+    plugins: [new StoreGate(health)],
+  });
   return {
-    async insertRows(table, rows) {
-      const first = rows[0];
-      if (!first) return;
-      const columns = Object.keys(first);
-      const key = `${table}(${columns.join(',')})`;
-      let statement = statements.get(key);
-      if (!statement) {
-        const names = columns.map((c) => `"${c}"`).join(', ');
-        statement = database.prepare(
-          `insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})`,
-        );
-        statements.set(key, statement);
-      }
-      const prepared = statement;
-      // Holding Kysely's only connection keeps its transactions from interleaving with this one.
-      await db.connection().execute(async () => {
-        insertAll(prepared, columns, rows as readonly Record<string, unknown>[]);
-      });
-    },
-  };
-}
-
-/** Multi-row Kysely inserts of 200 rows: PostgreSQL's RowWriter, and the default elsewhere. */
-export function kyselyRowWriter(db: Kysely<Database>): RowWriter {
-  return {
-    async insertRows(table, rows) {
-      for (let i = 0; i < rows.length; i += 200) {
-        // The table is generic here; the caller typed the rows for it.
-        await db
-          .insertInto(table)
-          .values(rows.slice(i, i + 200) as never)
-          .execute();
-      }
+    db,
+    adapter: POSTGRES_ADAPTER,
+    rows: kyselyRowWriter(db),
+    health,
+    close: async () => {
+      health.close();
+      await db.destroy();
     },
   };
 }

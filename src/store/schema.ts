@@ -4,6 +4,7 @@
  * bigint columns, lists are JSON text.
  */
 
+import type { AuditTables } from './audit-tables.ts';
 import type { CatalogTables } from './catalog-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { VaultTables } from './vault-tables.ts';
@@ -13,6 +14,6 @@ export interface MigrationTable {
   applied_at: number;
 }
 
-export interface Database extends CoreTables, VaultTables, CatalogTables {
+export interface Database extends CoreTables, VaultTables, CatalogTables, AuditTables {
   purser_migrations: MigrationTable;
 }

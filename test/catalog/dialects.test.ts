@@ -79,7 +79,7 @@ async function exercise(handle: DatabaseHandle): Promise<void> {
   assert.equal(await setStar(handle.db, repos[0]!.id, 'user:alice', true), 1);
   const log = new AuditLog(handle.db, { rows: handle.rows });
   await log.recordMany([{ action: 'login', actor: 'alice', actorKind: 'user', outcome: 'success' }]);
-  // The store's bulk row writer (what the server's buffered audit uses): a batch larger than
+  // The store's bulk row writer (what the server's journaled audit uses): a batch larger than
   // one multi-row statement, with details and absent columns.
   const burst = Array.from({ length: 450 }, (_, i) => ({
     action: 'token.issue',

@@ -192,7 +192,7 @@ describe('/metrics on the token port', () => {
   test('/readyz is ready; /healthz alive', async () => {
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual(await ready.json(), { status: 'ready' });
+    assert.equal(((await ready.json()) as { status: string }).status, 'ready');
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   });
 });
@@ -228,7 +228,7 @@ test('metrics.listen: /metrics there only, never on the token port; /readyz 503 
   assert.equal(notReady.status, 503);
   const body = (await notReady.json()) as { errors: { code: string; message: string }[] };
   assert.equal(body.errors[0]?.code, 'UNAVAILABLE');
-  assert.match(body.errors[0]?.message ?? '', /^not ready: database unreachable: /);
+  assert.match(body.errors[0]?.message ?? '', /^not ready: the database is (away|lost) /);
   closed = true;
   await server.close().catch(() => {});
 });

@@ -15,7 +15,7 @@ import { MIGRATIONS } from '../../src/store/migrations/index.ts';
 import type { Database } from '../../src/store/schema.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-/** Named by the migration's number (`005-identity` → 005), which parallel branches assign apart. */
+/** The fixture of schema version `version`, named by its migration's number (`009-…` → 009). */
 export const fixtureFile = (version: number) =>
   path.join(
     FIXTURES,
@@ -25,12 +25,9 @@ export const fixtureFile = (version: number) =>
 /** A fixed clock, so the dumps do not change from one run to the next. */
 const T = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-/**
- * Rows of the tables each migration added, by the migration's number (`001`…): keyed by number
- * rather than position, so migrations numbered on parallel branches keep their rows.
- */
+/** Rows of the tables each version added, by migration name (numbers are assigned per branch). */
 const SAMPLE_ROWS: Readonly<Record<string, readonly string[]>> = {
-  '001': [
+  '001-core': [
     `insert into meta (key, value) values ('installation', 'fixture')`,
     `insert into groups (id, name, created_at) values (10, 'dev', ${T})`,
     `insert into users (id, name, password_hash, privileges, admin, created_at, updated_at) values (1, 'alice', '$argon2id$fixture', '["DockerRegistriesPuller"]', 0, ${T}, ${T})`,
@@ -39,17 +36,21 @@ const SAMPLE_ROWS: Readonly<Record<string, readonly string[]>> = {
     `insert into registry_groups (registry_id, group_id, role) values (1, 10, 'publication')`,
     `insert into robots (id, name, secret_hash, repositories, permission, created_at, updated_at) values (1, 'ci+builder', '$argon2id$fixture', '["team/web"]', 'write', ${T}, ${T})`,
   ],
-  '002': [
+  '002-vault': [
     `insert into vault_environments (name, created_at, updated_at, updated_by) values ('default', ${T}, ${T}, 'fixture')`,
     `insert into vault_credentials (id, environment, address, username, secret, kind, state, created_at, updated_at, updated_by) values (1, 'default', 'registry.test', 'deploy', 'sealed:fixture', 'basic', 'active', ${T}, ${T}, 'fixture')`,
   ],
-  '003': [
+  '003-catalog': [
     `insert into audit_log (id, time, source, action, actor, actor_kind, outcome, service, repository) values (1, ${T}, 'registry', 'push', 'alice', 'user', 'success', 'registry.test', 'team/web')`,
     `insert into repositories (id, registry_id, name, created_at, updated_at) values (1, 1, 'team/web', ${T}, ${T})`,
     `insert into repository_tags (repository_id, tag, digest, updated_at) values (1, 'v1', 'sha256:${'a'.repeat(64)}', ${T})`,
   ],
   // A user once unlocked.
-  '006': [`update users set unlocked_at = ${T} where name = 'alice'`],
+  '006-login-unlock': [`update users set unlocked_at = ${T} where name = 'alice'`],
+  '009-audit-journal': [
+    `insert into audit_journal_marks (journal, seq, updated_at) values ('${T}-4242.jsonl', 7, ${T})`,
+    `insert into audit_log (id, time, source, action, actor, actor_kind, outcome, service, details, count, last_time) values (2, ${T}, 'authority', 'token.issue', 'alice', 'user', 'success', 'registry.test', '{"requested":["repository:team/web:pull"],"granted":["repository:team/web:pull"]}', 12, ${T + 59_000})`,
+  ],
 };
 
 /** Creates `file` as schema version `version` (its first `version` migrations) with sample rows. */
@@ -68,7 +69,7 @@ export async function buildSchemaVersion(file: string, version: number): Promise
     for (const migration of MIGRATIONS.slice(0, version)) {
       await migration.up(db, SQLITE_ADAPTER);
       await db.insertInto('purser_migrations').values({ name: migration.name, applied_at: T }).execute();
-      for (const statement of SAMPLE_ROWS[migration.name.slice(0, 3)] ?? []) database.exec(statement);
+      for (const statement of SAMPLE_ROWS[migration.name] ?? []) database.exec(statement);
     }
   } finally {
     await db.destroy();

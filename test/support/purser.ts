@@ -48,6 +48,8 @@ export interface PurserServer {
   stop(): Promise<void>;
   /** Stops and starts again with the same config file (re-read, so edits apply). */
   restart(): Promise<void>;
+  /** kill -9: no shutdown at all (a crash). `restart()` starts it again. */
+  kill(): Promise<void>;
   /** Output of the current process (stdout + stderr). */
   logs(): string;
   /** Exit status once stopped or crashed. */
@@ -94,6 +96,9 @@ export async function startPurser(options: StartPurserOptions): Promise<PurserSe
       await proc?.stop('SIGTERM', 10_000);
       stopped = false;
       await launch();
+    },
+    async kill() {
+      await proc?.stop('SIGKILL', 10_000);
     },
     logs: () => proc?.logs() ?? '',
     exitStatus: () => proc?.exitStatus(),

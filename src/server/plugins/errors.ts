@@ -4,13 +4,17 @@
  *   Docker errcode value, as the docker CLI, skopeo and containerd parse it;
  * - `oauth` (POST /token): `{"error","error_description"}` (RFC 6749);
  * - `api` (management API): `{"errors":[{code,message}]}` with Purser's own codes.
- * Unexposed errors become a generic 500; details go to the log only. Fastify's own refusals
- * (bad JSON, a body over the limit, a bad or overlong URL, oversized headers) use the same
- * envelope: `frameworkErrors` and `clientErrorHandler` below are passed to Fastify's factory.
+ * A store fault (a lost database connection, a full disk, a replaced database file) is 503
+ * UNAVAILABLE on every surface, never a 500, and is reported to the store's health (which
+ * then probes the database). Unexposed errors become a generic 500; details go to the log only.
+ * Fastify's own refusals (bad JSON, a body over the limit, a bad or overlong URL, oversized
+ * headers) use the same envelope: `frameworkErrors` and `clientErrorHandler` below are passed to
+ * Fastify's factory.
  */
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorityError, ERROR_DESCRIPTORS } from '../../domain/errors.ts';
+import { AuthorityError, ERROR_DESCRIPTORS, Unavailable } from '../../domain/errors.ts';
+import { storeFault, storeFaultMessage } from '../../store/store-faults.ts';
 
 export type Surface = 'registry' | 'oauth' | 'api';
 
@@ -23,17 +27,28 @@ declare module 'fastify' {
 export interface ErrorHandlerOptions {
   /** A request refused by a limiter (429), with its route pattern: for metrics. */
   readonly onThrottled?: (route: string) => void;
+  /** A request failed on a store fault (StoreHealth.reportFailure). */
+  readonly onStoreFault?: (error: unknown) => void;
 }
 
 export function installErrorHandler(app: FastifyInstance, options: ErrorHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError | AuthorityError | Error, request, reply) => {
     const surface = request.routeOptions.config.surface ?? 'api';
-    const authority = toAuthorityError(error);
+    const fault = error instanceof AuthorityError ? undefined : storeFault(error);
+    if (fault) options.onStoreFault?.(error);
+    const authority = fault
+      ? new Unavailable(storeFaultMessage(fault), { detail: error.message, cause: error, expose: true })
+      : toAuthorityError(error);
     // The route pattern (never the URL a caller sent): a bounded label.
     if (authority.status === 429) options.onThrottled?.(request.routeOptions.url ?? 'unknown');
-    // An outage is logged once by whoever watches the dependency (identity sources: the chain).
-    if (authority.status >= 500 && authority.code !== 'UNAVAILABLE')
-      request.log.error({ reqId: request.id, err: error }, 'request failed');
+    if (authority.code === 'UNAVAILABLE' && authority.expose)
+      // An outage is logged once with its cause by whoever watches the dependency (the store's
+      // health, the identity chain); one line per request here, no stack.
+      request.log.warn(
+        { reqId: request.id, code: authority.code, detail: authority.detail },
+        authority.message,
+      );
+    else if (authority.status >= 500) request.log.error({ reqId: request.id, err: error }, 'request failed');
     else
       request.log.info(
         { reqId: request.id, code: authority.code, detail: authority.detail },

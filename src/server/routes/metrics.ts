@@ -10,7 +10,7 @@ export async function metricsRoutes(
   runtime: Pick<Runtime, 'metrics' | 'audit'>,
 ): Promise<void> {
   app.get('/metrics', async (_request, reply) => {
-    runtime.metrics.auditQueueDepth(runtime.audit.depth);
+    runtime.metrics.auditQueueDepth(runtime.audit.stats().pending);
     const text = await runtime.metrics.render();
     return reply
       .header('content-type', runtime.metrics.contentType)

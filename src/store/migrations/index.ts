@@ -11,6 +11,7 @@ import * as vault from './002-vault.ts';
 import * as catalog from './003-catalog.ts';
 import * as identity from './005-identity.ts';
 import * as loginUnlock from './006-login-unlock.ts';
+import * as auditJournal from './009-audit-journal.ts';
 
 export type MigrationDb = Kysely<Database>;
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '003-catalog', up: catalog.up },
   { name: '005-identity', up: identity.up },
   { name: '006-login-unlock', up: loginUnlock.up },
+  { name: '009-audit-journal', up: auditJournal.up },
 ];
 
 export async function migrateToLatest(db: MigrationDb, adapter: StoreAdapter): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { jsonOption, optionsOf, present } from '../../action.ts';
-import type { ExportOptions, ListOptions, UsageOptions } from './run.ts';
+import type { ExportOptions, ListOptions, PruneCommandOptions, UsageOptions } from './run.ts';
 
 function filters(command: Command): Command {
   return command
@@ -39,7 +39,12 @@ Examples:
   purser audit ls --principal alice --per-page 100 --page 2
   purser audit export --format csv --since 2026-01-01 --output audit.csv
   purser audit usage team/web:v1 --service registry.test      # who pulled this image
-  purser audit usage sha256:4f2a…                              # by digest`,
+  purser audit usage sha256:4f2a…                              # by digest
+  purser audit prune                                           # retention from purser.yaml's audit:
+
+Repeated token grants (same principal, scopes, registry, address and client within one minute)
+are kept as one row: COUNT says how many grants it stands for, TIME is the first and LAST_TIME
+the last (JSON and CSV: "count" and "last_time"; null for a single entry).`,
     );
   const run = async () => import('./run.ts');
 
@@ -66,6 +71,22 @@ Examples:
       .option('--output <file>', 'write to this file instead of standard output'),
   ).action(async (_o: unknown, command: Command) =>
     present(command, async () => (await run()).exportEntries(optionsOf<ExportOptions>(command))),
+  );
+
+  jsonOption(
+    audit
+      .command('prune')
+      .description(
+        'compact repeated token grants and delete entries past retention (audit.retention_days, audit.max_rows), on the data directory',
+      )
+      .option(
+        '--retention-days <n>',
+        'delete entries older than this many days (default: audit.retention_days)',
+      )
+      .option('--max-rows <n>', 'keep at most this many rows, deleting the oldest (default: audit.max_rows)'),
+    'print the summary as JSON',
+  ).action(async (_o: unknown, command: Command) =>
+    present(command, async () => (await run()).prune(optionsOf<PruneCommandOptions>(command))),
   );
 
   const usage = audit

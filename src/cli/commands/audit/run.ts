@@ -81,9 +81,12 @@ export async function list(options: ListOptions): Promise<CommandResult<AuditPag
     data: body,
     blocks: [
       table(
-        ['TIME', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
+        // A compact row (repeated token grants of one minute): COUNT grants from TIME to LAST.
+        ['TIME', 'LAST', 'COUNT', 'ACTION', 'PRINCIPAL', 'KIND', 'OUTCOME', 'SERVICE', 'TARGET', 'ADDRESS'],
         body.entries.map((e) => [
           stamp(e.time),
+          e.last_time ? stamp(e.last_time) : '-',
+          String(e.count ?? 1),
           e.action,
           e.actor,
           e.actor_kind,
@@ -95,7 +98,7 @@ export async function list(options: ListOptions): Promise<CommandResult<AuditPag
           e.source_address ?? '-',
         ]),
       ),
-      note(`page ${body.page} of ${pages} (${body.total} entries)`),
+      note(`page ${body.page} of ${pages} (${body.total} rows)`),
     ],
   };
 }
@@ -147,4 +150,54 @@ export async function usage(image: string, options: UsageOptions): Promise<Comma
       ),
     ],
   };
+}
+
+export interface PruneCommandOptions extends GlobalOptions, JsonOption {
+  readonly retentionDays?: string;
+  readonly maxRows?: string;
+}
+
+/**
+ * `purser audit prune`: on the data directory (embedded mode), with `audit:` from the
+ * configuration unless overridden; progress on stderr, the summary on stdout.
+ */
+export async function prune(options: PruneCommandOptions): Promise<CommandResult> {
+  const { openLocalRuntime } = await import('../../local-runtime.ts');
+  const { LOCAL_ADMINISTRATOR } = await import('../../../app/caller.ts');
+  const retentionDays = positive(options.retentionDays, '--retention-days');
+  const maxRows = positive(options.maxRows, '--max-rows');
+  const { runtime, config } = await openLocalRuntime(options);
+  try {
+    const retention = {
+      retentionDays: retentionDays ?? config.audit.retentionDays,
+      maxRows: maxRows ?? config.audit.maxRows,
+    };
+    let last = '';
+    const summary = await runtime.services.audit.prune({ principal: LOCAL_ADMINISTRATOR }, retention, {
+      onProgress: (phase, done) => {
+        const line = `purser: audit prune: ${phase}: ${done} rows`;
+        if (options.json !== true && line !== last) process.stderr.write(`${line}\n`);
+        last = line;
+      },
+    });
+    return {
+      data: { ...summary, retention_days: retention.retentionDays, max_rows: retention.maxRows },
+      blocks: [
+        text(
+          `compacted ${summary.compacted} repeated token grant row(s), deleted ${summary.expired} older than ` +
+            `${retention.retentionDays} days and ${summary.trimmed} beyond ${retention.maxRows} rows; ` +
+            `${summary.remaining} row(s) remain`,
+        ),
+      ],
+    };
+  } finally {
+    await runtime.close();
+  }
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(value))
+    throw new BadRequest(`${flag}: expected a positive whole number, got "${value}"`);
+  return Number(value);
 }

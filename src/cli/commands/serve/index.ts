@@ -9,6 +9,10 @@ export function register(program: Command): void {
       '-w, --workers <n>',
       'server processes sharing the port, or auto (one per core); config key workers',
     )
+    .option(
+      '--init',
+      'create a new database although the data directory has been used (keys or an audit journal, no database)',
+    )
     .addHelpText(
       'after',
       `
@@ -19,6 +23,10 @@ set); the data directory (SQLite) is its "data" key, else PURSER_DATA, else
 The first start creates the data directory (0700) and says so, the database, an
 ES256 signing key with a 10-year self-signed certificate, and the administrator "admin"
 (password from PURSER_ADMIN_PASSWORD, or generated and printed once).
+
+A data directory that has signing keys or an audit journal but no database (purser.db deleted
+or moved, or an empty PostgreSQL database) is refused with exit code 2: restore the database,
+or pass --init to create a new one (with a new signing key; the journal is replayed into it).
 
 An invalid configuration is reported as "path: message" lines (every problem at once) and
 exits with code 2. Valid but unsafe settings (mode: public, a plain-http public_url, …) are
@@ -39,9 +47,13 @@ Examples:
   purser serve --config /etc/purser/purser.yaml
   PURSER_ADMIN_PASSWORD=change-me purser serve`,
     )
-    .action(async (options: { config?: string; workers?: string }, command: Command) => {
+    .action(async (options: { config?: string; workers?: string; init?: boolean }, command: Command) => {
       const { runServe } = await import('./run.ts');
       const globals = command.optsWithGlobals<{ config?: string }>();
-      await runServe(options.config ?? globals.config ?? process.env.PURSER_CONFIG, options.workers);
+      await runServe(
+        options.config ?? globals.config ?? process.env.PURSER_CONFIG,
+        options.workers,
+        options.init === true,
+      );
     });
 }

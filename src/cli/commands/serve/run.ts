@@ -19,7 +19,11 @@ export function printWarnings(config: Config): void {
   for (const w of config.warnings) say(`warning ${w.code} (${w.path}): ${w.message}`);
 }
 
-export async function runServe(configFile: string | undefined, workersFlag?: string): Promise<void> {
+export async function runServe(
+  configFile: string | undefined,
+  workersFlag?: string,
+  init = false,
+): Promise<void> {
   const location = resolveDataLocation({ config: configFile });
   const config = loadConfigFile(location.configFile);
   // stderr, before anything starts: an operator sees them whatever the log level.
@@ -31,7 +35,10 @@ export async function runServe(configFile: string | undefined, workersFlag?: str
   const workers = workersFlag === undefined ? config.serving.workers : parseWorkers(workersFlag);
   if (cluster.isWorker) {
     // One of the cluster's workers (src/server/cluster.ts): the first runs the background jobs.
-    const server = await startServer(config, { backgroundJobs: process.env.PURSER_WORKER_INDEX === '0' });
+    const server = await startServer(config, {
+      backgroundJobs: process.env.PURSER_WORKER_INDEX === '0',
+      initialise: init,
+    });
     await serveUntilStopped(server, location.configFile);
     // The IPC channel to the primary would keep the process alive: closing it lets it exit.
     cluster.worker?.disconnect();
@@ -42,7 +49,7 @@ export async function runServe(configFile: string | undefined, workersFlag?: str
     await runPrimary({ workers, config });
     return;
   }
-  const server = await startServer(config);
+  const server = await startServer(config, { initialise: init });
   process.stderr.write(`purser listening on ${server.url} (data: ${config.dataDir})\n`);
   await serveUntilStopped(server, location.configFile);
 }
