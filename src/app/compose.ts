@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   readonly issuer: string;
   /** Token lifetime, seconds. */
   readonly lifetime: number;
+  /** Seconds without a request after which a console session ends (default 1800). */
+  readonly consoleIdleTimeout?: number;
   readonly logger?: Logger;
 }
 
@@ -103,6 +105,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: options.publicUrl,
       vault,
       refreshTokens,
+      consoleIdleTimeout: (options.consoleIdleTimeout ?? 1800) * 1000,
     });
     return {
       dataDir: options.dataDir,

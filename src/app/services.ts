@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
+import { ConsoleSessionStore } from '../store/console-session-store.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -27,6 +28,7 @@ import { RobotService } from './robot-service.ts';
 import { RuleService } from './rule-service.ts';
 import { SearchService } from './search-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
+import { SessionService } from './session-service.ts';
 import { TagService } from './tag-service.ts';
 import { TokenService } from './token-service.ts';
 import { UserService } from './user-service.ts';
@@ -53,6 +55,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly explain: ExplainService;
   readonly credentials: CredentialService;
   readonly tokens: TokenService;
+  readonly sessions: SessionService;
 }
 
 export interface CatalogServiceDeps {
@@ -74,15 +77,24 @@ export interface ServiceDeps extends CatalogServiceDeps {
   readonly publicUrl: string;
   readonly vault: Vault;
   readonly refreshTokens: RefreshTokenStore;
+  /** Milliseconds without a request after which a console session ends. */
+  readonly consoleIdleTimeout: number;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
   const { authority, changes, audit, issuer } = deps;
   const writers = modelWriters(deps.db);
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
+  const users = new UserService({ authority, writer: writers.users, changes, audit });
+  const tokens = new TokenService({
+    authority,
+    refreshTokens: deps.refreshTokens,
+    audit,
+    apiAudience: issuer,
+  });
   return {
     ...composeCatalogServices(deps),
-    users: new UserService({ authority, writer: writers.users, changes, audit }),
+    users,
     groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
     serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
@@ -99,7 +111,15 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     keys: new KeyService({ authority, audit }),
     explain: new ExplainService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
-    tokens: new TokenService({ authority, refreshTokens: deps.refreshTokens, audit, apiAudience: issuer }),
+    tokens,
+    sessions: new SessionService({
+      authority,
+      sessions: new ConsoleSessionStore(deps.db),
+      tokens,
+      issuer,
+      idleTimeout: deps.consoleIdleTimeout,
+      me: (caller) => users.me(caller),
+    }),
   };
 }
 

@@ -32,6 +32,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly publicUrl: string;
   readonly token: { readonly issuer: string; readonly lifetime: number };
+  /** Seconds without a request after which a console session ends. */
+  readonly consoleIdleTimeout: number;
   readonly mode: AccessMode;
   readonly logLevel: string;
   /** The declared objects, validated, with the schema's defaults; applied to the store at start. */
@@ -47,6 +49,7 @@ type Defaulted = WrittenConfig & {
   mode: AccessMode;
   token: { issuer: string; lifetime: number };
   log: { level: string };
+  console: { session_idle_timeout: number };
 };
 
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
@@ -144,6 +147,7 @@ function build(
     databaseUrl: declared.database,
     publicUrl,
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime },
+    consoleIdleTimeout: declared.console.session_idle_timeout,
     mode: declared.mode,
     logLevel: declared.log.level,
     declared,

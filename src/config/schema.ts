@@ -140,6 +140,21 @@ export const TokenSchema = T.Object(
   { additionalProperties: false, default: {}, description: 'The tokens Purser signs' },
 );
 
+export const ConsoleSchema = T.Object(
+  {
+    session_idle_timeout: T.Optional(
+      T.Integer({
+        minimum: 2,
+        maximum: 604_800,
+        default: 1800,
+        unit: 'seconds',
+        description: 'A console session ends after this long without a request',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'The web console at /console/' },
+);
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const LogSchema = T.Object(
@@ -203,6 +218,7 @@ export const WrittenConfigSchema = T.Object(
       }),
     ),
     log: T.Optional(LogSchema),
+    console: T.Optional(ConsoleSchema),
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),

@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/compose.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { installAuthentication } from './plugins/authenticate.ts';
 import { installErrorHandler } from './plugins/errors.ts';
@@ -41,10 +42,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     authority: runtime.authority,
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
+    sessions: runtime.services.sessions,
   });
   await metaRoutes(app, runtime.authority);
   await tokenRoutes(app, { tokens: runtime.services.tokens, realm: runtime.issuer });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);
+  if (!options.localAdmin) await consoleRoutes(app);
   return app;
 }

@@ -54,6 +54,7 @@ export async function startServer(
     mode: config.mode,
     issuer: config.token.issuer,
     lifetime: config.token.lifetime,
+    consoleIdleTimeout: config.consoleIdleTimeout,
     logger,
   });
   let app: FastifyInstance | undefined;

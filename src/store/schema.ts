@@ -5,6 +5,7 @@
  */
 
 import type { CatalogTables } from './catalog-tables.ts';
+import type { ConsoleTables } from './console-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { VaultTables } from './vault-tables.ts';
 
@@ -13,6 +14,6 @@ export interface MigrationTable {
   applied_at: number;
 }
 
-export interface Database extends CoreTables, VaultTables, CatalogTables {
+export interface Database extends CoreTables, VaultTables, CatalogTables, ConsoleTables {
   purser_migrations: MigrationTable;
 }

@@ -15,6 +15,7 @@ import { registryRoutes } from './registries.ts';
 import { robotRoutes } from './robots.ts';
 import { ruleRoutes } from './rules.ts';
 import { serviceRoutes } from './services.ts';
+import { sessionRoutes } from './session.ts';
 import { userRoutes } from './users.ts';
 import { installTypeBoxValidator } from './validator.ts';
 
@@ -40,6 +41,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     await keyRoutes(api, ctx);
     await explainRoutes(api, ctx);
     await credentialRoutes(api, ctx);
+    await sessionRoutes(api, ctx);
     openApiRoute(api, catalog, API_VERSION);
   });
 }
