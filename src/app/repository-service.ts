@@ -205,6 +205,9 @@ export class RepositoryService {
       state: last?.state ?? 'never',
       started_at: last?.startedAt ? new Date(last.startedAt).toISOString() : null,
       finished_at: last?.finishedAt ? new Date(last.finishedAt).toISOString() : null,
+      repositories: last?.repositories ?? 0,
+      failures: last?.failures ?? 0,
+      last_error: last?.lastError ?? null,
       interval_seconds: registry.syncInterval ?? DEFAULT_SYNC_INTERVAL_SECONDS,
     };
   }
