@@ -171,6 +171,25 @@ describe('console sessions', () => {
     assert.equal(left.length, 0, 'the ended record is deleted');
   });
 
+  test('the console is told that its session ended, and may sign in again with the stale cookie', async () => {
+    const s = await signIn('dana', 'dana-password');
+    assert.equal((await withSession(s, 'DELETE', '/api/v1/session')).statusCode, 204);
+    const search = await f.app.inject({
+      method: 'GET',
+      url: '/api/v1/search?q=x',
+      headers: { cookie: s.cookie, 'x-purser-console': '1' },
+    });
+    assert.equal(search.statusCode, 401, 'not the anonymous view');
+    assert.match(errorOf(search).message, /session has ended/);
+    const again = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { cookie: s.cookie, 'x-purser-console': '1' },
+      payload: { username: 'dana', password: 'dana-password' },
+    });
+    assert.equal(again.statusCode, 201, again.body);
+  });
+
   test('an administrator ends the sessions of a user; others may not', async () => {
     const s = await signIn('fred', 'fred-password');
     const byFred = await f.call('DELETE', '/api/v1/users/dana/sessions', { as: ['fred', 'fred-password'] });

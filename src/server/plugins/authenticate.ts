@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authority } from '../../app/authority.ts';
 import { LOCAL_ADMINISTRATOR } from '../../app/caller.ts';
 import type { ResolvedSession, SessionService } from '../../app/session-service.ts';
-import { TokenInvalid } from '../../domain/errors.ts';
+import { TokenInvalid, Unauthorized } from '../../domain/errors.ts';
 import type { Principal } from '../../domain/model.ts';
 import { verifyToken } from '../../token/verifier.ts';
 import { parseBasic, parseBearer } from '../basic-auth.ts';
@@ -33,6 +33,7 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SESSION_PATH = '/api/v1/session';
 
 export function installAuthentication(app: FastifyInstance, options: AuthenticateOptions): void {
   app.decorateRequest('principal', null as never);
@@ -83,7 +84,14 @@ async function fromSession(options: AuthenticateOptions, request: FastifyRequest
   const token = sessionToken(request.headers.cookie);
   if (token === undefined) return ANONYMOUS;
   const session = await options.sessions.resolve(token);
-  if (!session) return ANONYMOUS;
+  if (!session) {
+    // The console learns that its session ended (instead of quietly seeing what anonymous may);
+    // signing in again with the stale cookie still works.
+    const signingIn = request.method === 'POST' && request.url.split('?')[0] === SESSION_PATH;
+    if (request.headers[CONSOLE_HEADER] !== undefined && !signingIn)
+      throw new Unauthorized('your console session has ended: sign in again');
+    return ANONYMOUS;
+  }
   if (!SAFE_METHODS.has(request.method)) {
     const presented = request.headers[CSRF_HEADER];
     options.sessions.checkCsrf(session, typeof presented === 'string' ? presented : undefined);
