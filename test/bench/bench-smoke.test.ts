@@ -23,6 +23,7 @@ const EXPECTED = [
   'credential-helper',
   'skopeo-inspect',
   'memory',
+  'console-bundle',
 ];
 
 interface ScenarioJson {

@@ -209,6 +209,18 @@ registries:
     await page.getByRole('link', { name: 'team/web' }).waitFor();
     await page.getByRole('link', { name: 'team/app' }).waitFor();
     await axe('repositories');
+    // The dark theme follows the system setting, with the same contrast rules.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await page.evaluate(
+      () =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+        ).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body)
+          .backgroundColor,
+    );
+    assert.equal(background, 'rgb(13, 17, 23)');
+    await axe('repositories-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   test('deleting a tag asks in an in-page dialog and keeps the sibling tag of the same digest', async () => {
@@ -350,6 +362,7 @@ registries:
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('img', { name: /Pulls and pushes per day/ }).waitFor();
     await page.getByText(/entries, page 1 of/).waitFor();
+    await axe('audit');
     const filters = page.getByRole('form', { name: 'Filters' });
     await filters.getByLabel('Action').fill('pull');
     await filters.getByRole('button', { name: 'Apply filters' }).click();
@@ -360,7 +373,6 @@ registries:
     assert.match(csv ?? '', /action=pull/);
     const exported = await page.evaluate(async (url) => (await fetch(url!)).text(), csv);
     assert.match(exported.split('\n')[0] ?? '', /action/);
-    await axe('audit');
   });
 
   test('a state-changing request with the session cookie but without the CSRF token is refused', async () => {

@@ -5,7 +5,7 @@
 import { type FormEvent, useState } from 'react';
 import { call, urlOf } from '../api/client.ts';
 import type { Responses } from '../api/responses.ts';
-import { ErrorLine, Field, time, useLoad } from '../components/ui.tsx';
+import { ErrorLine, Field, shortDigest, time, useLoad } from '../components/ui.tsx';
 
 interface Filters {
   principal: string;
@@ -60,7 +60,7 @@ export function AuditPage() {
       <section aria-labelledby="chart-title">
         <h2 id="chart-title">Pulls and pushes per day</h2>
         <ErrorLine error={activity.error} />
-        {activity.data && <ActivityChart points={activity.data.points} />}
+        {activity.data && <ActivityChart points={activity.data.points} since={Number(chartSince)} />}
       </section>
       <form onSubmit={submit} className="panel filters" aria-label="Filters">
         <Field label="Principal" value={draft.principal} onChange={set('principal')} />
@@ -114,7 +114,7 @@ export function AuditPage() {
                   <td>{e.outcome}</td>
                   <td>{e.service ?? '—'}</td>
                   <td>{e.repository ?? '—'}</td>
-                  <td>{e.tag ?? e.digest ?? '—'}</td>
+                  <td title={e.digest ?? undefined}>{e.tag ?? shortDigest(e.digest)}</td>
                   <td>{e.source_address ?? '—'}</td>
                 </tr>
               ))}
@@ -137,9 +137,14 @@ export function AuditPage() {
 type Point = Responses<'getAuditActivity'>['points'][number];
 
 /** Bars per day: one colour per registry and action; the numbers are in the figure's description. */
-function ActivityChart({ points }: { points: readonly Point[] }) {
+function ActivityChart({ points, since }: { points: readonly Point[]; since: number }) {
   if (points.length === 0) return <p>No pulls or pushes in this period.</p>;
-  const days = [...new Set(points.map((p) => p.start.slice(0, 10)))].sort();
+  // Every day from the first point to today, so that quiet days show as gaps.
+  const firstPoint = Date.parse(`${points.map((p) => p.start.slice(0, 10)).sort()[0]}T00:00:00Z`);
+  const first = Math.min(firstPoint, Date.parse(`${new Date(since).toISOString().slice(0, 10)}T00:00:00Z`));
+  const days: string[] = [];
+  for (let t = first; t <= Date.now() && days.length < 92; t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
   const series = [...new Set(points.map((p) => `${p.service} ${p.action}`))].sort();
   const count = (day: string, s: string) =>
     points
@@ -149,7 +154,7 @@ function ActivityChart({ points }: { points: readonly Point[] }) {
   const width = 640;
   const height = 200;
   const slot = width / days.length;
-  const bar = Math.max(2, (slot - 8) / series.length);
+  const bar = Math.min(24, Math.max(2, (slot - 8) / series.length));
   const summary = days.map((d) => `${d}: ${series.map((s) => `${s} ${count(d, s)}`).join(', ')}`).join('; ');
   return (
     <figure className="chart">
