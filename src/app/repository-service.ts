@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
+import { lastPulls } from '../audit/image-usage.ts';
 import { principalLabel, requireManager, requireRepository } from '../catalog/caller-access.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
 import { lastSync, type SyncProgress, type SyncReport, syncRegistry } from '../catalog/discovery.ts';
@@ -119,6 +120,7 @@ export class RepositoryService {
       .executeTakeFirst();
     if (!row) throw new NotFound(`repository ${name} not found on ${registry.service}`);
     const tags = await tagsOf(this.deps.db, Number(row.id));
+    const pulled = await lastPulls(this.deps.db, registry.service, name);
     return {
       name: row.name,
       description: row.description,
@@ -129,7 +131,15 @@ export class RepositoryService {
       last_push: row.last_push_at === null ? null : new Date(Number(row.last_push_at)).toISOString(),
       tags: [...tags]
         .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([tag, t]) => ({ tag, digest: t.digest, updated: new Date(t.updatedAt).toISOString() })),
+        .map(([tag, t]) => {
+          const last = t.digest ? pulled.get(t.digest) : undefined;
+          return {
+            tag,
+            digest: t.digest,
+            updated: new Date(t.updatedAt).toISOString(),
+            last_pulled: last === undefined ? null : new Date(last).toISOString(),
+          };
+        }),
     };
   }
 

@@ -1,6 +1,7 @@
 /**
  * Periodic work of a running server: pick up model and key changes made by the CLI, the API
- * of another replica, or a rotation (every 2 s), and registry discovery.
+ * of another replica, or a rotation (every 2 s), registry discovery, and the deletion of
+ * console sessions that ended by idling (every 10 minutes; lookups refuse them anyway).
  */
 
 import type { Runtime } from '../app/compose.ts';
@@ -14,7 +15,16 @@ export function startBackgroundJobs(runtime: Runtime): () => Promise<void> {
       .catch((error: unknown) => runtime.logger.warn({ err: error }, 'model refresh failed'));
   }, 2_000);
   timer.unref();
-  const stops: (() => Promise<void> | void)[] = [startDiscoveryScheduler(runtime)];
+  const sweeper = setInterval(() => {
+    runtime.services.sessions
+      .sweep()
+      .catch((error: unknown) => runtime.logger.warn({ err: error }, 'console session sweep failed'));
+  }, 600_000);
+  sweeper.unref();
+  const stops: (() => Promise<void> | void)[] = [
+    startDiscoveryScheduler(runtime),
+    () => clearInterval(sweeper),
+  ];
   return async () => {
     clearInterval(timer);
     await running;

@@ -171,6 +171,22 @@ describe('console sessions', () => {
     assert.equal(left.length, 0, 'the ended record is deleted');
   });
 
+  test('the sweep deletes the records of idle sessions nobody came back to', async () => {
+    await signIn('fred', 'fred-password');
+    await f.runtime.db
+      .updateTable('console_sessions')
+      .set({ last_seen_at: Date.now() - 1801 * 1000 })
+      .where('principal_name', '=', 'fred')
+      .execute();
+    assert.ok((await f.runtime.services.sessions.sweep()) >= 1);
+    const left = await f.runtime.db
+      .selectFrom('console_sessions')
+      .select('token_hash')
+      .where('principal_name', '=', 'fred')
+      .execute();
+    assert.equal(left.length, 0);
+  });
+
   test('the console is told that its session ended, and may sign in again with the stale cookie', async () => {
     const s = await signIn('dana', 'dana-password');
     assert.equal((await withSession(s, 'DELETE', '/api/v1/session')).statusCode, 204);

@@ -270,6 +270,11 @@ registries:
       .click();
     const section = page.getByRole('region', { name: 'Who uses this image' });
     await section.getByRole('cell', { name: 'dave', exact: true }).waitFor({ timeout: 15_000 });
+    const shown = await api('GET', `/api/v1/registries/${SERVICE}/repositories/team/app`);
+    const alias = (shown.body as { tags: { tag: string; last_pulled: string | null }[] }).tags.find(
+      (t) => t.tag === 'v1-alias',
+    );
+    assert.match(alias?.last_pulled ?? '', /^\d{4}-\d{2}-\d{2}T/, 'the tag table has the last pull');
   });
 
   test('credentials: add, edit without revealing the password, deactivate, activate, delete', async () => {

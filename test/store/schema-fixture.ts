@@ -41,6 +41,9 @@ const SAMPLE_ROWS: readonly string[][] = [
     `insert into repositories (id, registry_id, name, created_at, updated_at) values (1, 1, 'team/web', ${T}, ${T})`,
     `insert into repository_tags (repository_id, tag, digest, updated_at) values (1, 'v1', 'sha256:${'a'.repeat(64)}', ${T})`,
   ],
+  [
+    `insert into console_sessions (token_hash, principal_kind, principal_name, credential_version, csrf_token, created_at, last_seen_at) values ('${'b'.repeat(64)}', 'user', 'alice', 1, 'fixture-csrf', ${T}, ${T})`,
+  ],
 ];
 
 /** Creates `file` as schema version `version` (its first `version` migrations) with sample rows. */

@@ -67,6 +67,7 @@ export function RepositoryPage({
                 <th scope="col">Digest</th>
                 <th scope="col">Size</th>
                 <th scope="col">Last pushed</th>
+                <th scope="col">Last pulled</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -79,6 +80,7 @@ export function RepositoryPage({
                   </td>
                   <td>—</td>
                   <td>{time(t.updated)}</td>
+                  <td>{time(t.last_pulled)}</td>
                   <td className="row-actions">
                     {manager && t.digest && (
                       <button type="button" onClick={() => showUsage(t.digest!)}>
