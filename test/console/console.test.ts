@@ -335,6 +335,23 @@ registries:
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Identities' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.getByRole('rowheader', { name: 'dave', exact: true }).waitFor();
+    const addUser = page.getByRole('form', { name: 'Add user' });
+    await addUser.getByLabel('User name').fill('frank');
+    await addUser.getByLabel('Initial password').fill('frank-password');
+    await addUser.getByLabel('Groups (comma-separated; missing ones are created)').fill('dev');
+    await addUser.getByRole('button', { name: 'Add user' }).click();
+    const frank = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'frank', exact: true }) });
+    await frank.getByRole('cell', { name: 'Enabled', exact: true }).waitFor();
+    await frank.getByRole('button', { name: 'Disable' }).click();
+    await frank.getByRole('cell', { name: 'Disabled', exact: true }).waitFor();
+    const refused = await fetch(`${purser!.url}/api/v1/me`, {
+      headers: { authorization: basic('frank', 'frank-password') },
+    });
+    assert.equal(refused.status, 401, 'a disabled user cannot sign in');
+    await frank.getByRole('button', { name: 'Enable' }).click();
+    await frank.getByRole('cell', { name: 'Enabled', exact: true }).waitFor();
     const form = page.getByRole('form', { name: 'Create robot' });
     await form.getByLabel('Robot name').fill('ci+console');
     await form.getByLabel('Robot repositories').fill('team/*');
@@ -368,6 +385,18 @@ registries:
     await page.getByRole('img', { name: /Pulls and pushes per day/ }).waitFor();
     await page.getByText(/entries, page 1 of/).waitFor();
     await axe('audit');
+    // A narrow laptop window: the page itself never scrolls sideways (wide tables scroll inside).
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const overflow = await page.evaluate(() => {
+      const root = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 1024px window`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     const filters = page.getByRole('form', { name: 'Filters' });
     await filters.getByLabel('Action').fill('pull');
     await filters.getByRole('button', { name: 'Apply filters' }).click();

@@ -52,6 +52,8 @@ interface Known {
   putEnvironmentsEnvSettings: Reply<CredentialService['updateSettings']>;
   getEnvironmentsEnv: Reply<CredentialService['settings']>;
   getUsers: { users: UserView[] };
+  postUsers: UserView;
+  patchUsersName: UserView;
   getGroups: { groups: GroupView[] };
   getApps: { apps: AppView[] };
   getServices: { services: ServiceView[] };

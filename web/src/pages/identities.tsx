@@ -14,6 +14,16 @@ export function IdentitiesPage() {
   const apps = useLoad(() => call('getApps', {}), 'apps');
   const services = useLoad(() => call('getServices', {}), 'services');
   const robots = useLoad(() => call('getRobots', {}), 'robots');
+  const [userError, setUserError] = useState<unknown>();
+  const setDisabled = async (name: string, disabled: boolean) => {
+    setUserError(undefined);
+    try {
+      await call('patchUsersName', { params: { name }, body: { disabled } });
+      users.reload();
+    } catch (e) {
+      setUserError(e);
+    }
+  };
   return (
     <>
       <h1>Identities</h1>
@@ -29,6 +39,7 @@ export function IdentitiesPage() {
               <th scope="col">Privileges</th>
               <th scope="col">Administrator</th>
               <th scope="col">State</th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -40,10 +51,17 @@ export function IdentitiesPage() {
                 <td>{u.privileges.join(', ') || '—'}</td>
                 <td>{u.admin ? 'yes' : 'no'}</td>
                 <td>{u.disabled ? 'Disabled' : 'Enabled'}</td>
+                <td>
+                  <button type="button" onClick={() => setDisabled(u.name, !u.disabled)}>
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+        <ErrorLine error={userError} />
+        <AddUser onCreated={users.reload} />
       </section>
       <section aria-labelledby="groups-title">
         <h2 id="groups-title">Groups</h2>
@@ -104,6 +122,71 @@ export function IdentitiesPage() {
       </section>
       <Explain />
     </>
+  );
+}
+
+const names = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+const PRIVILEGES = ['puller', 'pusher', 'manager'] as const;
+
+function AddUser({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [groups, setGroups] = useState('');
+  const [privileges, setPrivileges] = useState<string[]>(['puller']);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      const user = await call('postUsers', {
+        body: { name, ...(password ? { password } : {}), groups: names(groups), privileges },
+      });
+      setDone(`Created ${user.name}.`);
+      setName('');
+      setPassword('');
+      onCreated();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <form onSubmit={submit} className="panel" aria-label="Add user">
+      <h3>Add user</h3>
+      <Field label="User name" value={name} onChange={setName} required />
+      <Field
+        label="Initial password"
+        type="password"
+        value={password}
+        onChange={setPassword}
+        autoComplete="new-password"
+        placeholder="empty: signs in through an identity source"
+      />
+      <Field label="Groups (comma-separated; missing ones are created)" value={groups} onChange={setGroups} />
+      <fieldset>
+        <legend>Privileges</legend>
+        {PRIVILEGES.map((p) => (
+          <label key={p} className="check">
+            <input
+              type="checkbox"
+              checked={privileges.includes(p)}
+              onChange={(e) =>
+                setPrivileges((list) => (e.target.checked ? [...list, p] : list.filter((x) => x !== p)))
+              }
+            />{' '}
+            {p}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorLine error={error} />
+      {done && <output>{done}</output>}
+      <button type="submit">Add user</button>
+    </form>
   );
 }
 
