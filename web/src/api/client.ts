@@ -114,3 +114,49 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * A call answered with JSON lines (NDJSON progress of long work): `onLine` gets each line as it
+ * arrives; resolves when the reply ends.
+ */
+export async function callLines<K extends OperationId>(
+  id: K,
+  args: Args<K>,
+  onLine: (line: unknown) => void,
+): Promise<void> {
+  const { method } = OPERATIONS[id];
+  const response = await fetch(urlOf(id, args), {
+    method,
+    headers: {
+      'x-purser-console': '1',
+      ...(method !== 'GET' && csrfToken ? { 'x-purser-csrf': csrfToken } : {}),
+    },
+    credentials: 'same-origin',
+  });
+  if (!response.ok || !response.body) {
+    const text = await response.text();
+    if (response.status === 401) sessionEnded?.();
+    const first = (safeJson(text) as { errors?: { code?: string; message?: string }[] } | undefined)
+      ?.errors?.[0];
+    throw new ApiError(
+      response.status,
+      first?.code ?? 'UNKNOWN',
+      first?.message ?? `status ${response.status}`,
+    );
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (value) buffered += value;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line !== '') onLine(safeJson(line));
+      newline = buffered.indexOf('\n');
+    }
+    if (done) break;
+  }
+  if (buffered.trim() !== '') onLine(safeJson(buffered.trim()));
+}

@@ -447,7 +447,7 @@ export interface Operations {
     method: 'POST';
     path: '/api/v1/registries/{service}/sync';
     params: { service: string };
-    query: Record<string, never>;
+    query: { stream?: string; deep?: string };
     body: undefined;
   };
   postRegistriesServiceTagDeletions: {

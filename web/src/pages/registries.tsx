@@ -4,7 +4,7 @@
  * downloads a registry needs to trust Purser (config.yml fragment, nginx block, certificates).
  */
 import { type FormEvent, useState } from 'react';
-import { call, urlOf } from '../api/client.ts';
+import { call, callLines, urlOf } from '../api/client.ts';
 import type { Responses } from '../api/responses.ts';
 import { ErrorLine, Field, time, useLoad } from '../components/ui.tsx';
 
@@ -64,12 +64,35 @@ export function RegistriesPage({ admin }: { admin: boolean }) {
 function RegistryRow({ registry, onEdit }: { registry: Registry; onEdit: () => void }) {
   const service = registry.service;
   const sync = useLoad(() => call('getRegistriesServiceSync', { params: { service } }), `sync:${service}`);
-  const [running, setRunning] = useState<{ busy: boolean; error?: unknown; report?: string }>();
+  const [running, setRunning] = useState<{
+    busy: boolean;
+    error?: unknown;
+    report?: string;
+    progress?: { phase: string; done: number; total: number };
+  }>();
   const syncNow = async () => {
     setRunning({ busy: true });
+    let report: string | undefined;
+    let failed: unknown;
     try {
-      const report = await call('postRegistriesServiceSync', { params: { service } });
-      setRunning({ busy: false, report: summary(report) });
+      // Progress lines while discovery runs, then its report (or the server's error message).
+      await callLines(
+        'postRegistriesServiceSync',
+        { params: { service }, query: { stream: 'ndjson' } },
+        (line) => {
+          const l = line as {
+            progress?: { phase: string; done: number; total: number };
+            report?: unknown;
+            error?: string;
+          };
+          if (l.progress) setRunning({ busy: true, progress: l.progress });
+          if (l.report !== undefined) report = summary(l.report);
+          if (l.error !== undefined) failed = new Error(l.error);
+        },
+      );
+      setRunning(
+        failed === undefined ? { busy: false, report: report ?? 'Done.' } : { busy: false, error: failed },
+      );
       sync.reload();
     } catch (error) {
       setRunning({ busy: false, error });
@@ -96,8 +119,15 @@ function RegistryRow({ registry, onEdit }: { registry: Registry; onEdit: () => v
               }`)}
         {running?.busy && (
           <output>
-            {' '}
-            <progress aria-label={`Discovery of ${service}`} /> discovering…
+            <progress
+              aria-label={`Discovery of ${service}`}
+              {...(running.progress && running.progress.total > 0
+                ? { value: running.progress.done, max: running.progress.total }
+                : {})}
+            />{' '}
+            {running.progress
+              ? `${running.progress.phase}: ${running.progress.done} of ${running.progress.total}`
+              : 'discovering…'}
           </output>
         )}
         {running?.report && <output> {running.report}</output>}
