@@ -60,14 +60,14 @@ if (!process.env.SKIP_TYPECHECK || process.env.CI) {
   console.log('run-tests: biome check (lint and format)');
   const biome = spawnSync(
     join(root, 'node_modules/.bin/biome'),
-    ['check', 'src', 'test', 'scripts', 'bench'],
+    ['check', 'src', 'test', 'scripts', 'bench', 'web'],
     {
       cwd: root,
       stdio: 'inherit',
     },
   );
   if (biome.status !== 0) {
-    console.error('run-tests: biome check failed; run `npx biome check --write src test scripts bench`');
+    console.error('run-tests: biome check failed; run `npx biome check --write src test scripts bench web`');
     process.exit(biome.status || 1);
   }
 }
