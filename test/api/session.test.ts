@@ -287,3 +287,21 @@ describe('console files', () => {
     assert.equal(page.headers['content-security-policy'], CONSOLE_CSP);
   });
 });
+
+describe('console sessions over TLS', () => {
+  let f: ApiFixture;
+  before(async () => {
+    f = await openApiFixture({ publicUrl: 'https://purser.example.com' });
+  });
+  after(() => f.close());
+
+  test('the cookie is Secure when Purser is reached over https', async () => {
+    const r = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { username: 'root', password: 'root-password' },
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.match(String(r.headers['set-cookie']), /; HttpOnly; SameSite=Strict; Secure$/);
+  });
+});
