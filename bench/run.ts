@@ -12,6 +12,7 @@ import { cleanupDatasets } from './lib/dataset.ts';
 import { canPin, killAll, placement } from './lib/processes.ts';
 import { round } from './lib/stats.ts';
 import type { Scenario, ScenarioResult } from './lib/types.ts';
+import { consoleBundle } from './scenarios/console-bundle.ts';
 import { credentialHelper } from './scenarios/credential-helper.ts';
 import { discovery } from './scenarios/discovery.ts';
 import { memory } from './scenarios/memory.ts';
@@ -38,6 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
   credentialHelper,
   skopeoInspect,
   memory,
+  consoleBundle,
 ];
 
 export const RESULTS_FILE = fileURLToPath(new URL('./results/latest.json', import.meta.url));

@@ -39,12 +39,50 @@ const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
 });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
+buildConsole();
+
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(
   join(root, 'dist/build-info.json'),
   `${JSON.stringify({ version: pkg.version, commit: commit() }, null, 2)}\n`,
 );
+
+/**
+ * The web console (web/, React + Vite) into dist/console/, served by `purser serve` at /console/.
+ * `npm run build` type-checks it first against the server's reply types; npm's prepare only
+ * bundles it (the test run type-checks). Without Vite (production install), the dist/console/
+ * already built is kept.
+ */
+function buildConsole() {
+  const require = createRequire(join(root, 'package.json'));
+  let vite;
+  try {
+    vite = join(require.resolve('vite/package.json'), '../bin/vite.js');
+  } catch {
+    vite = undefined;
+  }
+  if (vite === undefined) {
+    if (existsSync(join(root, 'dist/console/index.html'))) return;
+    console.error('purser build: Vite is not installed and there is no dist/console/: run `npm ci` first');
+    process.exit(1);
+  }
+  if (!prepare) {
+    for (const project of ['tsconfig.api-types.json', 'web/tsconfig.json']) {
+      const checked = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
+      if (checked.status !== 0) process.exit(checked.status ?? 1);
+    }
+  }
+  const bundled = spawnSync(
+    process.execPath,
+    [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  if (bundled.status !== 0) process.exit(bundled.status ?? 1);
+}
 
 /** PURSER_COMMIT (a container build has no .git), else git, else null. */
 function commit() {

@@ -4,6 +4,7 @@
  * pulled this image".
  */
 import type { Kysely } from 'kysely';
+import { auditActivity } from '../audit/audit-activity.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import {
   type AuditRetention,
@@ -54,6 +55,12 @@ export class AuditService {
   export(caller: Caller, filter: AuditQuery, format: 'csv' | 'json'): AsyncGenerator<string> {
     const scoped = this.#scoped(caller, filter);
     return format === 'csv' ? this.deps.log.exportCsv(scoped) : this.deps.log.exportJson(scoped);
+  }
+
+  /** Pulls and pushes per registry and per bucket (days by default), over the filter's time range. */
+  async activity(caller: Caller, filter: AuditQuery, bucket: 'hour' | 'day' = 'day') {
+    const bucketMs = bucket === 'hour' ? 3_600_000 : 86_400_000;
+    return { bucket, points: await auditActivity(this.deps.db, this.#scoped(caller, filter), bucketMs) };
   }
 
   /** Who pulled an image (by digest, or by repository:tag through the index). */

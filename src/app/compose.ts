@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   readonly loginThrottle?: LoginThrottleSettings;
   /** Reuse a recently signed identical token (`token.reuse`); off unless told. */
   readonly reuseTokens?: boolean;
+  /** Seconds without a request after which a console session ends (default 1800). */
+  readonly consoleIdleTimeout?: number;
   readonly logger?: Logger;
   /** `identity.sources` of the configuration file, in the order they are tried. */
   readonly identitySources?: readonly SourceConfig[];
@@ -159,6 +161,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       identitySources: identitySources.chain,
       identityLocations: identitySources.locations,
       metrics,
+      consoleIdleTimeout: (options.consoleIdleTimeout ?? 1800) * 1000,
     });
     // Every source goes through the one authenticator entry point (throttle, cache, standing).
     if (identitySources.chain.sources.length > 0) authority.authenticator.useSources(services.identity);

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
+import { lastPulls } from '../audit/image-usage.ts';
 import { principalLabel, requireManager, requireRepository } from '../catalog/caller-access.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
 import { lastSync, type SyncProgress, type SyncReport, syncRegistry } from '../catalog/discovery.ts';
@@ -120,6 +121,7 @@ export class RepositoryService {
       .executeTakeFirst();
     if (!row) throw new NotFound(`repository ${name} not found on ${registry.service}`);
     const tags = await tagsOf(this.deps.db, Number(row.id));
+    const pulled = await lastPulls(this.deps.db, registry.service, name);
     return {
       name: row.name,
       description: row.description,
@@ -130,7 +132,15 @@ export class RepositoryService {
       last_push: row.last_push_at === null ? null : new Date(Number(row.last_push_at)).toISOString(),
       tags: [...tags]
         .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([tag, t]) => ({ tag, digest: t.digest, updated: new Date(t.updatedAt).toISOString() })),
+        .map(([tag, t]) => {
+          const last = t.digest ? pulled.get(t.digest) : undefined;
+          return {
+            tag,
+            digest: t.digest,
+            updated: new Date(t.updatedAt).toISOString(),
+            last_pulled: last === undefined ? null : new Date(last).toISOString(),
+          };
+        }),
     };
   }
 
@@ -207,6 +217,9 @@ export class RepositoryService {
       state: last?.state ?? 'never',
       started_at: last?.startedAt ? new Date(last.startedAt).toISOString() : null,
       finished_at: last?.finishedAt ? new Date(last.finishedAt).toISOString() : null,
+      repositories: last?.repositories ?? 0,
+      failures: last?.failures ?? 0,
+      last_error: last?.lastError ?? null,
       interval_seconds: registry.syncInterval ?? DEFAULT_SYNC_INTERVAL_SECONDS,
     };
   }

@@ -10,6 +10,7 @@ import type { CatalogServices } from '../catalog/catalog-services.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { SourceChain } from '../identity/source-chain.ts';
 import type { PurserMetrics } from '../metrics/purser-metrics.ts';
+import { ConsoleSessionStore } from '../store/console-session-store.ts';
 import type { ModelChanges } from '../store/model-changes.ts';
 import type { RefreshTokenStore } from '../store/refresh-token-store.ts';
 import type { Database } from '../store/schema.ts';
@@ -33,6 +34,7 @@ import { RobotService } from './robot-service.ts';
 import { RuleService } from './rule-service.ts';
 import { SearchService } from './search-service.ts';
 import { ServiceAccountService } from './service-account-service.ts';
+import { SessionService } from './session-service.ts';
 import { SsoService } from './sso-service.ts';
 import { TagService } from './tag-service.ts';
 import { TokenService } from './token-service.ts';
@@ -63,6 +65,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly tokens: TokenService;
   readonly identity: IdentityService;
   readonly sso: SsoService;
+  readonly sessions: SessionService;
 }
 
 export interface CatalogServiceDeps {
@@ -92,6 +95,8 @@ export interface ServiceDeps extends CatalogServiceDeps {
   readonly identitySources: SourceChain;
   /** Where each source is in the file (`identity.sources[0]`). */
   readonly identityLocations: ReadonlyMap<string, string>;
+  /** Milliseconds without a request after which a console session ends. */
+  readonly consoleIdleTimeout: number;
 }
 
 export function composeServices(deps: ServiceDeps): ApplicationServices {
@@ -100,6 +105,14 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   const registries = new RegistryService({ authority, writer: writers.registries, changes, audit, issuer });
   const users = new UserService({ authority, writer: writers.users, changes, audit });
   const externalUsers = new ExternalUsers({ authority, writer: writers.users, changes, audit });
+  const tokens = new TokenService({
+    authority,
+    refreshTokens: deps.refreshTokens,
+    audit,
+    apiAudience: issuer,
+    changes,
+    metrics: deps.metrics,
+  });
   return {
     ...composeCatalogServices(deps),
     users,
@@ -121,14 +134,7 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     explain: new ExplainService({ authority }),
     accessReview: new AccessReviewService({ authority }),
     credentials: new CredentialService({ vault: deps.vault, db: deps.db, audit }),
-    tokens: new TokenService({
-      authority,
-      refreshTokens: deps.refreshTokens,
-      audit,
-      apiAudience: issuer,
-      changes,
-      metrics: deps.metrics,
-    }),
+    tokens,
     identity: new IdentityService({
       authority,
       chain: deps.identitySources,
@@ -136,6 +142,14 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
       locations: deps.identityLocations,
     }),
     sso: new SsoService({ chain: deps.identitySources, users: externalUsers }),
+    sessions: new SessionService({
+      authority,
+      sessions: new ConsoleSessionStore(deps.db),
+      tokens,
+      issuer,
+      idleTimeout: deps.consoleIdleTimeout,
+      me: (caller) => users.me(caller),
+    }),
   };
 }
 

@@ -89,3 +89,22 @@ export async function imageUsage(db: Kysely<Database>, input: ImageUsageQuery): 
       digests: [...u.digests].sort(),
     }));
 }
+
+/** When each digest of a repository was last pulled (registry pull events), epoch ms by digest. */
+export async function lastPulls(
+  db: Kysely<Database>,
+  service: string,
+  repository: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['digest', db.fn.max('time').as('last')])
+    .where('service', '=', service)
+    .where('repository', '=', repository)
+    .where('action', '=', 'pull')
+    .where('source', '=', 'registry')
+    .where('digest', 'is not', null)
+    .groupBy('digest')
+    .execute();
+  return new Map(rows.map((r) => [r.digest!, Number(r.last)]));
+}

@@ -125,7 +125,17 @@ export function v1Result(hit: SearchHit): V1SearchResult {
 }
 
 /** The `/v1/search` body. */
-export function v1Body(outcome: SearchOutcome): Record<string, unknown> {
+/** The `docker search` reply body (v1). */
+export interface V1SearchBody {
+  num_results: number;
+  query: string;
+  page: number;
+  num_pages: number;
+  page_size: number;
+  results: V1SearchResult[];
+}
+
+export function v1Body(outcome: SearchOutcome): V1SearchBody {
   return {
     num_results: outcome.numResults,
     query: outcome.query,

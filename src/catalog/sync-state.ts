@@ -48,7 +48,17 @@ export async function markFinished(
 export async function lastSync(
   db: Kysely<Database>,
   registryId: number,
-): Promise<{ state: string; startedAt: number | null; finishedAt: number | null } | undefined> {
+): Promise<
+  | {
+      state: string;
+      startedAt: number | null;
+      finishedAt: number | null;
+      repositories: number;
+      failures: number;
+      lastError: string | null;
+    }
+  | undefined
+> {
   const row = await db
     .selectFrom('registry_sync')
     .selectAll()
@@ -59,6 +69,9 @@ export async function lastSync(
         state: row.state,
         startedAt: row.started_at === null ? null : Number(row.started_at),
         finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+        repositories: Number(row.repositories),
+        failures: Number(row.failures),
+        lastError: row.last_error,
       }
     : undefined;
 }

@@ -44,6 +44,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly publicUrl: string;
   readonly token: { readonly issuer: string; readonly lifetime: number; readonly reuse: boolean };
+  /** Seconds without a request after which a console session ends. */
+  readonly consoleIdleTimeout: number;
   readonly mode: AccessMode;
   readonly logLevel: string;
   readonly loginThrottle: LoginThrottleSettings;
@@ -68,6 +70,7 @@ type Defaulted = WrittenConfig & {
   log: { level: string };
   login_throttle: Required<WrittenLoginThrottle>;
   audit: { retention_days: number; max_rows: number };
+  console: { session_idle_timeout: number };
 };
 
 export function loadConfigFile(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
@@ -169,6 +172,7 @@ function build(
     databaseUrl: declared.database,
     publicUrl,
     token: { issuer: declared.token.issuer, lifetime: declared.token.lifetime, reuse: declared.token.reuse },
+    consoleIdleTimeout: declared.console.session_idle_timeout,
     mode: declared.mode,
     logLevel: level,
     loginThrottle: loginThrottleSettings(declared.login_throttle),

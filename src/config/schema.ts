@@ -7,6 +7,7 @@
  * `defaultText` documents a default that is derived rather than fixed.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
+import { ConsoleSchema } from './console-schema.ts';
 import { LOG_LEVELS } from './log-levels.ts';
 import { LoginThrottleSchema } from './login-throttle-config.ts';
 import { SERVING_KEYS } from './serving-schema.ts';
@@ -261,6 +262,7 @@ export const WrittenConfigSchema = T.Object(
     // Production serving (issue 13): TLS, proxies, metrics, shutdown, workers, log_level.
     ...SERVING_KEYS,
     audit: T.Optional(AuditSchema),
+    console: T.Optional(ConsoleSchema),
     groups: T.Optional(T.Array(GroupSchema, { description: 'Groups created or updated at start' })),
     users: T.Optional(T.Array(UserSchema, { description: 'Users created or updated at start' })),
     apps: T.Optional(T.Array(AppSchema, { description: 'Applications created or updated at start' })),

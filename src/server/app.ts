@@ -8,6 +8,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/compose.ts';
+import { consoleRoutes } from './console-routes.ts';
 import { registerIntegrationRoutes } from './integration-routes.ts';
 import { installAuthentication } from './plugins/authenticate.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/errors.ts';
@@ -60,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     authority: runtime.authority,
     issuer: runtime.issuer,
     localAdmin: options.localAdmin ?? false,
+    sessions: runtime.services.sessions,
   });
   await metaRoutes(app, {
     authority: runtime.authority,
@@ -76,5 +78,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await apiRoutes(app, runtime);
   await registerIntegrationRoutes(app, runtime);
+  if (!options.localAdmin) await consoleRoutes(app);
   return app;
 }

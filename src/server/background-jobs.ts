@@ -3,7 +3,8 @@
  * the CLI, another worker or replica, or a rotation, at once through the store's change feed
  * (file watch on SQLite, LISTEN/NOTIFY on PostgreSQL), with a slow poll as the safety net. In
  * one process only (`jobs`): registry discovery and the audit prune (compaction of repeated
- * token grants and retention, 1 minute after start, then every 5).
+ * token grants and retention, 1 minute after start, then every 5), and the deletion of console
+ * sessions that ended by idling (every 10 minutes; lookups refuse them anyway).
  */
 
 import { type Caller, LOCAL_ADMINISTRATOR } from '../app/caller.ts';
@@ -52,6 +53,15 @@ export async function startBackgroundJobs(
   timer.unref();
   const stops: (() => Promise<void> | void)[] = options.jobs ? [startDiscoveryScheduler(runtime)] : [];
   if (options.jobs && options.retention) stops.push(startAuditPrune(runtime, options.retention));
+  if (options.jobs) {
+    const sweeper = setInterval(() => {
+      runtime.services.sessions
+        .sweep()
+        .catch((error: unknown) => runtime.logger.warn({ err: error }, 'console session sweep failed'));
+    }, 600_000);
+    sweeper.unref();
+    stops.push(() => clearInterval(sweeper));
+  }
   return async () => {
     clearInterval(timer);
     await feed.close();

@@ -12,7 +12,7 @@ import type { Principal } from '../domain/model.ts';
  * Only the application services: no store, key or vault handle, so a route parses, calls one
  * service, and renders. (/token and the authentication plugin get the authority from app.ts.)
  */
-export type AppContext = Pick<Runtime, 'services'>;
+export type AppContext = Pick<Runtime, 'services' | 'publicUrl'>;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -68,6 +68,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     loginThrottle: config.loginThrottle,
     reuseTokens: config.token.reuse,
     identitySources: config.identitySources,
+    consoleIdleTimeout: config.consoleIdleTimeout,
     logger,
     metrics: new PurserMetrics({ build: buildInfo(), defaultMetrics: true }),
     initialise: options.initialise ?? false,

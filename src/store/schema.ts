@@ -6,6 +6,7 @@
 
 import type { AuditTables } from './audit-tables.ts';
 import type { CatalogTables } from './catalog-tables.ts';
+import type { ConsoleTables } from './console-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { VaultTables } from './vault-tables.ts';
 
@@ -14,6 +15,6 @@ export interface MigrationTable {
   applied_at: number;
 }
 
-export interface Database extends CoreTables, VaultTables, CatalogTables, AuditTables {
+export interface Database extends CoreTables, VaultTables, CatalogTables, AuditTables, ConsoleTables {
   purser_migrations: MigrationTable;
 }

@@ -26,6 +26,7 @@ const EXPECTED = [
   'credential-helper',
   'skopeo-inspect',
   'memory',
+  'console-bundle',
 ];
 
 interface ScenarioJson {

@@ -53,6 +53,7 @@ describe('the npm package', { timeout: 240_000 }, () => {
       'dist/cli/main.js',
       'dist/cli/credential-helper.cjs',
       'dist/build-info.json',
+      'dist/console/index.html',
       'bin/purser.js',
       'bin/docker-credential-purser',
       ...ALLOWED_TOP,

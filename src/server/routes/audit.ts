@@ -8,6 +8,7 @@
  * Times are ISO 8601 or epoch milliseconds.
  */
 import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AuditQuery } from '../../audit/audit-query.ts';
 import { BadRequest } from '../../domain/errors.ts';
@@ -16,6 +17,34 @@ import { integerParam, MAX_PAGE, timeParam } from '../query-numbers.ts';
 import { callerOf } from './api/caller.ts';
 
 type Filters = Record<string, string | undefined>;
+
+const text = (description: string) => Type.Optional(Type.String({ maxLength: 1000, description }));
+/** The filters, documented (the handlers check the values: auditFilter). */
+const FILTERS = {
+  principal: text('actor name'),
+  actor_kind: text('user, service, robot, anonymous or system'),
+  repository: text('repository name'),
+  tag: text('tag'),
+  digest: text('manifest digest'),
+  action: text('exact action, or a prefix ending in "."'),
+  service: text('registry service'),
+  source: text('registry or authority'),
+  outcome: text('success, failure or denied'),
+  since: text('ISO 8601 time or epoch milliseconds, inclusive'),
+  until: text('ISO 8601 time or epoch milliseconds, exclusive'),
+};
+const AuditListQuery = Type.Object({
+  ...FILTERS,
+  page: text('page, from 1'),
+  per_page: text('entries per page'),
+});
+const AuditExportQuery = Type.Object({ ...FILTERS, format: text('csv or json (default json)') });
+const ActivityQuery = Type.Object({ ...FILTERS, bucket: text('day (default) or hour') });
+const UsageQuery = Type.Object({
+  image: text('REPOSITORY:TAG, REPOSITORY@DIGEST or DIGEST'),
+  service: text('registry service'),
+  since: text('ISO 8601 time or epoch milliseconds'),
+});
 
 const KINDS = new Set(['user', 'service', 'robot', 'anonymous', 'system']);
 const SOURCES = new Set(['registry', 'authority']);
@@ -54,7 +83,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.get<{ Querystring: Filters }>(
     '/api/v1/audit',
-    { schema: { summary: 'Query the audit log with paging', tags: ['audit'] } },
+    { schema: { summary: 'Query the audit log with paging', tags: ['audit'], querystring: AuditListQuery } },
     async (request) => {
       const filter = auditFilter(request.query);
       const page = integerParam(request.query.page, 'page', { min: 1, max: MAX_PAGE }, 1);
@@ -65,7 +94,13 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.get<{ Querystring: Filters }>(
     '/api/v1/audit/export',
-    { schema: { summary: 'Export the audit log as CSV or JSON', tags: ['audit'] } },
+    {
+      schema: {
+        summary: 'Export the audit log as CSV or JSON',
+        tags: ['audit'],
+        querystring: AuditExportQuery,
+      },
+    },
     async (request, reply) => {
       const filter = auditFilter(request.query);
       const format = request.query.format ?? 'json';
@@ -87,8 +122,32 @@ export async function auditRoutes(app: FastifyInstance, ctx: AppContext): Promis
   );
 
   app.get<{ Querystring: Filters }>(
+    '/api/v1/audit/activity',
+    {
+      schema: {
+        summary: 'Pulls and pushes over time per registry',
+        description: 'Counts of registry pull and push events per registry and per hour or day, for charts.',
+        tags: ['audit'],
+        querystring: ActivityQuery,
+      },
+    },
+    async (request) => {
+      const bucket = request.query.bucket ?? 'day';
+      if (bucket !== 'day' && bucket !== 'hour') throw new BadRequest('bucket must be day or hour');
+      const filter = auditFilter(request.query);
+      return audit.activity(callerOf(request), filter, bucket);
+    },
+  );
+
+  app.get<{ Querystring: Filters }>(
     '/api/v1/audit/usage',
-    { schema: { summary: 'Who pulled an image (by digest or repository:tag)', tags: ['audit'] } },
+    {
+      schema: {
+        summary: 'Who pulled an image (by digest or repository:tag)',
+        tags: ['audit'],
+        querystring: UsageQuery,
+      },
+    },
     async (request) =>
       audit.usage(callerOf(request), {
         image: request.query.image,

@@ -10,6 +10,7 @@
  *  - `GET  /api/v1/registries/:service/sync`                       last run
  */
 import { PassThrough } from 'node:stream';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RepositoryProperties } from '../../catalog/repository-properties.ts';
 import { BadRequest } from '../../domain/errors.ts';
@@ -126,7 +127,18 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.post<{ Params: { service: string }; Querystring: { stream?: string; deep?: string } }>(
     `${BASE}/sync`,
-    { schema: { summary: 'Run discovery of a registry now (managers)', tags: ['catalog'] } },
+    {
+      schema: {
+        summary: 'Run discovery of a registry now (managers)',
+        description:
+          'With `stream=ndjson`, one JSON line per progress step (`{"progress"}`), then `{"report"}` or `{"error"}`.',
+        tags: ['catalog'],
+        querystring: Type.Object({
+          stream: Type.Optional(Type.String({ maxLength: 10, description: 'ndjson: progress lines' })),
+          deep: Type.Optional(Type.String({ maxLength: 5, description: 'true: re-read every manifest' })),
+        }),
+      },
+    },
     async (request, reply) => {
       const sync = await repositories.authorizeSync(callerOf(request), request.params.service);
       const deep = request.query.deep === 'true';

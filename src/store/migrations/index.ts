@@ -9,6 +9,7 @@ import type { Database } from '../schema.ts';
 import * as core from './001-core.ts';
 import * as vault from './002-vault.ts';
 import * as catalog from './003-catalog.ts';
+import * as consoleSessions from './004-console-sessions.ts';
 import * as identity from './005-identity.ts';
 import * as loginUnlock from './006-login-unlock.ts';
 import * as auditJournal from './009-audit-journal.ts';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '001-core', up: core.up },
   { name: '002-vault', up: vault.up },
   { name: '003-catalog', up: catalog.up },
+  { name: '004-console-sessions', up: consoleSessions.up },
   { name: '005-identity', up: identity.up },
   { name: '006-login-unlock', up: loginUnlock.up },
   { name: '009-audit-journal', up: auditJournal.up },

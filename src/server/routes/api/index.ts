@@ -17,6 +17,7 @@ import { registryRoutes } from './registries.ts';
 import { robotRoutes } from './robots.ts';
 import { ruleRoutes } from './rules.ts';
 import { serviceRoutes } from './services.ts';
+import { sessionRoutes } from './session.ts';
 import { userRoutes } from './users.ts';
 import { installTypeBoxValidator } from './validator.ts';
 
@@ -44,6 +45,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     await accessRoutes(api, ctx);
     await credentialRoutes(api, ctx);
     await identityRoutes(api, ctx);
+    await sessionRoutes(api, ctx);
     openApiRoute(api, catalog, API_VERSION);
   });
 }

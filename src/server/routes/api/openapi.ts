@@ -139,7 +139,10 @@ function operation(route: RecordedRoute): Record<string, unknown> {
   }
   const status = String(schema['x-status'] ?? 200);
   const op: Record<string, unknown> = {
-    operationId: `${route.method.toLowerCase()}${route.url.replace(API_PREFIX, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    operationId: `${route.method.toLowerCase()}${route.url
+      .replace(API_PREFIX, '')
+      .replace(/\*$/, 'Name')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: schema.summary ?? `${route.method} ${route.url}`,
     ...(schema.description ? { description: schema.description } : {}),
     tags: schema.tags ?? [],

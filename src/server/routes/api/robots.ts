@@ -13,6 +13,7 @@ import type { AppContext } from '../../context.ts';
 import { callerOf } from './caller.ts';
 import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
+import { robotConfigs } from './robot-configs.ts';
 import { EXPIRES, NameParams, PERMISSION, ROBOT_NAME, SECRET, strictObject } from './schemas.ts';
 
 const tags = ['robots'];
@@ -58,6 +59,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post<{
     Body: RobotBody & { name: string; repositories: string[]; permission: RobotPermission; secret?: string };
+    Querystring: { configs?: string };
   }>(
     `${API_PREFIX}/robots`,
     {
@@ -66,6 +68,16 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
         description: 'Without `secret`, a secret is generated and returned once as `secret` in the reply.',
         tags,
         body: CreateRobot,
+        querystring: Type.Object({
+          configs: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 255,
+              description:
+                'A registry address: the reply also carries `configs` for it (Docker, Kubernetes, podman, Mesos, rkt), with the new secret',
+            }),
+          ),
+        }),
         'x-status': 201,
       },
     },
@@ -73,7 +85,9 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
       const { expires, ...body } = request.body;
       const created = await robots.create(callerOf(request), { ...body, expiresAt: expiry(expires) });
       reply.code(201);
-      return created;
+      const registry = request.query.configs;
+      if (registry === undefined || created.secret === undefined) return created;
+      return { ...created, configs: await robotConfigs(registry, created.name, created.secret) };
     },
   );
 
