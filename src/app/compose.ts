@@ -123,6 +123,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       shutdown: controller.signal,
       async close() {
         controller.abort();
+        await vault.close();
         await pipeline.sink.flush();
         await database.close();
       },

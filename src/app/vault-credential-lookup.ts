@@ -5,7 +5,7 @@
  * ./purser-data) in environment PURSER_ENV (default `default`): SQLite through the helper's
  * read-only fast path, PostgreSQL through the full vault. Deactivated or not-allowed registries
  * are refused with the helper's messages. Static credentials do not expire; the cloud kinds
- * (phase 2) will come with their expiry.
+ * come with their token's expiry and half-life (the answer's cacheDuration follows them).
  */
 
 import { appendAuditLine } from '../audit/local-audit.cts';
@@ -13,7 +13,7 @@ import { Denied } from '../domain/errors.ts';
 import { normalizeRegistryAddress } from '../domain/server-address.cts';
 import type { CredentialLookup, LookedUpCredential } from '../kubelet/credential-lookup.ts';
 import { PROVIDER_NAME } from '../kubelet/credential-provider.ts';
-import { HelperRefusal, LocalHelperStore } from '../vault/helper-local.cts';
+import { HelperRefusal, LocalHelperStore, NEEDS_MINT } from '../vault/helper-local.cts';
 import { resolveDataLocation } from './data-dir.ts';
 
 export async function openVaultCredentialLookup(
@@ -28,24 +28,25 @@ export async function openVaultCredentialLookup(
     };
   }
   const location = resolveDataLocation({}, env);
-  if (location.databaseUrl) {
+  // The full vault: PostgreSQL, and the cloud kinds (their tokens are minted or read from the cache).
+  let opened: Promise<import('./local-vault.ts').LocalVault> | undefined;
+  const fullLookup = async (registry: string) => {
     const { openLocalVault } = await import('./local-vault.ts');
     const { localActor } = await import('../vault/actor.ts');
-    const opened = await openLocalVault(location.configFile ? { config: location.configFile } : {}, env);
-    return {
-      async lookup(registry) {
-        try {
-          return answer(
-            await opened.vault.reveal(environment, registry, localActor(PROVIDER_NAME), 'kubelet'),
-          );
-        } catch (error) {
-          if ((error as { code?: string }).code === 'NOT_FOUND') return undefined;
-          throw error;
-        }
-      },
-      close: () => opened.close(),
-    };
-  }
+    opened ??= openLocalVault(location.configFile ? { config: location.configFile } : {}, env);
+    try {
+      return answer(
+        await (await opened).vault.reveal(environment, registry, localActor(PROVIDER_NAME), 'kubelet'),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
+  };
+  const closeFull = async () => {
+    if (opened) await (await opened).close();
+  };
+  if (location.databaseUrl) return { lookup: fullLookup, close: closeFull };
   const store = new LocalHelperStore(location.dataDir, env);
   return {
     async lookup(registry) {
@@ -58,15 +59,28 @@ export async function openVaultCredentialLookup(
         if (error instanceof HelperRefusal) throw new Denied(error.message);
         throw error;
       }
+      if (found === NEEDS_MINT) return fullLookup(registry);
       if (found) auditRead(location.dataDir, environment, address, env);
       return answer(found);
     },
-    close: async () => store.close(),
+    close: async () => {
+      store.close();
+      await closeFull();
+    },
   };
 }
 
-function answer(found: { username: string; secret: string } | undefined): LookedUpCredential | undefined {
-  return found && { username: found.username, password: found.secret };
+/** The vault's answer; a cloud token carries its expiry and half-life (the vault's are epoch ms). */
+function answer(
+  found: { username: string; secret: string; expiresAt?: number; refreshAt?: number } | undefined,
+): LookedUpCredential | undefined {
+  if (!found) return undefined;
+  return {
+    username: found.username,
+    password: found.secret,
+    ...(found.expiresAt !== undefined ? { expiresAt: found.expiresAt / 1000 } : {}),
+    ...(found.refreshAt !== undefined ? { refreshAt: found.refreshAt / 1000 } : {}),
+  };
 }
 
 /** The read goes to `<data>/audit/vault.jsonl`, as the credential helper's does. */

@@ -9,6 +9,7 @@ import type { Database } from '../schema.ts';
 import * as core from './001-core.ts';
 import * as vault from './002-vault.ts';
 import * as catalog from './003-catalog.ts';
+import * as mintedTokens from './007-minted-tokens.ts';
 
 export type MigrationDb = Kysely<Database>;
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '001-core', up: core.up },
   { name: '002-vault', up: vault.up },
   { name: '003-catalog', up: catalog.up },
+  { name: '007-minted-tokens', up: mintedTokens.up },
 ];
 
 export async function migrateToLatest(db: MigrationDb, adapter: StoreAdapter): Promise<void> {
