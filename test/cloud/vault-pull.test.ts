@@ -1,0 +1,159 @@
+/**
+ * End to end from the vault: a real docker-registry whose htpasswd passwords are the tokens the
+ * fake ECR and Google endpoints hand out; the credentials are stored with `purser vault add
+ * --kind ecr|gcp`, and skopeo pulls through `docker-credential-purser` (credHelpers in its auth
+ * file) and with what `purser-credential-provider` answered the mini-kubelet. The provider's
+ * cacheDuration stays within the token's half-life.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { GCP_ACCESS_TOKEN_USERNAME } from '../../src/cloud/cloud-token.ts';
+import { renderCredentialProviderConfig } from '../../src/kubelet/credential-provider-config.ts';
+import { parseGoDuration } from '../../src/kubelet/go-duration.ts';
+import { hasBinary, requireBinaries } from '../support/binaries.ts';
+import { tempAuthFile } from '../support/containers-env.ts';
+import { type FakeEcr, startFakeEcr } from '../support/fake-ecr.ts';
+import { type FakeGoogle, startFakeGoogle } from '../support/fake-google.ts';
+import { MiniKubelet } from '../support/mini-kubelet.ts';
+import { makeOciImage } from '../support/oci-image.ts';
+import { describeResult, run } from '../support/proc.ts';
+import { type Registry, startRegistry, writeHtpasswd } from '../support/registry.ts';
+import { skopeo } from '../support/skopeo.ts';
+import { type VaultFixture, vaultFixture } from '../vault/vault-fixture.ts';
+
+const PROVIDER_BIN = fileURLToPath(new URL('../../bin/purser-credential-provider.js', import.meta.url));
+
+describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () => {
+  const tokens = {
+    ecr: `ecr-${randomBytes(12).toString('hex')}`,
+    gcp: `ya29.${randomBytes(12).toString('hex')}`,
+  };
+  let vault: VaultFixture;
+  let registry: Registry | undefined;
+  let ecr: FakeEcr;
+  let google: FakeGoogle;
+  /** The one registry under two vault addresses: ECR's and GCP's credential. */
+  let ecrHost: string;
+  let gcpHost: string;
+
+  before(async () => {
+    vault = vaultFixture();
+    ecr = await startFakeEcr({
+      accessKeyId: 'AKIDPURSERTEST',
+      region: 'eu-west-1',
+      password: () => tokens.ecr,
+    });
+    google = await startFakeGoogle({ token: () => tokens.gcp });
+    if (!hasBinary('docker-registry') || !hasBinary('skopeo')) return;
+    const htpasswd = join(vault.root, 'htpasswd');
+    writeHtpasswd(htpasswd, { AWS: tokens.ecr, [GCP_ACCESS_TOKEN_USERNAME]: tokens.gcp });
+    registry = await startRegistry({ auth: { htpasswd: { path: htpasswd } } });
+    ecrHost = registry.host;
+    gcpHost = registry.host.replace('127.0.0.1', 'localhost');
+    const image = join(vault.root, 'image');
+    await makeOciImage(image, 'v1', 'from the vault');
+    const push = await skopeo([
+      'copy',
+      '--dest-creds',
+      `AWS:${tokens.ecr}`,
+      `oci:${image}:v1`,
+      `docker://${ecrHost}/team/app:v1`,
+    ]);
+    assert.equal(push.code, 0, describeResult(push));
+    writeFileSync(join(vault.root, 'aws.secret'), 'x');
+    writeFileSync(join(vault.root, 'key.json'), google.serviceAccount.json);
+    for (const args of [
+      [ecrHost, '--kind', 'ecr', '--aws-region', 'eu-west-1', '--aws-access-key-id', 'AKIDPURSERTEST'],
+      [gcpHost, '--kind', 'gcp', '--password-file', join(vault.root, 'key.json')],
+    ]) {
+      const extra =
+        args[2] === 'ecr'
+          ? ['--aws-secret-access-key-file', join(vault.root, 'aws.secret'), '--aws-endpoint', ecr.url]
+          : [];
+      const added = await vault.cli(['vault', 'add', ...args, ...extra]);
+      assert.equal(added.code, 0, describeResult(added));
+    }
+    symlinkSync(PROVIDER_BIN, join(vault.binDir, 'purser-credential-provider'));
+  });
+
+  after(async () => {
+    await registry?.stop();
+    await Promise.all([ecr?.close(), google?.close()]);
+  });
+
+  test('skopeo pulls through docker-credential-purser with ECR and GCP tokens', async (t) => {
+    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    const authfile = tempAuthFile({ credHelpers: { [ecrHost]: 'purser', [gcpHost]: 'purser' } });
+    for (const host of [ecrHost, gcpHost]) {
+      const pull = await skopeo(
+        [
+          'copy',
+          `docker://${host}/team/app:v1`,
+          `oci:${join(vault.root, `helper-${host.split(':')[0]}`)}:v1`,
+        ],
+        { authfile, env: vault.env },
+      );
+      assert.equal(pull.code, 0, `${host}: ${describeResult(pull)}`);
+    }
+    assert.equal(ecr.mints, 1);
+    assert.equal(google.mints, 1);
+    const refused = await skopeo([
+      'inspect',
+      '--creds',
+      'AWS:not-the-token',
+      `docker://${ecrHost}/team/app:v1`,
+    ]);
+    assert.notEqual(refused.code, 0, 'the registry really checks the token');
+  });
+
+  test('skopeo pulls with what purser-credential-provider gave the kubelet', async (t) => {
+    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    const config = renderCredentialProviderConfig([
+      { matchImages: [ecrHost, gcpHost], env: [{ name: 'PURSER_DATA', value: vault.dataDir }] },
+    ]);
+    const kubelet = new MiniKubelet(config, {
+      binDir: vault.binDir,
+      env: { ...process.env, PURSER_CONFIG: undefined, PURSER_URL: undefined },
+    });
+    for (const [host, username, token] of [
+      [ecrHost, 'AWS', tokens.ecr],
+      [gcpHost, GCP_ACCESS_TOKEN_USERNAME, tokens.gcp],
+    ] as const) {
+      const found = await kubelet.lookup(`${host}/team/app:v1`);
+      assert.deepEqual(found.errors, []);
+      assert.deepEqual(found.credentials, [{ key: host, username, password: token }]);
+      const pull = await skopeo([
+        'copy',
+        '--src-creds',
+        `${username}:${token}`,
+        `docker://${host}/team/app:v1`,
+        `oci:${join(vault.root, `kubelet-${host.split(':')[0]}`)}:v1`,
+      ]);
+      assert.equal(pull.code, 0, `${host}: ${describeResult(pull)}`);
+    }
+
+    // The answer itself: keyed by registry, cached no longer than the token's half-life.
+    const answer = await run(join(vault.binDir, 'purser-credential-provider'), [], {
+      env: { PURSER_DATA: vault.dataDir, PURSER_CONFIG: undefined, PURSER_URL: undefined },
+      input: JSON.stringify({
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+        kind: 'CredentialProviderRequest',
+        image: `${ecrHost}/team/app:v1`,
+      }),
+    });
+    assert.equal(answer.code, 0, describeResult(answer));
+    const response = JSON.parse(answer.stdout) as { cacheKeyType: string; cacheDuration: string };
+    assert.equal(response.cacheKeyType, 'Registry');
+    const halfLifeMs = (ecr.lifetimeSeconds * 1000) / 2;
+    const cacheMs = parseGoDuration(response.cacheDuration);
+    assert.ok(
+      cacheMs > 0 && cacheMs <= halfLifeMs,
+      `cacheDuration ${response.cacheDuration} within the half-life`,
+    );
+    assert.equal(ecr.mints, 1, 'the provider read the token the helper cached');
+  });
+});
