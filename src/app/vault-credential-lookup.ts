@@ -8,8 +8,9 @@
  * come with their token's expiry and half-life (the answer's cacheDuration follows them).
  */
 
+import { readFileSync } from 'node:fs';
 import { appendAuditLine } from '../audit/local-audit.cts';
-import { Denied } from '../domain/errors.ts';
+import { BadRequest, Denied } from '../domain/errors.ts';
 import { normalizeRegistryAddress } from '../domain/server-address.cts';
 import type { CredentialLookup, LookedUpCredential } from '../kubelet/credential-lookup.ts';
 import { PROVIDER_NAME } from '../kubelet/credential-provider.ts';
@@ -22,7 +23,7 @@ export async function openVaultCredentialLookup(
   const environment = env.PURSER_ENV || 'default';
   if (env.PURSER_URL) {
     const { RemoteHelperStore } = await import('../vault/helper-remote.ts');
-    const remote = new RemoteHelperStore(env.PURSER_URL, env.PURSER_USERNAME, env.PURSER_PASSWORD);
+    const remote = new RemoteHelperStore(env.PURSER_URL, env.PURSER_USERNAME, remotePassword(env));
     return {
       lookup: async (registry) => answer(await remote.get(environment, registry)),
     };
@@ -68,6 +69,21 @@ export async function openVaultCredentialLookup(
       await closeFull();
     },
   };
+}
+
+/**
+ * PURSER_PASSWORD, else the content of PURSER_PASSWORD_FILE (the kubelet's config holds its
+ * env in plain text, so a node keeps the service account's secret in a file).
+ */
+function remotePassword(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.PURSER_PASSWORD !== undefined || !env.PURSER_PASSWORD_FILE) return env.PURSER_PASSWORD;
+  try {
+    return readFileSync(env.PURSER_PASSWORD_FILE, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new BadRequest(
+      `cannot read PURSER_PASSWORD_FILE ${env.PURSER_PASSWORD_FILE}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
 }
 
 /** The vault's answer; a cloud token carries its expiry and half-life (the vault's are epoch ms). */

@@ -2,7 +2,8 @@
  * End to end from the vault: a real docker-registry whose htpasswd passwords are the tokens the
  * fake ECR and Google endpoints hand out; the credentials are stored with `purser vault add
  * --kind ecr|gcp`, and skopeo pulls through `docker-credential-purser` (credHelpers in its auth
- * file) and with what `purser-credential-provider` answered the mini-kubelet. The provider's
+ * file) and with what `purser-credential-provider` answered the mini-kubelet, configured by
+ * `purser export kubelet-provider-config`. The provider's
  * cacheDuration stays within the token's half-life.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GCP_ACCESS_TOKEN_USERNAME } from '../../src/cloud/cloud-token.ts';
-import { renderCredentialProviderConfig } from '../../src/kubelet/credential-provider-config.ts';
 import { parseGoDuration } from '../../src/kubelet/go-duration.ts';
 import { hasBinary, requireBinaries } from '../support/binaries.ts';
 import { tempAuthFile } from '../support/containers-env.ts';
@@ -112,9 +112,18 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
 
   test('skopeo pulls with what purser-credential-provider gave the kubelet', async (t) => {
     if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
-    const config = renderCredentialProviderConfig([
-      { matchImages: [ecrHost, gcpHost], env: [{ name: 'PURSER_DATA', value: vault.dataDir }] },
+    const exported = await vault.cli([
+      'export',
+      'kubelet-provider-config',
+      '--match',
+      ecrHost,
+      '--match',
+      gcpHost,
     ]);
+    assert.equal(exported.code, 0, describeResult(exported));
+    const config = exported.stdout;
+    assert.match(config, /kind: CredentialProviderConfig/);
+    assert.match(config, new RegExp(`value: ${vault.dataDir}`), 'the provider finds this data directory');
     const kubelet = new MiniKubelet(config, {
       binDir: vault.binDir,
       env: { ...process.env, PURSER_CONFIG: undefined, PURSER_URL: undefined },

@@ -15,6 +15,7 @@ import { register as keys } from './keys/index.ts';
 import { register as login } from './login/index.ts';
 import { register as migrate } from './migrate/index.ts';
 import { register as ratelimit } from './ratelimit/index.ts';
+import { register as refresh } from './refresh/index.ts';
 import { register as registryGroup } from './registry/index.ts';
 import { registerRegistryIntegration } from './registry-integration/index.ts';
 import { register as resolve } from './resolve/index.ts';
@@ -54,6 +55,7 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   resolve,
   gantry,
   ratelimit,
+  refresh,
   audit,
   tag,
 ];
