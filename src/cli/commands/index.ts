@@ -14,6 +14,7 @@ import { register as group } from './group/index.ts';
 import { register as keys } from './keys/index.ts';
 import { register as login } from './login/index.ts';
 import { register as migrate } from './migrate/index.ts';
+import { register as mirror } from './mirror/index.ts';
 import { register as ratelimit } from './ratelimit/index.ts';
 import { register as refresh } from './refresh/index.ts';
 import { register as registryGroup } from './registry/index.ts';
@@ -55,6 +56,7 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   resolve,
   gantry,
   ratelimit,
+  mirror,
   refresh,
   audit,
   tag,
