@@ -1,7 +1,8 @@
 /**
  * End to end from the vault: a real docker-registry whose htpasswd passwords are the tokens the
  * fake ECR and Google endpoints hand out; the credentials are stored with `purser vault add
- * --kind ecr|gcp`, and skopeo pulls through `docker-credential-purser` (credHelpers in its auth
+ * --kind ecr|gcp|acr` (ACR's login server is a router: /oauth2/* to the fake Azure, the rest to
+ * the registry), and skopeo pulls through `docker-credential-purser` (credHelpers in its auth
  * file) and with what `purser-credential-provider` answered the mini-kubelet, configured by
  * `purser export kubelet-provider-config`. The provider's
  * cacheDuration stays within the token's half-life.
@@ -12,10 +13,12 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { GCP_ACCESS_TOKEN_USERNAME } from '../../src/cloud/cloud-token.ts';
+import { ACR_REFRESH_TOKEN_USERNAME, GCP_ACCESS_TOKEN_USERNAME } from '../../src/cloud/cloud-token.ts';
 import { parseGoDuration } from '../../src/kubelet/go-duration.ts';
+import { type AcrRouter, startAcrRouter } from '../support/acr-router.ts';
 import { hasBinary, requireBinaries } from '../support/binaries.ts';
 import { tempAuthFile } from '../support/containers-env.ts';
+import { type FakeAzure, startFakeAzure } from '../support/fake-azure.ts';
 import { type FakeEcr, startFakeEcr } from '../support/fake-ecr.ts';
 import { type FakeGoogle, startFakeGoogle } from '../support/fake-google.ts';
 import { MiniKubelet } from '../support/mini-kubelet.ts';
@@ -31,14 +34,18 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
   const tokens = {
     ecr: `ecr-${randomBytes(12).toString('hex')}`,
     gcp: `ya29.${randomBytes(12).toString('hex')}`,
+    acr: `acr-${randomBytes(12).toString('hex')}`,
   };
   let vault: VaultFixture;
   let registry: Registry | undefined;
   let ecr: FakeEcr;
   let google: FakeGoogle;
-  /** The one registry under two vault addresses: ECR's and GCP's credential. */
+  let azure: FakeAzure;
+  let router: AcrRouter | undefined;
+  /** The one registry under three vault addresses: ECR's, GCP's and (through the router) ACR's credential. */
   let ecrHost: string;
   let gcpHost: string;
+  let acrHost: string;
 
   before(async () => {
     vault = vaultFixture();
@@ -48,12 +55,26 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
       password: () => tokens.ecr,
     });
     google = await startFakeGoogle({ token: () => tokens.gcp });
+    azure = await startFakeAzure({
+      tenantId: 't1',
+      clientId: 'c1',
+      clientSecret: 's1',
+      registry: '',
+      refreshToken: () => tokens.acr,
+    });
     if (!hasBinary('docker-registry') || !hasBinary('skopeo')) return;
     const htpasswd = join(vault.root, 'htpasswd');
-    writeHtpasswd(htpasswd, { AWS: tokens.ecr, [GCP_ACCESS_TOKEN_USERNAME]: tokens.gcp });
+    writeHtpasswd(htpasswd, {
+      AWS: tokens.ecr,
+      [GCP_ACCESS_TOKEN_USERNAME]: tokens.gcp,
+      [ACR_REFRESH_TOKEN_USERNAME]: tokens.acr,
+    });
     registry = await startRegistry({ auth: { htpasswd: { path: htpasswd } } });
     ecrHost = registry.host;
     gcpHost = registry.host.replace('127.0.0.1', 'localhost');
+    router = await startAcrRouter(azure.url, registry.url);
+    acrHost = router.host;
+    azure.registry = acrHost;
     const image = join(vault.root, 'image');
     await makeOciImage(image, 'v1', 'from the vault');
     const push = await skopeo([
@@ -66,9 +87,23 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
     assert.equal(push.code, 0, describeResult(push));
     writeFileSync(join(vault.root, 'aws.secret'), 'x');
     writeFileSync(join(vault.root, 'key.json'), google.serviceAccount.json);
+    writeFileSync(join(vault.root, 'sp.secret'), 's1');
     for (const args of [
       [ecrHost, '--kind', 'ecr', '--aws-region', 'eu-west-1', '--aws-access-key-id', 'AKIDPURSERTEST'],
       [gcpHost, '--kind', 'gcp', '--password-file', join(vault.root, 'key.json')],
+      [
+        acrHost,
+        '--kind',
+        'acr',
+        '--azure-tenant',
+        't1',
+        '--azure-client-id',
+        'c1',
+        '--azure-client-secret-file',
+        join(vault.root, 'sp.secret'),
+        '--azure-authority',
+        azure.authority,
+      ],
     ]) {
       const extra =
         args[2] === 'ecr'
@@ -81,14 +116,17 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
   });
 
   after(async () => {
+    await router?.close();
     await registry?.stop();
-    await Promise.all([ecr?.close(), google?.close()]);
+    await Promise.all([ecr?.close(), google?.close(), azure?.close()]);
   });
 
-  test('skopeo pulls through docker-credential-purser with ECR and GCP tokens', async (t) => {
+  test('skopeo pulls through docker-credential-purser with ECR, GCP and ACR tokens', async (t) => {
     if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
-    const authfile = tempAuthFile({ credHelpers: { [ecrHost]: 'purser', [gcpHost]: 'purser' } });
-    for (const host of [ecrHost, gcpHost]) {
+    const authfile = tempAuthFile({
+      credHelpers: { [ecrHost]: 'purser', [gcpHost]: 'purser', [acrHost]: 'purser' },
+    });
+    for (const host of [ecrHost, gcpHost, acrHost]) {
       const pull = await skopeo(
         [
           'copy',
@@ -101,6 +139,7 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
     }
     assert.equal(ecr.mints, 1);
     assert.equal(google.mints, 1);
+    assert.equal(azure.exchanges, 1);
     const refused = await skopeo([
       'inspect',
       '--creds',
@@ -119,6 +158,8 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
       ecrHost,
       '--match',
       gcpHost,
+      '--match',
+      acrHost,
     ]);
     assert.equal(exported.code, 0, describeResult(exported));
     const config = exported.stdout;
@@ -131,6 +172,7 @@ describe('pulling with tokens minted from the vault', { timeout: 180_000 }, () =
     for (const [host, username, token] of [
       [ecrHost, 'AWS', tokens.ecr],
       [gcpHost, GCP_ACCESS_TOKEN_USERNAME, tokens.gcp],
+      [acrHost, ACR_REFRESH_TOKEN_USERNAME, tokens.acr],
     ] as const) {
       const found = await kubelet.lookup(`${host}/team/app:v1`);
       assert.deepEqual(found.errors, []);
