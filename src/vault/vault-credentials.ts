@@ -111,9 +111,7 @@ export class VaultCredentials {
     if (input.expiresAt !== undefined) set.expires_at = input.expiresAt;
     if (input.secret !== undefined) {
       if (input.secret === '') throw new BadRequest('the secret (password or token) is empty');
-      const secret = isCloudKind(row.kind)
-        ? serializeCloudMaterial(openCloudMaterial(row.kind, input.secret))
-        : input.secret;
+      const secret = isCloudKind(row.kind) ? cloudSecret(row.kind, input.secret) : input.secret;
       set.secret = this.box.seal(secret, secretAad(row.environment, row.address));
       set.secret_changed_at = now;
       set.check_status = null;
@@ -206,6 +204,17 @@ export class VaultCredentials {
       .executeTakeFirst();
     if (!row) throw new NotFound(`no credential for ${canonical} in environment ${name}`);
     return row;
+  }
+}
+
+/** New material for a cloud credential, which must be the whole material (JSON), not a token. */
+function cloudSecret(kind: Parameters<typeof openCloudMaterial>[0], secret: string): string {
+  try {
+    return serializeCloudMaterial(openCloudMaterial(kind, secret));
+  } catch (error) {
+    throw new BadRequest(
+      `a ${kind} credential's secret is its material, not a password: store the credential again to change it (${(error as Error).message})`,
+    );
   }
 }
 
