@@ -7,23 +7,39 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FakeEcr, startFakeEcr } from '../support/fake-ecr.ts';
+import { createTestDatabase, requirePostgres, type TestDatabase } from '../support/postgres.ts';
 import { type ApiFixture, errorOf, openApiFixture } from './fixture.ts';
 
 describe('cloud credentials through the API', () => {
-  let api: ApiFixture;
+  let api: ApiFixture | undefined;
   let ecr: FakeEcr;
+  let database: TestDatabase | undefined;
   const base = '/api/v1/environments/prod';
 
   before(async () => {
-    api = await openApiFixture();
     ecr = await startFakeEcr({ accessKeyId: 'AKIDAPI', region: 'eu-west-1', password: () => 'api-token' });
   });
   after(async () => {
     await api?.close();
+    await database?.drop();
     await ecr?.close();
   });
 
-  test('add with material, read the minted token', async () => {
+  test('SQLite: add with material, read the minted token', async () => {
+    api = await openApiFixture();
+    await scenario(api, 1);
+    await api.close();
+    api = undefined;
+  });
+
+  test('PostgreSQL: the same, the cache and its lease in PostgreSQL', async (t) => {
+    if (!(await requirePostgres(t))) return;
+    database = await createTestDatabase();
+    api = await openApiFixture({ databaseUrl: database.url });
+    await scenario(api, ecr.mints + 1);
+  });
+
+  async function scenario(api: ApiFixture, mintsAfter: number): Promise<void> {
     const material = {
       region: 'eu-west-1',
       accessKeyId: 'AKIDAPI',
@@ -61,9 +77,9 @@ describe('cloud credentials through the API', () => {
     const lookup = await api.admin('GET', `${base}/credential-lookup?server=https://${ecr.registryHost}`);
     assert.equal(lookup.statusCode, 200, lookup.body);
     assert.equal((lookup.json() as { secret: string }).secret, 'api-token');
-    assert.equal(ecr.mints, 1, 'the server cached the token');
+    assert.equal(ecr.mints, mintsAfter, 'the server cached the token');
 
     const listed = await api.admin('GET', `${base}/credentials`);
     assert.doesNotMatch(listed.body, /api-secret-key|api-token/);
-  });
+  }
 });
