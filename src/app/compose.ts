@@ -186,6 +186,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       async close() {
         controller.abort();
         await identitySources.chain.close();
+        await vault.close();
         await pipeline.sink.close();
         await database.close();
       },

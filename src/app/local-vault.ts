@@ -51,6 +51,8 @@ export async function openLocalVault(
     audit,
     vault,
     async close() {
+      await vault.close();
+      // The audit entries of mints made in the background go before the store closes.
       await database.close();
       // Refresh the helper's snapshot after a change (SQLite only; see helper-snapshot.cts).
       if (vault.changed && !location.databaseUrl) {

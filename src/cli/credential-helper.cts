@@ -18,7 +18,7 @@ import fs = require('node:fs');
 
 import { type DataDirSource, dataDirNotices, defaultDataDir, findConfigFile } from '../app/locations.cts';
 import { dockerConfigKey, normalizeRegistryAddress } from '../domain/server-address.cts';
-import { LocalHelperStore } from '../vault/helper-local.cts';
+import { LocalHelperStore, NEEDS_MINT } from '../vault/helper-local.cts';
 
 export const HELPER_NAME = 'docker-credential-purser';
 export const HELPER_PACKAGE = 'purser';
@@ -110,8 +110,11 @@ async function openStore(env: NodeJS.ProcessEnv): Promise<Store> {
       const store = await local();
       if (store) {
         const found = await store.get(e, address);
-        if (found) store.audit(e, address);
-        return found;
+        // A cloud credential's token is minted (or read from the cache) by the full vault.
+        if (found !== NEEDS_MINT) {
+          if (found) store.audit(e, address);
+          return found;
+        }
       }
       return full(async ({ vault }) => {
         try {

@@ -12,6 +12,8 @@ export interface MintedToken {
   readonly expiresAt: number;
   /** The registry host the credential is for, when the cloud says (ECR's proxyEndpoint). */
   readonly registry?: string;
+  /** Epoch seconds; set when another process minted the token and this one adopts it. */
+  readonly mintedAt?: number;
 }
 
 export interface CloudTokenProvider {

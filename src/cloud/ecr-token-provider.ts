@@ -58,6 +58,10 @@ export class EcrTokenProvider implements CloudTokenProvider {
       throw new BadRequest('ECR registry ids are 12-digit AWS account ids');
     this.#region = options.region;
     this.#registryIds = options.registryIds;
+    // The SDK warns on Node < 22 about its releases after January 2027; Purser's lockfile pins
+    // the SDK, so the warning would only be noise on the stderr of the helper, the kubelet
+    // provider and `vault check`. Set only when nobody chose otherwise.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.#client = new ECRClient({
       region: options.region,
       credentials: credentialProvider(options),

@@ -210,11 +210,13 @@ export class MintedTokenCache {
       let token: CachedToken;
       try {
         const minted = await provider.mint();
-        const mintedAt = this.#nowSeconds();
-        if (!(minted.expiresAt > mintedAt + this.#margin))
+        const now = this.#nowSeconds();
+        if (!(minted.expiresAt > now + this.#margin))
           throw new Unavailable(
             `the ${provider.kind} token endpoint handed out a token that is already expired`,
           );
+        // A token another process minted (and this one adopted) keeps its own half-life.
+        const mintedAt = Math.min(minted.mintedAt ?? now, now);
         token = { ...minted, mintedAt, refreshAt: mintedAt + (minted.expiresAt - mintedAt) / 2 };
       } catch (error) {
         entry.failures += 1;

@@ -6,7 +6,9 @@
  * `unit` follows a number in one, `env` names the variable used when the key is absent, and
  * `defaultText` documents a default that is derived rather than fixed.
  */
+
 import { type Static, Type as T } from '@sinclair/typebox';
+import { RefreshSchema } from '../refresh/refresh-config.ts';
 import { ConsoleSchema } from './console-schema.ts';
 import { LOG_LEVELS } from './log-levels.ts';
 import { LoginThrottleSchema } from './login-throttle-config.ts';
@@ -278,6 +280,7 @@ export const WrittenConfigSchema = T.Object(
         description: 'Custom rules, in order; when given, they replace the stored ones at start',
       }),
     ),
+    refresh: T.Optional(RefreshSchema),
   },
   { additionalProperties: false, title: 'Purser configuration (purser.yaml)' },
 );

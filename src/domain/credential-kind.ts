@@ -1,10 +1,13 @@
 /**
- * Kinds of registry credential the vault holds. Cloud kinds (ECR, GCR access tokens, ACR) are
- * added by the cloud token providers; their rows carry an expiry.
+ * Kinds of registry credential the vault holds: static ones (the stored secret is what a client
+ * sends) and the cloud kinds (`ecr`, `gcp`, `acr`: the stored secret is sealed long-lived
+ * material and clients receive a token minted from it, see domain/cloud-kind.cts).
  */
+export { CLOUD_CREDENTIAL_KINDS, type CloudCredentialKind, isCloudKind } from './cloud-kind.cts';
+
 export const CREDENTIAL_KINDS = ['basic', 'identity-token', 'gcr-json-key'] as const;
 export type BuiltinCredentialKind = (typeof CREDENTIAL_KINDS)[number];
-/** Builtin kinds, plus the cloud kinds a provider registers (`ecr`, `gcr-access-token`, `acr`…). */
+/** Builtin kinds, plus the cloud kinds (`ecr`, `gcp`, `acr`). */
 export type CredentialKind = BuiltinCredentialKind | (string & {});
 
 export const CREDENTIAL_STATES = ['active', 'deactivated', 'deleted'] as const;

@@ -1,7 +1,7 @@
 /**
- * The `refresh:` section of purser.yaml, as written, and the targets it describes. Phase 2 adds
- * it to the configuration schema (src/config) and resolves each target's registries through the
- * vault and the minted-token cache.
+ * The `refresh:` section of purser.yaml (part of the configuration schema, src/config/schema.ts),
+ * as written, and the targets it describes; `purser refresh` resolves each target's registries
+ * through the vault (cloud kinds through the minted-token cache).
  *
  *   refresh:
  *     interval: 3600                # seconds, for targets holding only static credentials
@@ -28,32 +28,88 @@ import {
 import { K8sSecretApiTarget } from './k8s-secret-api-target.ts';
 import type { RefreshTarget } from './refresh-target.ts';
 
-const Registries = T.Array(T.String({ minLength: 1 }), { minItems: 1 });
-const Common = { registries: Registries, environment: T.Optional(T.String({ minLength: 1 })) };
-const Path = T.String({ minLength: 1 });
-const SecretName = T.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 });
-const Namespace = T.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 });
+const Registries = T.Array(T.String({ minLength: 1 }), {
+  minItems: 1,
+  description: 'Vault addresses (host[:port]) whose credentials the target holds',
+});
+const Common = {
+  registries: Registries,
+  environment: T.Optional(
+    T.String({
+      minLength: 1,
+      default: 'default',
+      description: 'Vault environment the credentials come from',
+    }),
+  ),
+};
+const Path = T.String({
+  minLength: 1,
+  description: 'The file to rewrite (absolute, or relative to the working directory)',
+});
+const SecretName = T.String({
+  pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+  maxLength: 253,
+  description: 'Name of the Kubernetes Secret',
+});
+const Namespace = T.String({
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  maxLength: 63,
+  description: "Namespace of the Secret (default: the kubeconfig context's, else default)",
+});
 
 export const RefreshTargetSchema = T.Union([
-  T.Object({ type: T.Literal('docker-config'), path: Path, ...Common }, { additionalProperties: false }),
-  T.Object({ type: T.Literal('podman-auth'), path: Path, ...Common }, { additionalProperties: false }),
-  T.Object({ type: T.Literal('rke2'), path: Path, ...Common }, { additionalProperties: false }),
   T.Object(
     {
-      type: T.Literal('k8s-secret-file'),
+      type: T.Literal('docker-config', { description: 'A Docker config.json (merged: other entries stay)' }),
       path: Path,
-      name: SecretName,
-      namespace: T.Optional(Namespace),
-      format: T.Optional(T.Union([T.Literal('yaml'), T.Literal('json')])),
       ...Common,
     },
     { additionalProperties: false },
   ),
   T.Object(
     {
-      type: T.Literal('k8s-secret'),
-      kubeconfig: Path,
-      context: T.Optional(T.String({ minLength: 1 })),
+      type: T.Literal('podman-auth', { description: 'A containers auth.json (merged: other entries stay)' }),
+      path: Path,
+      ...Common,
+    },
+    { additionalProperties: false },
+  ),
+  T.Object(
+    {
+      type: T.Literal('rke2', { description: 'RKE2/K3s registries.yaml (mirrors and tls stay)' }),
+      path: Path,
+      ...Common,
+    },
+    { additionalProperties: false },
+  ),
+  T.Object(
+    {
+      type: T.Literal('k8s-secret-file', {
+        description: 'A kubernetes.io/dockerconfigjson Secret manifest on disk',
+      }),
+      path: Path,
+      name: SecretName,
+      namespace: T.Optional(Namespace),
+      format: T.Optional(
+        T.Union([T.Literal('yaml'), T.Literal('json')], {
+          default: 'yaml',
+          description: "The manifest's encoding",
+        }),
+      ),
+      ...Common,
+    },
+    { additionalProperties: false },
+  ),
+  T.Object(
+    {
+      type: T.Literal('k8s-secret', { description: 'A Secret written through the API server' }),
+      kubeconfig: T.String({
+        minLength: 1,
+        description: 'kubeconfig for the API server (token, client certificate or basic auth)',
+      }),
+      context: T.Optional(
+        T.String({ minLength: 1, description: 'kubeconfig context (default: its current-context)' }),
+      ),
       name: SecretName,
       namespace: T.Optional(Namespace),
       ...Common,
@@ -64,10 +120,23 @@ export const RefreshTargetSchema = T.Union([
 
 export const RefreshSchema = T.Object(
   {
-    interval: T.Optional(T.Integer({ minimum: 60 })),
-    targets: T.Array(RefreshTargetSchema, { minItems: 1 }),
+    interval: T.Optional(
+      T.Integer({
+        minimum: 60,
+        default: 3600,
+        description: 'Seconds between rewrites of targets holding only static credentials',
+      }),
+    ),
+    targets: T.Array(RefreshTargetSchema, {
+      minItems: 1,
+      description: "Where `purser refresh` keeps credentials fresh, rewritten by each token's half-life",
+    }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      '`purser refresh --watch|--once`: files and Secrets kept fresh for consumers that cannot ask Purser',
+  },
 );
 
 export type RefreshTargetConfig = Static<typeof RefreshTargetSchema>;

@@ -45,8 +45,21 @@ export interface VaultGrantsTable {
   created_by: string;
 }
 
+/** Minted cloud tokens, sealed (src/cloud/minted-token-store.ts), with a lease for the one minting. */
+export interface VaultMintedTokensTable {
+  /** The cache key: `<environment>/<address>@<secret_changed_at>`. */
+  key: string;
+  /** The sealed token; null while the first mint is under way. */
+  sealed: string | null;
+  lease_owner: string | null;
+  /** Epoch ms until which `lease_owner` may mint; null = nobody is minting. */
+  lease_until: number | null;
+  updated_at: number;
+}
+
 export interface VaultTables {
   vault_environments: VaultEnvironmentsTable;
   vault_credentials: VaultCredentialsTable;
   vault_grants: VaultGrantsTable;
+  vault_minted_tokens: VaultMintedTokensTable;
 }

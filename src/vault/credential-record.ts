@@ -30,6 +30,10 @@ export interface RevealedCredential {
   readonly secret: string;
   readonly kind: CredentialKind;
   readonly email: string | null;
+  /** Cloud kinds: when the minted token in `secret` expires (epoch ms); absent for static ones. */
+  readonly expiresAt?: number;
+  /** Cloud kinds: the token's half-life (epoch ms), from when a fresh one exists. */
+  readonly refreshAt?: number;
 }
 
 export type CredentialRow = Selectable<VaultCredentialsTable>;

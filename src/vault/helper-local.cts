@@ -14,6 +14,7 @@ import path = require('node:path');
 
 import { appendAuditLine } from '../audit/local-audit.cts';
 import { MESSAGES, openParts, parseSealed, sealedKeyId } from '../crypto/sealed-value.cts';
+import { isCloudKind } from '../domain/cloud-kind.cts';
 import { readHelperSnapshot } from './helper-snapshot.cts';
 import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 import { secretAad } from './secret-aad.cts';
@@ -25,13 +26,23 @@ export interface HelperCredential {
   readonly address: string;
   readonly username: string;
   readonly secret: string;
+  /** A cloud token's expiry and half-life (epoch ms), when a running Purser minted it. */
+  readonly expiresAt?: number;
+  readonly refreshAt?: number;
 }
 
 interface CredentialRowLite {
   username: string;
   secret: string | null;
   state: string;
+  kind?: string | undefined;
 }
+
+/**
+ * `get`'s answer for a cloud kind (ECR, GCP, ACR): the stored secret is material to mint a token
+ * from, which this path does not do; the caller takes the full vault's path.
+ */
+export const NEEDS_MINT = 'needs-mint';
 
 interface EnvironmentRowLite {
   default_registry: string | null;
@@ -87,8 +98,11 @@ export class LocalHelperStore {
     return text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
   }
 
-  /** undefined on a miss; throws Denied for deactivated or not-allowed registries. */
-  async get(environment: string, address: string): Promise<HelperCredential | undefined> {
+  /**
+   * undefined on a miss, NEEDS_MINT for a cloud kind; throws HelperRefusal for deactivated or
+   * not-allowed registries.
+   */
+  async get(environment: string, address: string): Promise<HelperCredential | typeof NEEDS_MINT | undefined> {
     let envRow: EnvironmentRowLite | undefined;
     let row: CredentialRowLite | undefined;
     const snapshot = readHelperSnapshot(this.#dataDir);
@@ -104,7 +118,7 @@ export class LocalHelperStore {
         .get(environment) as EnvironmentRowLite | undefined;
       row = db
         .prepare(
-          'select username, secret, state from vault_credentials where environment = ? and address = ?',
+          'select username, secret, state, kind from vault_credentials where environment = ? and address = ?',
         )
         .get(environment, address) as CredentialRowLite | undefined;
     }
@@ -113,6 +127,7 @@ export class LocalHelperStore {
       throw new HelperRefusal(notAllowedMessage(environment, settings.allowlist, address));
     if (!row || row.state === 'deleted' || row.secret === null) return undefined;
     if (row.state === 'deactivated') throw new HelperRefusal(deactivatedMessage(address));
+    if (isCloudKind(row.kind)) return NEEDS_MINT;
     const keys = this.#keys();
     if (!keys) return undefined;
     return {

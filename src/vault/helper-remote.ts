@@ -56,8 +56,20 @@ export class RemoteHelperStore {
     );
     if (res.status === 404) return undefined;
     if (!res.ok) return this.#fail(res);
-    const body = (await res.json()) as { address: string; username: string; secret: string };
-    return { address: body.address, username: body.username, secret: body.secret };
+    const body = (await res.json()) as {
+      address: string;
+      username: string;
+      secret: string;
+      expiresAt?: unknown;
+      refreshAt?: unknown;
+    };
+    return {
+      address: body.address,
+      username: body.username,
+      secret: body.secret,
+      ...(typeof body.expiresAt === 'number' ? { expiresAt: body.expiresAt } : {}),
+      ...(typeof body.refreshAt === 'number' ? { refreshAt: body.refreshAt } : {}),
+    };
   }
 
   async list(environment: string): Promise<Map<string, string>> {

@@ -17,6 +17,8 @@ export interface SnapshotCredential {
   readonly username: string;
   readonly secret: string | null;
   readonly state: string;
+  /** Absent in snapshots written before the cloud kinds (all static). */
+  readonly kind?: string;
 }
 
 export interface SnapshotEnvironment {
@@ -105,7 +107,7 @@ export function writeHelperSnapshot(dataDir: string): boolean {
       }
       const rows = db
         .prepare(
-          "select environment, address, username, secret, state from vault_credentials where state != 'deleted'",
+          "select environment, address, username, secret, state, kind from vault_credentials where state != 'deleted'",
         )
         .all() as {
         environment: string;
@@ -113,6 +115,7 @@ export function writeHelperSnapshot(dataDir: string): boolean {
         username: string;
         secret: string | null;
         state: string;
+        kind: string;
       }[];
       for (const row of rows) {
         environments[row.environment] ??= { allowlist: null, credentials: {} };
@@ -120,6 +123,7 @@ export function writeHelperSnapshot(dataDir: string): boolean {
           username: row.username,
           secret: row.secret,
           state: row.state,
+          kind: row.kind,
         };
       }
     } finally {

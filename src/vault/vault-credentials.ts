@@ -4,7 +4,9 @@
  * environment and address. Nothing here returns a secret (see vault-secrets.ts).
  */
 import type { Kysely } from 'kysely';
+import { CLOUD_USERNAMES, openCloudMaterial, serializeCloudMaterial } from '../cloud/cloud-credential.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import { isCloudKind } from '../domain/cloud-kind.cts';
 import {
   CREDENTIAL_KINDS,
   type CredentialKind,
@@ -18,6 +20,7 @@ import type { Database } from '../store/schema.ts';
 import type { Actor } from './actor.ts';
 import { type CredentialRecord, type CredentialRow, secretAad, toRecord } from './credential-record.ts';
 import { parseEnvironmentName } from './environment-settings.ts';
+import { forgetMintedTokens } from './minted-tokens.ts';
 import type { VaultEnvironments } from './vault-environments.ts';
 import type { VaultJournal } from './vault-journal.ts';
 
@@ -53,10 +56,14 @@ export class VaultCredentials {
     const environment = await this.environments.ensure(input.environment ?? 'default', actor);
     const address = parseRegistryAddress(input.address);
     const kind = input.kind ?? 'basic';
-    const username = checkUsername(kind, input.username);
     if (input.secret === '') throw new BadRequest('the secret (password or token) is empty');
+    // A cloud kind's secret is its material (JSON), checked here; clients get minted tokens.
+    const secret = isCloudKind(kind)
+      ? serializeCloudMaterial(openCloudMaterial(kind, input.secret))
+      : input.secret;
+    const username = isCloudKind(kind) ? CLOUD_USERNAMES[kind] : checkUsername(kind, input.username);
     const now = this.now();
-    const sealed = this.box.seal(input.secret, secretAad(environment, address));
+    const sealed = this.box.seal(secret, secretAad(environment, address));
     const values = {
       username,
       secret: sealed,
@@ -76,6 +83,7 @@ export class VaultCredentials {
       .values({ environment, address, created_at: now, ...values })
       .onConflict((oc) => oc.columns(['environment', 'address']).doUpdateSet(values))
       .execute();
+    await forgetMintedTokens(this.db, environment, address);
     await this.journal.record(actor, 'credential.create', `credential:${environment}/${address}`, {
       kind,
       username,
@@ -96,16 +104,20 @@ export class VaultCredentials {
       );
     const now = this.now();
     const set: Partial<CredentialRow> = { updated_at: now, updated_by: actor.name };
+    if (input.username !== undefined && isCloudKind(row.kind))
+      throw new BadRequest(`a ${row.kind} credential's user name is fixed (${row.username})`);
     if (input.username !== undefined) set.username = checkUsername(row.kind, input.username);
     if (input.email !== undefined) set.email = input.email;
     if (input.expiresAt !== undefined) set.expires_at = input.expiresAt;
     if (input.secret !== undefined) {
       if (input.secret === '') throw new BadRequest('the secret (password or token) is empty');
-      set.secret = this.box.seal(input.secret, secretAad(row.environment, row.address));
+      const secret = isCloudKind(row.kind) ? cloudSecret(row.kind, input.secret) : input.secret;
+      set.secret = this.box.seal(secret, secretAad(row.environment, row.address));
       set.secret_changed_at = now;
       set.check_status = null;
     }
     await this.db.updateTable('vault_credentials').set(set).where('id', '=', row.id).execute();
+    if (input.secret !== undefined) await forgetMintedTokens(this.db, row.environment, row.address);
     const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
     await this.journal.record(actor, 'credential.update', `credential:${row.environment}/${row.address}`, {
       changed,
@@ -163,6 +175,7 @@ export class VaultCredentials {
       })
       .where('id', '=', row.id)
       .execute();
+    await forgetMintedTokens(this.db, row.environment, row.address);
     await this.journal.record(actor, 'credential.delete', `credential:${row.environment}/${row.address}`);
   }
 
@@ -191,6 +204,17 @@ export class VaultCredentials {
       .executeTakeFirst();
     if (!row) throw new NotFound(`no credential for ${canonical} in environment ${name}`);
     return row;
+  }
+}
+
+/** New material for a cloud credential, which must be the whole material (JSON), not a token. */
+function cloudSecret(kind: Parameters<typeof openCloudMaterial>[0], secret: string): string {
+  try {
+    return serializeCloudMaterial(openCloudMaterial(kind, secret));
+  } catch (error) {
+    throw new BadRequest(
+      `a ${kind} credential's secret is its material, not a password: store the credential again to change it (${(error as Error).message})`,
+    );
   }
 }
 

@@ -28,8 +28,9 @@ export class VaultJournal {
     action: string,
     target: string,
     details?: Record<string, unknown>,
-    outcome: 'success' | 'denied' = 'success',
+    outcome: 'success' | 'failure' | 'denied' = 'success',
   ): Promise<void> {
+    // A mint changes the store file, so the helper's snapshot is rewritten after it too.
     if (action !== 'credential.read') this.#changed = true;
     await this.audit.record({
       action,

@@ -5,12 +5,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import { isCloudKind } from '../domain/cloud-kind.cts';
 import { NotFound } from '../domain/errors.ts';
 import { normalizeRegistryAddress, parseRegistryAddress } from '../domain/registry-address.ts';
 import type { Database } from '../store/schema.ts';
 import type { Actor } from './actor.ts';
 import { type CredentialRow, type RevealedCredential, secretAad } from './credential-record.ts';
 import { deactivated, isAllowed, notAllowed } from './environment-settings.ts';
+import type { VaultCloudTokens } from './minted-tokens.ts';
 import type { VaultEnvironments } from './vault-environments.ts';
 import type { VaultJournal } from './vault-journal.ts';
 
@@ -20,6 +22,7 @@ export class VaultSecrets {
     private readonly box: SecretBox,
     private readonly environments: VaultEnvironments,
     private readonly journal: VaultJournal,
+    private readonly cloud: VaultCloudTokens,
     private readonly onRead: (channel: string) => void = () => {},
   ) {}
 
@@ -66,7 +69,7 @@ export class VaultSecrets {
       );
       throw deactivated(address);
     }
-    const revealed = this.#open(row);
+    const revealed = await this.#open(row);
     await this.journal.record(actor, 'credential.read', target, { purpose });
     this.onRead(purpose);
     return revealed;
@@ -99,7 +102,7 @@ export class VaultSecrets {
     const out: RevealedCredential[] = [];
     for (const row of rows) {
       if (row.secret === null || !isAllowed(settings, row.address)) continue;
-      out.push(this.#open(row));
+      out.push(await this.#open(row));
       await this.journal.record(actor, 'credential.read', `credential:${settings.name}/${row.address}`, {
         purpose,
       });
@@ -107,16 +110,19 @@ export class VaultSecrets {
     return out;
   }
 
-  #open(row: CredentialRow): RevealedCredential {
+  /** The secret as a client sends it: a cloud kind's is a token minted from the stored material. */
+  async #open(row: CredentialRow): Promise<RevealedCredential> {
     const aad = secretAad(row.environment, row.address);
     const secret = this.box.open(row.secret!, aad);
+    const base = { environment: row.environment, address: row.address, kind: row.kind, email: row.email };
+    if (!isCloudKind(row.kind)) return { ...base, username: row.username, secret };
+    const token = await this.cloud.token(row, row.kind, secret);
     return {
-      environment: row.environment,
-      address: row.address,
-      username: row.username,
-      secret,
-      kind: row.kind,
-      email: row.email,
+      ...base,
+      username: token.username,
+      secret: token.password,
+      expiresAt: Math.round(token.expiresAt * 1000),
+      refreshAt: Math.round(token.refreshAt * 1000),
     };
   }
 }

@@ -126,3 +126,29 @@ test('a long-running vault reloads the keyring when a value was sealed under a n
     fs.rmSync(d, { recursive: true, force: true });
   }
 });
+
+test('cloud kinds: the material is checked, the user name fixed, and a password is not material', async () => {
+  const address = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  await assert.rejects(
+    vault.add({ address, username: '', kind: 'ecr', secret: '{"accessKeyId":"A"}' }, actor),
+    /the ecr credential needs region/,
+  );
+  await assert.rejects(
+    vault.add({ address, username: '', kind: 'acr', secret: 'not json' }, actor),
+    /not valid material/,
+  );
+  const record = await vault.add(
+    { address, username: 'ignored', kind: 'ecr', secret: JSON.stringify({ region: 'eu-west-1' }) },
+    actor,
+  );
+  assert.equal(record.username, 'AWS');
+  assert.equal(record.kind, 'ecr');
+  await assert.rejects(
+    vault.update('default', address, { secret: 'a-password' }, actor),
+    /an? ecr credential's secret is its material, not a password: store the credential again/,
+  );
+  await assert.rejects(
+    vault.update('default', address, { username: 'x' }, actor),
+    /user name is fixed \(AWS\)/,
+  );
+});

@@ -13,6 +13,7 @@ import type { Database } from '../store/schema.ts';
 import type { Actor } from './actor.ts';
 import type { CredentialRecord, RevealedCredential } from './credential-record.ts';
 import type { EnvironmentSettings } from './environment-settings.ts';
+import { VaultCloudTokens, type VaultCloudTokensOptions } from './minted-tokens.ts';
 import {
   type AddCredentialInput,
   type UpdateCredentialInput,
@@ -29,6 +30,8 @@ export interface VaultOptions {
   readonly now?: () => number;
   /** Called after each secret revealed, with its channel (the reveal's purpose): for metrics. */
   readonly onSecretRead?: (channel: string) => void;
+  /** The minted-token cache of the cloud kinds (clock, metrics events, providers for tests). */
+  readonly cloud?: VaultCloudTokensOptions;
 }
 
 export class Vault {
@@ -37,6 +40,8 @@ export class Vault {
   readonly environments: VaultEnvironments;
   readonly credentials: VaultCredentials;
   readonly secrets: VaultSecrets;
+  /** Tokens minted for the cloud kinds; `close()` stops their background refreshes. */
+  readonly cloud: VaultCloudTokens;
 
   /**
    * A long-running server passes a SecretBox that can reload its keyring, so values sealed under
@@ -53,7 +58,15 @@ export class Vault {
     this.#journal = new VaultJournal(audit, now);
     this.environments = new VaultEnvironments(db, this.#journal, now);
     this.credentials = new VaultCredentials(db, box, this.environments, this.#journal, now);
-    this.secrets = new VaultSecrets(db, box, this.environments, this.#journal, options.onSecretRead);
+    this.cloud = new VaultCloudTokens(db, box, this.#journal, options.cloud);
+    this.secrets = new VaultSecrets(
+      db,
+      box,
+      this.environments,
+      this.#journal,
+      this.cloud,
+      options.onSecretRead,
+    );
   }
 
   get db(): Kysely<Database> {
@@ -146,6 +159,11 @@ export class Vault {
     purpose: string,
   ): Promise<RevealedCredential[]> {
     return this.secrets.revealForExport(environment, registries, actor, purpose);
+  }
+
+  /** Stops the cloud tokens' background refreshes (the process is done with the vault). */
+  close(): Promise<void> {
+    return this.cloud.close();
   }
 
   /** Re-seals every stored secret under `box`'s current key; returns how many changed. */

@@ -1,8 +1,8 @@
 /**
  * The pull-through mirror end to end: one real docker-registry stands in for Docker Hub (token
- * auth, an image pushed with skopeo), a second one runs the configuration
- * buildMirrorDistributionConfig writes (proxy mode with the upstream credential, token auth
- * through a running Purser, which also authorizes the stand-in). skopeo pulls twice through the
+ * auth, an image pushed with skopeo), a second one runs the configuration `purser mirror config
+ * docker.io` prints (proxy mode with the vault's Docker Hub credential, token auth through a
+ * running Purser, which also authorizes the stand-in). skopeo pulls twice through the
  * mirror; a counting proxy in front of the upstream shows that only the first pull reached it.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import YAML from 'yaml';
-import { buildMirrorDistributionConfig, type MirrorTokenAuth } from '../../src/registry-config/mirror.ts';
+import type { MirrorTokenAuth } from '../../src/registry-config/mirror.ts';
 import { type FlakyProxy, startFlakyProxy } from '../catalog/flaky-proxy.ts';
 import { hasBinary, requireBinaries } from '../support/binaries.ts';
 import { makeOciImage } from '../support/oci-image.ts';
@@ -127,14 +127,43 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
       return 'pass';
     };
 
-    const config = buildMirrorDistributionConfig({
-      upstream: 'docker.io',
-      listen: `127.0.0.1:${mirrorPort}`,
-      remoteUrl: counter.url,
-      credential: { username: HUB_ROBOT, password: HUB_SECRET },
-      tokenAuth: await tokenAuthFor(MIRROR_SERVICE),
-      storageDirectory: path.join(work, 'mirror-storage'),
-    });
+    // The mirror's upstream credential is the vault's Docker Hub credential.
+    const stored = await purserCli(
+      ['--config', configFile, 'vault', 'add', 'docker.io', '--username', HUB_ROBOT, '--password-stdin'],
+      { env, input: `${HUB_SECRET}\n` },
+    );
+    assert.equal(stored.code, 0, describeResult(stored));
+    const bundle = path.join(work, 'mirror.pem');
+    const rendered = await purserCli(
+      [
+        '--config',
+        configFile,
+        'mirror',
+        'config',
+        'docker.io',
+        '--listen',
+        `127.0.0.1:${mirrorPort}`,
+        '--registry',
+        MIRROR_SERVICE,
+        '--bundle-out',
+        bundle,
+        '--remote-url',
+        counter.url,
+        '--storage',
+        path.join(work, 'mirror-storage'),
+        '--format',
+        'distribution',
+      ],
+      { env },
+    );
+    assert.equal(rendered.code, 0, describeResult(rendered));
+    const config = YAML.parse(rendered.stdout) as {
+      proxy: { remoteurl: string; username: string; password: string };
+      auth: { token: MirrorTokenAuth };
+    };
+    assert.deepEqual(config.proxy, { remoteurl: counter.url, username: HUB_ROBOT, password: HUB_SECRET });
+    assert.equal(config.auth.token.service, MIRROR_SERVICE);
+    assert.equal(config.auth.token.rootcertbundle, bundle);
     mirror = await startRegistry({ port: mirrorPort, extraYaml: config });
   });
 

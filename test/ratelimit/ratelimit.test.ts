@@ -14,6 +14,8 @@ import { type FakeDockerHub, startFakeDockerHub } from './fake-docker-hub.ts';
 
 describe('Docker Hub rate limit', () => {
   let hub: FakeDockerHub;
+  /** What the stand-in reports remaining for alice (pulls elsewhere, or not, between checks). */
+  let aliceRemaining = 150;
   before(async () => {
     hub = await startFakeDockerHub({
       users: { alice: 'alice-pat', unlimited: 'pro-pat', throttled: 'x' },
@@ -35,7 +37,7 @@ describe('Docker Hub rate limit', () => {
           return {
             headers: {
               'ratelimit-limit': '200;w=21600',
-              'ratelimit-remaining': '150;w=21600',
+              'ratelimit-remaining': `${aliceRemaining};w=21600`,
               'docker-ratelimit-source': 'b7e1c6a2-alice',
             },
           };
@@ -140,6 +142,23 @@ describe('Docker Hub rate limit', () => {
       assert.equal(out.rate.remaining, 150);
       assert.equal(out.anonymousReason, null);
       assert.doesNotMatch(r.stdout, /alice-pat/);
+    });
+
+    test('says how many pulls were counted since the last check (what a mirror saves shows here)', async () => {
+      let r = await purserCli(['ratelimit', '--env', 'prod'], { env: env() });
+      assert.equal(r.code, 0, describeResult(r));
+      assert.match(r.stdout, /since .*: 0 pulls counted against this quota \(pulls a mirror serves/);
+      aliceRemaining = 140;
+      try {
+        r = await purserCli(['ratelimit', '--env', 'prod', '--json'], { env: env() });
+        assert.equal(r.code, 0, describeResult(r));
+        assert.equal(
+          (JSON.parse(r.stdout) as { sinceLastCheck: { counted: number } }).sinceLastCheck.counted,
+          10,
+        );
+      } finally {
+        aliceRemaining = 150;
+      }
     });
 
     test('is anonymous for an environment without one, and says why', async () => {

@@ -24,7 +24,7 @@ export interface FakeAzureOptions {
   readonly tenantId: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  /** The registry login server the exchange serves (`service`). */
+  /** The registry login server the exchange serves (`service`); settable once the port is known. */
   readonly registry: string;
   /** ACR refresh token lifetime (about 3 h in Azure). */
   readonly lifetimeSeconds?: number;
@@ -40,6 +40,8 @@ export interface FakeAzure extends FakeEndpoint {
   readonly exchanges: number;
   readonly lastScopes: readonly string[];
   lifetimeSeconds: number;
+  /** The login server the exchange serves (`service`). */
+  registry: string;
 }
 
 const AUDIENCE_SCOPE = 'https://containerregistry.azure.net/.default';
@@ -48,7 +50,12 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
   const secret = randomBytes(32);
   const aadTokens = new Set<string>();
   const issued = new Set<string>();
-  const state = { exchanges: 0, lastScopes: [] as string[], lifetime: options.lifetimeSeconds ?? 3 * 3600 };
+  const state = {
+    exchanges: 0,
+    lastScopes: [] as string[],
+    lifetime: options.lifetimeSeconds ?? 3 * 3600,
+    registry: options.registry,
+  };
   const aadError = (status: number, error: string, description: string): FakeAnswer =>
     json(status, { error, error_description: description, error_codes: [7000215] });
   const acrError = (status: number, message: string): FakeAnswer =>
@@ -75,9 +82,9 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
     if (/^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path ?? ''))
       return aadError(400, 'invalid_request', 'AADSTS90002: Tenant not found.');
     if (path === '/oauth2/exchange') {
+      const registry = state.registry;
       if (params.get('grant_type') !== 'access_token') return acrError(400, 'unsupported grant_type');
-      if (params.get('service') !== options.registry)
-        return acrError(400, 'service does not match the registry');
+      if (params.get('service') !== registry) return acrError(400, 'service does not match the registry');
       if (params.get('tenant') !== options.tenantId || !aadTokens.has(params.get('access_token') ?? ''))
         return acrError(401, 'invalid AAD access token');
       state.exchanges++;
@@ -86,7 +93,7 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
         (await new SignJWT({ grant_type: 'refresh_token', tenant: options.tenantId })
           .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
           .setIssuer('Azure Container Registry')
-          .setAudience(options.registry)
+          .setAudience(registry)
           .setJti(randomBytes(8).toString('hex'))
           .setIssuedAt()
           .setExpirationTime(Math.floor(Date.now() / 1000) + state.lifetime)
@@ -96,11 +103,11 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
     }
     if (path === '/oauth2/token') {
       const refresh = params.get('refresh_token') ?? '';
-      if (params.get('grant_type') !== 'refresh_token' || params.get('service') !== options.registry)
+      if (params.get('grant_type') !== 'refresh_token' || params.get('service') !== state.registry)
         return acrError(400, 'invalid request');
       if (!issued.has(refresh)) return acrError(401, 'invalid refresh token');
       try {
-        if (!options.refreshToken) await jwtVerify(refresh, secret, { audience: options.registry });
+        if (!options.refreshToken) await jwtVerify(refresh, secret, { audience: state.registry });
       } catch {
         return acrError(401, 'expired refresh token');
       }
@@ -108,7 +115,7 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
       const access = await new SignJWT({ access: state.lastScopes })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer('Azure Container Registry')
-        .setAudience(options.registry)
+        .setAudience(state.registry)
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(secret);
@@ -132,6 +139,12 @@ export async function startFakeAzure(options: FakeAzureOptions): Promise<FakeAzu
     },
     set lifetimeSeconds(value: number) {
       state.lifetime = value;
+    },
+    get registry() {
+      return state.registry;
+    },
+    set registry(value: string) {
+      state.registry = value;
     },
   });
 }

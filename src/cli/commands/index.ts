@@ -18,7 +18,9 @@ import { register as identity } from './identity/index.ts';
 import { register as keys } from './keys/index.ts';
 import { register as login } from './login/index.ts';
 import { register as migrate } from './migrate/index.ts';
+import { register as mirror } from './mirror/index.ts';
 import { register as ratelimit } from './ratelimit/index.ts';
+import { register as refresh } from './refresh/index.ts';
 import { register as registryGroup } from './registry/index.ts';
 import { registerRegistryIntegration } from './registry-integration/index.ts';
 import { register as resolve } from './resolve/index.ts';
@@ -61,6 +63,8 @@ export const COMMAND_GROUPS: readonly RegisterCommand[] = [
   resolve,
   gantry,
   ratelimit,
+  mirror,
+  refresh,
   audit,
   tag,
   backup,

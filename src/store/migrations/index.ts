@@ -12,6 +12,7 @@ import * as catalog from './003-catalog.ts';
 import * as consoleSessions from './004-console-sessions.ts';
 import * as identity from './005-identity.ts';
 import * as loginUnlock from './006-login-unlock.ts';
+import * as mintedTokens from './007-minted-tokens.ts';
 import * as auditJournal from './009-audit-journal.ts';
 
 export type MigrationDb = Kysely<Database>;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004-console-sessions', up: consoleSessions.up },
   { name: '005-identity', up: identity.up },
   { name: '006-login-unlock', up: loginUnlock.up },
+  { name: '007-minted-tokens', up: mintedTokens.up },
   { name: '009-audit-journal', up: auditJournal.up },
 ];
 

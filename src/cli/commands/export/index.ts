@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import { EXPORT_DEFAULTS, EXPORT_FORMATS, EXPORTERS } from '../../../formats/exporters.ts';
 import { optionsOf, present } from '../../action.ts';
+import type { KubeletProviderConfigOptions } from './kubelet-provider-config.ts';
 import type { ExportOptions } from './run.ts';
+
+/** Not a credential format (no secret is read): the kubelet's configuration for the provider. */
+const KUBELET_PROVIDER_CONFIG = 'kubelet-provider-config';
 
 /** The format list of the help, from the exporter registry (wrapped at 95 columns). */
 function formatsHelp(): string {
@@ -25,7 +29,9 @@ function formatsHelp(): string {
 export function register(program: Command): void {
   program
     .command('export <format>')
-    .description(`write credentials for a runtime: ${EXPORT_FORMATS.join(', ')}`)
+    .description(
+      `write credentials for a runtime: ${[...EXPORT_FORMATS, KUBELET_PROVIDER_CONFIG].join(', ')}`,
+    )
     .option('-e, --env <name>', 'environment (default "default")')
     .option(
       '-r, --registry <address...>',
@@ -60,21 +66,43 @@ export function register(program: Command): void {
       'gantry: the Docker config directory column',
       EXPORT_DEFAULTS.configuration,
     )
+    .option('--match <glob...>', 'kubelet-provider-config: image globs the provider answers (matchImages)')
+    .option(
+      '--purser-url <url>',
+      'kubelet-provider-config: ask this Purser instead of the local data directory',
+    )
+    .option('--purser-username <name>', 'kubelet-provider-config: the service account for --purser-url')
+    .option(
+      '--purser-password-file <file>',
+      'kubelet-provider-config: the file on the node holding its secret',
+    )
+    .option(
+      '--default-cache-duration <duration>',
+      'kubelet-provider-config: for static credentials (default 10m)',
+    )
     .addHelpText(
       'after',
       () => `
 Formats:
 ${formatsHelp()}
+  ${KUBELET_PROVIDER_CONFIG}
+              the kubelet's CredentialProviderConfig for purser-credential-provider (no secret)
 
 Examples:
   purser export docker-config --env prod --out ~/.docker/config.json
   purser export docker-config --helper --out ~/.docker/config.json
   purser export k8s-secret --name regcred -n apps --output json | kubectl apply -f -
-  purser export mesos --out /etc/docker.tar.gz`,
+  purser export mesos --out /etc/docker.tar.gz
+  purser export kubelet-provider-config --match '*.dkr.ecr.*.amazonaws.com' --match '*.azurecr.io' \\
+    --env prod --out /etc/kubernetes/credential-providers.yaml`,
     )
     .action(async (format: string, _o: unknown, command: Command) =>
       present(command, async () =>
-        (await import('./run.ts')).exportCredentials(format, optionsOf<ExportOptions>(command)),
+        format === KUBELET_PROVIDER_CONFIG
+          ? (await import('./kubelet-provider-config.ts')).kubeletProviderConfig(
+              optionsOf<KubeletProviderConfigOptions>(command),
+            )
+          : (await import('./run.ts')).exportCredentials(format, optionsOf<ExportOptions>(command)),
       ),
     );
 }

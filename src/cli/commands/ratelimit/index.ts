@@ -30,7 +30,10 @@ the window and the source the quota is counted against, from the response header
   ratelimit-limit: 100;w=21600
   ratelimit-remaining: 76;w=21600
   docker-ratelimit-source: 203.0.113.7
-No ratelimit headers means no limit applies. Below 10% of the limit, a warning is printed
+No ratelimit headers means no limit applies. Each check is remembered in the data directory, and
+the next one says how many pulls were counted against the quota since: pulls that a
+pull-through mirror (purser mirror config) serves from its cache are not counted, so this shows
+what the mirror saves. Below 10% of the limit, a warning is printed
 (purser vault check reports the same for every Docker Hub credential).
 
 Exit status: 0, also when the quota is low; 7 when Docker Hub cannot be asked or refuses the

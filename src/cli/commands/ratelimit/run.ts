@@ -6,6 +6,7 @@ import {
   rateLimitEndpoints,
 } from '../../../ratelimit/docker-hub-rate.ts';
 import { type EnvironmentQuota, environmentQuota } from '../../../ratelimit/environment-quota.ts';
+import { type QuotaUsage, recordQuotaReading } from '../../../ratelimit/quota-history.ts';
 import { openVaultIfPresent } from '../../../resolve/optional-vault.ts';
 import { localActor } from '../../../vault/actor.ts';
 import { parseEnvironmentName } from '../../../vault/environment-settings.ts';
@@ -19,7 +20,9 @@ export interface RateLimitOptions extends GlobalOptions, JsonOption {
   readonly registryUrl?: string;
 }
 
-export async function runRateLimit(options: RateLimitOptions): Promise<CommandResult<EnvironmentQuota>> {
+export async function runRateLimit(
+  options: RateLimitOptions,
+): Promise<CommandResult<EnvironmentQuota & { readonly sinceLastCheck?: QuotaUsage }>> {
   const environment = parseEnvironmentName(options.env);
   const endpoints = rateLimitEndpoints({ authUrl: options.authUrl, registryUrl: options.registryUrl });
   let quota: EnvironmentQuota;
@@ -45,6 +48,7 @@ export async function runRateLimit(options: RateLimitOptions): Promise<CommandRe
   } finally {
     await local?.close();
   }
+  const usage = local && quota.rate ? recordQuotaReading(local.dataDir, environment, quota.rate) : undefined;
 
   const blocks: Block[] = [];
   if (quota.rate) {
@@ -59,10 +63,14 @@ export async function runRateLimit(options: RateLimitOptions): Promise<CommandRe
         `  source     ${r.source ?? '?'}`,
       );
     }
+    if (usage)
+      lines.push(
+        `  since      ${new Date(usage.since).toISOString().replace(/\.\d{3}Z$/, 'Z')}: ${usage.counted} pull${usage.counted === 1 ? '' : 's'} counted against this quota (pulls a mirror serves from its cache are not: purser mirror config)`,
+      );
     blocks.push(text(lines.join('\n')));
   }
   return {
-    data: quota,
+    data: usage ? { ...quota, sinceLastCheck: usage } : quota,
     blocks,
     ...(quota.error
       ? { exit: { code: exitStatus('UNAVAILABLE'), message: `Docker Hub rate limit: ${quota.error}` } }

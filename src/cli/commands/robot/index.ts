@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { optionsOf, present } from '../../action.ts';
 import type { GlobalOptions } from '../../options.ts';
 import { collectList as collect } from '../../options.ts';
+import type { RobotConfigOptions } from './config.ts';
 import type { AddOptions } from './run.ts';
 
 export function register(program: Command): void {
@@ -49,6 +50,32 @@ Examples:
     .description('delete a robot')
     .action(async (name: string, _o: unknown, command: Command) =>
       present(command, async () => (await run()).remove(name, optionsOf<GlobalOptions>(command))),
+    );
+  robot
+    .command('config <name>')
+    .description("the robot's credential in a runtime's format: docker | podman | k8s-secret | mesos | rkt")
+    .requiredOption('--format <format>', 'docker | podman | k8s-secret | mesos | rkt')
+    .option('--registry <service...>', 'only these registries (their service names; default: every registry)')
+    .option('--regenerate', 'replace the secret and include the new one (the old one stops working)')
+    .option('--secret-stdin', 'include the secret you kept from its creation, read from standard input')
+    .option('-n, --namespace <ns>', 'k8s-secret: namespace')
+    .option('--out <path>', 'write to this file (mesos: the archive) or directory (rkt)')
+    .addHelpText(
+      'after',
+      `
+Purser keeps only a hash of a robot's secret: it is shown when the robot is created or
+regenerated. Without --regenerate or --secret-stdin the output holds a placeholder, and the
+command says so on stderr.
+
+Examples:
+  purser robot config ci+builder --format docker --regenerate > config.json
+  purser robot config ci+builder --format k8s-secret -n ci --secret-stdin < builder.secret | kubectl apply -f -
+  purser robot config ci+builder --format mesos --registry registry.example.com --regenerate --out docker.tar.gz`,
+    )
+    .action(async (name: string, _o: unknown, command: Command) =>
+      present(command, async () =>
+        (await import('./config.ts')).robotConfig(name, optionsOf<RobotConfigOptions>(command)),
+      ),
     );
   robot
     .command('regenerate <name>')

@@ -42,11 +42,44 @@ Examples:
     .option('--password-stdin', 'read the password or token from standard input')
     .option('--password-file <file>', 'read the password, token or JSON key from a file')
     .option('--email <email>', 'e-mail address (kept for legacy dockercfg consumers)')
-    .option('--kind <kind>', 'basic | identity-token | gcr-json-key', 'basic')
+    .option('--kind <kind>', 'basic | identity-token | gcr-json-key | ecr | gcp | acr', 'basic')
+    .option('--aws-region <region>', "ecr: the registry's AWS region (e.g. eu-west-1)")
+    .option('--aws-access-key-id <id>', 'ecr: access key id (with --aws-secret-access-key-file)')
+    .option('--aws-secret-access-key-file <file>', 'ecr: file holding the secret access key')
+    .option('--aws-profile <name>', 'ecr: a profile of ~/.aws/config and ~/.aws/credentials')
+    .option('--aws-role-arn <arn>', 'ecr: a role to assume (STS) before asking ECR')
+    .option(
+      '--aws-endpoint <url>',
+      'ecr: the ECR endpoint (default AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL, else AWS)',
+    )
+    .option('--azure-tenant <id>', 'acr: the Entra ID tenant of the service principal')
+    .option('--azure-client-id <id>', "acr: the service principal's application (client) id")
+    .option('--azure-client-secret-file <file>', "acr: file holding the service principal's secret")
+    .option(
+      '--azure-authority <url>',
+      'acr: the Entra ID authority (default https://login.microsoftonline.com)',
+    )
     .option('-e, --env <name>', ENV_HELP)
     .addHelpText(
       'after',
-      '\nADDRESS is host or host:port, without a scheme or path. Docker Hub is docker.io\n(index.docker.io, registry-1.docker.io and https://index.docker.io/v1/ mean the same).\nThe secret is never accepted on the command line.',
+      `
+ADDRESS is host or host:port, without a scheme or path. Docker Hub is docker.io
+(index.docker.io, registry-1.docker.io and https://index.docker.io/v1/ mean the same).
+The secret is never accepted on the command line.
+
+Cloud kinds store long-lived material, sealed; clients get short-lived tokens minted from it
+(cached, refreshed at half their lifetime):
+  ecr  --aws-region R [--aws-access-key-id ID --aws-secret-access-key-file F | --aws-profile P]
+       [--aws-role-arn ARN] [--aws-endpoint URL]   (no key and no profile: the SDK's default
+       chain: environment, IRSA web identity, ECS/EC2 instance credentials)
+  gcp  --password-file KEY.json   (a service-account key; clients get oauth2accesstoken + token)
+  acr  --azure-tenant T --azure-client-id C --azure-client-secret-file F [--azure-authority URL]
+
+  purser vault add 123456789012.dkr.ecr.eu-west-1.amazonaws.com --kind ecr --aws-region eu-west-1 \\
+    --aws-access-key-id AKIA... --aws-secret-access-key-file aws.secret
+  purser vault add europe-docker.pkg.dev --kind gcp --password-file key.json
+  purser vault add myregistry.azurecr.io --kind acr --azure-tenant T --azure-client-id C \\
+    --azure-client-secret-file sp.secret`,
     )
     .action(async (address: string, _o: unknown, command: Command) =>
       present(command, async () => (await run()).add(address, optionsOf<AddOptions>(command))),

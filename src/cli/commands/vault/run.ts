@@ -1,17 +1,24 @@
 /** `purser vault add/edit/list/show/deactivate/activate/rm` (local mode: the data directory, no server). */
 
-import { CREDENTIAL_KINDS, GCR_JSON_KEY_USERNAME } from '../../../domain/credential-kind.ts';
+import { serializeCloudMaterial } from '../../../cloud/cloud-credential.ts';
+import {
+  CLOUD_CREDENTIAL_KINDS,
+  CREDENTIAL_KINDS,
+  GCR_JSON_KEY_USERNAME,
+  isCloudKind,
+} from '../../../domain/credential-kind.ts';
 import { BadRequest } from '../../../domain/errors.ts';
 import { localActor } from '../../../vault/actor.ts';
 import type { CredentialRecord } from '../../../vault/credential-record.ts';
 import type { JsonOption } from '../../options.ts';
 import { type CommandResult, fields, table, text } from '../../output.ts';
 import { readSecretOption, type SecretSourceOptions } from '../../secret-input.ts';
+import { type CloudOptions, cloudMaterial, refuseCloudFlags } from './cloud.ts';
 import { type EnvOption, envOf, when, withVault } from './local.ts';
 
 export type { EnvOption } from './local.ts';
 
-export interface AddOptions extends EnvOption, SecretSourceOptions {
+export interface AddOptions extends EnvOption, SecretSourceOptions, CloudOptions {
   readonly username?: string;
   readonly email?: string;
   readonly kind: string;
@@ -28,8 +35,12 @@ export interface ListOptions extends EnvOption, JsonOption {
 
 export async function add(address: string, options: AddOptions): Promise<CommandResult> {
   const kind = options.kind;
+  if (isCloudKind(kind)) return addCloud(address, kind, options);
   if (!(CREDENTIAL_KINDS as readonly string[]).includes(kind))
-    throw new BadRequest(`--kind must be one of ${CREDENTIAL_KINDS.join(', ')}`);
+    throw new BadRequest(
+      `--kind must be one of ${[...CREDENTIAL_KINDS, ...CLOUD_CREDENTIAL_KINDS].join(', ')}`,
+    );
+  refuseCloudFlags(kind, options);
   const secret = (await readSecretOption(options, true))!;
   let username = options.username ?? '';
   if (kind === 'gcr-json-key') {
@@ -52,6 +63,37 @@ export async function add(address: string, options: AddOptions): Promise<Command
     blocks: [
       text(
         `stored ${record.kind} credential for ${record.address} (user ${record.username}) in environment ${record.environment}`,
+      ),
+    ],
+  };
+}
+
+/** A cloud kind: its material is sealed; clients get tokens minted from it. */
+async function addCloud(
+  address: string,
+  kind: (typeof CLOUD_CREDENTIAL_KINDS)[number],
+  options: AddOptions,
+): Promise<CommandResult> {
+  if (options.username !== undefined)
+    throw new BadRequest(`--username does not apply to --kind ${kind} (the cloud's token has its own)`);
+  const material = await cloudMaterial(kind, options);
+  const record = await withVault(options, ({ vault }) =>
+    vault.add(
+      {
+        environment: envOf(options),
+        address,
+        username: '',
+        secret: serializeCloudMaterial(material),
+        email: options.email ?? null,
+        kind,
+      },
+      localActor(),
+    ),
+  );
+  return {
+    blocks: [
+      text(
+        `stored ${record.kind} credential for ${record.address} in environment ${record.environment}: clients get tokens minted from it (user ${record.username}); \`purser vault check\` mints one now`,
       ),
     ],
   };
