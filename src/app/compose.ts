@@ -132,6 +132,12 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const vault = new Vault(db, box, pipeline.sink, {
       onSecretRead: (channel) => metrics.vaultRead(channel),
+      cloud: {
+        onEvent: (event) => {
+          if (event.type === 'minted') metrics.cloudTokenMint(event.kind, 'minted');
+          else if (event.type === 'mint-failed') metrics.cloudTokenMint(event.kind, 'failed');
+        },
+      },
     });
     const catalog: CatalogServices = {
       auditLog: pipeline.log,
@@ -141,7 +147,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
-    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger);
+    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger, metrics);
     // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
     // may outlive it.
     changes.onChange(() => refreshTokens.forgetAll());
@@ -206,6 +212,7 @@ function openSourceChain(
   authority: Authority,
   db: Kysely<Database>,
   logger: Logger,
+  metrics: PurserMetrics,
 ): { chain: SourceChain; locations: Map<string, string> } {
   const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db) });
   const chain = new SourceChain(entries, {
@@ -214,6 +221,7 @@ function openSourceChain(
       return record !== undefined && record.source === null;
     },
     logger,
+    onHealth: (source, up) => metrics.identitySourceHealth(source, up),
   });
   return { chain, locations: new Map(configs.map((c) => [c.name, c.at])) };
 }

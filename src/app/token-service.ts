@@ -65,7 +65,10 @@ export class TokenService {
     try {
       const { principal, cached } = await this.#check(username, password, caller.sourceAddress);
       if (!cached) {
-        this.deps.metrics?.login(LOCAL_SOURCE, 'success');
+        // A person bound to an identity source is counted under that source.
+        const bound =
+          principal.kind === 'user' ? this.deps.authority.credential(principal.user.name)?.source : null;
+        this.deps.metrics?.login(bound ?? LOCAL_SOURCE, 'success');
         void this.deps.audit.record({
           action: 'login',
           actor: username,

@@ -98,6 +98,12 @@ export class PurserMetrics {
     labelNames: ['channel'] as const,
     registers: [this.registry],
   });
+  readonly #cloudTokenMints = new Counter({
+    name: 'purser_cloud_token_mints_total',
+    help: 'Short-lived cloud registry tokens (ECR, GCP, ACR) minted, by credential kind and result (minted, failed).',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly #identitySourceUp = new Gauge({
     name: 'purser_identity_source_up',
     help: 'Whether an identity source (LDAP, OIDC, RADIUS...) answered its last check: 1 or 0.',
@@ -174,6 +180,11 @@ export class PurserMetrics {
 
   vaultRead(channel: string): void {
     this.#vaultReads.inc({ channel });
+  }
+
+  /** A mint of a cloud token; a failed refresh keeps serving the still-valid token. */
+  cloudTokenMint(kind: string, result: 'minted' | 'failed'): void {
+    this.#cloudTokenMints.inc({ kind, result });
   }
 
   identitySourceHealth(source: string, up: boolean): void {

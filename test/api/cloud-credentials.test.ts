@@ -78,6 +78,10 @@ describe('cloud credentials through the API', () => {
     assert.equal(lookup.statusCode, 200, lookup.body);
     assert.equal((lookup.json() as { secret: string }).secret, 'api-token');
     assert.equal(ecr.mints, mintsAfter, 'the server cached the token');
+    // The mint is counted for the metrics, by kind; the token never appears there.
+    const metrics = await api.runtime.metrics.render();
+    assert.match(metrics, /^purser_cloud_token_mints_total\{kind="ecr",result="minted"\} 1$/m);
+    assert.doesNotMatch(metrics, /api-token/);
 
     const listed = await api.admin('GET', `${base}/credentials`);
     assert.doesNotMatch(listed.body, /api-secret-key|api-token/);

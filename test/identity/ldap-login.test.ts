@@ -110,6 +110,10 @@ describe('LDAP people log in to Purser (OpenLDAP)', { concurrency: false }, () =
     });
     assert.equal(bob.statusCode, 200, bob.body);
     assert.equal(bob.json().scope, 'repository:team/web:pull', 'bob is a puller only');
+    // Logins of directory people count under their source, and the source is seen up.
+    const metrics = await f!.runtime.metrics.render();
+    assert.match(metrics, /^purser_logins_total\{source="corp",result="success"\} [1-9]/m);
+    assert.match(metrics, /^purser_identity_source_up\{source="corp"\} 1$/m);
 
     const listed = await f!.admin('GET', '/api/v1/users');
     const users = listed.json().users as { name: string; source: string | null; groups: string[] }[];
