@@ -274,7 +274,7 @@ http {
 
     // The audit log through the CLI: a page, and a CSV export.
     const page = await cli(['audit', 'ls', '--repository', 'library/hello', '--action', 'pull']);
-    assert.match(page.split('\n')[0]!, /^TIME\s+ACTION\s+PRINCIPAL/);
+    assert.match(page.split('\n')[0]!, /^TIME\s+LAST\s+COUNT\s+ACTION\s+PRINCIPAL/);
     assert.ok(page.split('\n').filter((line) => /\bpull\b/.test(line)).length >= 2);
     const exported = await cli(['audit', 'export', '--format', 'csv', '--principal', 'bob']);
     assert.match(exported, /^id,time,source,action,actor/);
