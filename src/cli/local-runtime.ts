@@ -7,6 +7,7 @@
 import type { Runtime } from '../app/compose.ts';
 import { prepareDataDir, resolveDataLocation } from '../app/data-dir.ts';
 import { type Config, loadConfigFile } from '../config/load.ts';
+import { runtimeOptions } from '../config/runtime-options.ts';
 import type { GlobalOptions } from './options.ts';
 
 export async function openLocalRuntime(
@@ -16,16 +17,6 @@ export async function openLocalRuntime(
   const config = loadConfigFile(location.configFile);
   prepareDataDir({ dataDir: config.dataDir, source: location.source });
   const { openRuntime } = await import('../app/compose.ts');
-  const runtime = await openRuntime({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    publicUrl: config.publicUrl,
-    mode: config.mode,
-    issuer: config.token.issuer,
-    lifetime: config.token.lifetime,
-    loginThrottle: config.loginThrottle,
-    reuseTokens: config.token.reuse,
-    identitySources: config.identitySources,
-  });
+  const runtime = await openRuntime(runtimeOptions(config));
   return { runtime, config };
 }

@@ -10,6 +10,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { openRuntime } from '../app/compose.ts';
 import { applyDeclared } from '../config/apply.ts';
 import type { Config } from '../config/load.ts';
+import { runtimeOptions } from '../config/runtime-options.ts';
 
 const say = (line: string) => process.stderr.write(`purser: ${line}\n`);
 /** A worker that dies sooner than this after its start is restarted after a pause. */
@@ -18,9 +19,11 @@ const RESTART_PAUSE_MS = 1_000;
 export async function runPrimary(options: {
   readonly workers: number;
   readonly config: Config;
+  /** `--init`: the primary creates the new database, before any worker opens it. */
+  readonly initialise?: boolean;
 }): Promise<void> {
   const { workers, config } = options;
-  await prepareStore(config);
+  await prepareStore(config, options.initialise ?? false);
   const byIndex = new Map<number, Worker>();
   let stopping = false;
   const fork = (index: number) => {
@@ -80,15 +83,8 @@ export async function runPrimary(options: {
 }
 
 /** Once, before the workers: migrations, the signing key and the declared objects. */
-async function prepareStore(config: Config): Promise<void> {
-  const runtime = await openRuntime({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    publicUrl: config.publicUrl,
-    mode: config.mode,
-    issuer: config.token.issuer,
-    lifetime: config.token.lifetime,
-  });
+async function prepareStore(config: Config, initialise: boolean): Promise<void> {
+  const runtime = await openRuntime({ ...runtimeOptions(config), initialise });
   try {
     const applied = await applyDeclared(runtime, config);
     if (applied.generatedAdminPassword) {

@@ -16,6 +16,7 @@ import { openRuntime, type Runtime } from '../app/compose.ts';
 import { applyDeclared } from '../config/apply.ts';
 import { buildInfo } from '../config/build-info.ts';
 import type { Config } from '../config/load.ts';
+import { runtimeOptions } from '../config/runtime-options.ts';
 import { PurserMetrics } from '../metrics/purser-metrics.ts';
 import { buildApp } from './app.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
@@ -59,16 +60,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   if (!cluster.isWorker) await checkListenAddress(config.listen.host, config.listen.port);
   const tlsMaterial = config.serving.tls ? readTlsMaterial(config.serving.tls) : undefined;
   const runtime = await openRuntime({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    publicUrl: config.publicUrl,
-    mode: config.mode,
-    issuer: config.token.issuer,
-    lifetime: config.token.lifetime,
-    loginThrottle: config.loginThrottle,
-    reuseTokens: config.token.reuse,
-    identitySources: config.identitySources,
-    consoleIdleTimeout: config.consoleIdleTimeout,
+    ...runtimeOptions(config),
     logger,
     metrics: new PurserMetrics({ build: buildInfo(), defaultMetrics: true }),
     initialise: options.initialise ?? false,

@@ -78,3 +78,32 @@ test('a deleted database: readiness fails, writes 503, restart refused unless --
     db.close();
   }
 });
+
+test('--init with --workers: the primary creates the database once, the workers serve it', async (t) => {
+  const dir = tempDir('purser-vanish-workers-');
+  t.after(() => removeTempDir(dir));
+  const file = path.join(dir, 'purser.yaml');
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  fs.writeFileSync(file, `listen: 127.0.0.1:${port}\ndata: ${data}\n`);
+  const env = { PURSER_ADMIN_PASSWORD: PASSWORD };
+  const first = await startPurser({ configFile: file, env });
+  await first.stop();
+  for (const suffix of ['', '-wal', '-shm'])
+    fs.rmSync(path.join(data, `purser.db${suffix}`), { force: true });
+
+  const refused = await purserCli(['serve', '--config', file, '--workers', '2'], { env });
+  assert.equal(refused.code, 2, describeResult(refused));
+  assert.match(refused.stderr, /purser serve --init/);
+
+  const cluster = await startPurser({ configFile: file, env, args: ['--workers', '2', '--init'] });
+  t.after(() => cluster.stop());
+  const ready = await fetch(`${cluster.url}/readyz`);
+  assert.equal(ready.status, 200, await ready.text());
+  const created = await fetch(`${cluster.url}/api/v1/groups`, {
+    method: 'POST',
+    headers: { authorization: BASIC, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'after-init' }),
+  });
+  assert.equal(created.status, 201, await created.text());
+});

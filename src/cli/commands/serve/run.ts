@@ -35,10 +35,8 @@ export async function runServe(
   const workers = workersFlag === undefined ? config.serving.workers : parseWorkers(workersFlag);
   if (cluster.isWorker) {
     // One of the cluster's workers (src/server/cluster.ts): the first runs the background jobs.
-    const server = await startServer(config, {
-      backgroundJobs: process.env.PURSER_WORKER_INDEX === '0',
-      initialise: init,
-    });
+    // `--init` is the primary's to carry out, once, before any worker opens the database.
+    const server = await startServer(config, { backgroundJobs: process.env.PURSER_WORKER_INDEX === '0' });
     await serveUntilStopped(server, location.configFile);
     // The IPC channel to the primary would keep the process alive: closing it lets it exit.
     cluster.worker?.disconnect();
@@ -46,7 +44,7 @@ export async function runServe(
   }
   if (workers > 1) {
     const { runPrimary } = await import('../../../server/cluster.ts');
-    await runPrimary({ workers, config });
+    await runPrimary({ workers, config, initialise: init });
     return;
   }
   const server = await startServer(config, { initialise: init });
