@@ -57,6 +57,9 @@ export function AddUser({ onCreated }: { onCreated: () => void }) {
 
 const PRIVILEGES = ['puller', 'pusher', 'manager'] as const;
 
+/** The server replies with full names (DockerRegistriesPuller); the form speaks the aliases. */
+const alias = (privilege: string) => privilege.toLowerCase().replace(/^dockerregistries/, '');
+
 function PrivilegeChoices({ value, onChange }: { value: string[]; onChange: (value: string[]) => void }) {
   return (
     <fieldset>
@@ -86,7 +89,7 @@ export function EditUser({
   onCancel: () => void;
 }) {
   const [groups, setGroups] = useState(user.groups.join(', '));
-  const [privileges, setPrivileges] = useState<string[]>([...user.privileges]);
+  const [privileges, setPrivileges] = useState<string[]>(user.privileges.map(alias));
   const [admin, setAdmin] = useState(user.admin);
   const [error, setError] = useState<unknown>();
   const submit = async (event: FormEvent) => {
