@@ -54,10 +54,10 @@ export function UsersSection(props: { users: Loaded<Users>; admin: boolean; onGr
               <td>{u.admin ? 'yes' : 'no'}</td>
               <td>{u.disabled ? 'Disabled' : 'Enabled'}</td>
               {admin && (
-                <td className="actions">
+                <td>
                   <button type="button" onClick={() => setEditing(u.name)}>
                     Edit
-                  </button>
+                  </button>{' '}
                   <button type="button" onClick={() => setDisabled(u.name, !u.disabled)}>
                     {u.disabled ? 'Enable' : 'Disable'}
                   </button>

@@ -34,10 +34,10 @@ export function ServicesSection({ apps, admin }: { apps: string[]; admin: boolea
               <td>{s.app ?? '—'}</td>
               <td>{s.disabled ? 'Disabled' : 'Enabled'}</td>
               {admin && (
-                <td className="actions">
+                <td>
                   <button type="button" onClick={() => setEditing(s.name)}>
                     Edit
-                  </button>
+                  </button>{' '}
                   <button type="button" onClick={() => setRegenerating(s.name)}>
                     Regenerate secret
                   </button>
