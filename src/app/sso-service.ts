@@ -1,6 +1,7 @@
 /**
- * Logging in through an OIDC identity source from the CLI (`purser login --sso`) or a console:
- * the server holds the client secret and talks to the provider; the caller only relays.
+ * Logging in through an OIDC identity source from the CLI (`purser login --sso`): the server
+ * holds the client secret and talks to the provider; the caller only relays. The web console's
+ * "Sign in with …" (console-sso-service.ts) shares the binding of the person (`bindLogin`).
  *
  * - `begin` starts the device authorization grant (the person enters a code on any device), or,
  *   with a loopback `redirect_uri` (RFC 8252 §7.3, `http://127.0.0.1:PORT/...`), the
