@@ -1,6 +1,7 @@
 /**
- * Logging in through an OIDC identity source from the CLI (`purser login --sso`) or a console:
- * the server holds the client secret and talks to the provider; the caller only relays.
+ * Logging in through an OIDC identity source from the CLI (`purser login --sso`): the server
+ * holds the client secret and talks to the provider; the caller only relays. The web console's
+ * "Sign in with …" (console-sso-service.ts) shares the binding of the person (`bindLogin`).
  *
  * - `begin` starts the device authorization grant (the person enters a code on any device), or,
  *   with a loopback `redirect_uri` (RFC 8252 §7.3, `http://127.0.0.1:PORT/...`), the
@@ -129,27 +130,51 @@ export class SsoService {
       }
       login = await pending.source.relyingParty.finishAuthorization(callback, pending.pending, this.#now());
     }
-    const entry = this.deps.chain.entries.find((e) => e.source === pending.source);
-    const access = mapGroups(login.identity.groups, entry!.mapping);
-    if (access.groups.length === 0 && access.privileges.length === 0) {
-      // Left every mapped group at the provider: no CLI secret, and the previous one ends.
-      if (this.deps.users.isBoundTo(login.identity.username, pending.source.name))
-        await this.deps.users.endSessions(login.identity.username);
-      throw new Unauthorized(
-        `${login.identity.username} is in no group that ${pending.source.name} maps to Purser; no CLI secret was issued`,
-      );
-    }
-    const bound = await this.deps.users.bindExternal({ identity: login.identity, access });
-    if (bound === 'refused')
-      throw new Unauthorized(`"${login.identity.username}" cannot log in through ${pending.source.name}`);
+    const bound = await this.bindLogin(pending.source, login, 'no CLI secret was issued');
     // A new secret replaces the old one at once, cached checks and refresh tokens included.
     if (bound !== 'created') await this.deps.users.endSessions(login.identity.username);
     const secret = await pending.source.issueCliSecret(login);
     return { user: login.identity.username, source: pending.source.name, secret };
   }
 
+  /** The OIDC sources people may sign in through, in the order they are configured. */
+  oidcSources(): readonly OidcSource[] {
+    return this.deps.chain.sources.filter((s): s is OidcSource => s instanceof OidcSource);
+  }
+
+  /**
+   * Binds a person who just logged in at the provider to their Purser user (created at the first
+   * login; groups and privileges from the source's mappings). Unauthorized when the mappings give
+   * them nothing (`refusal` says what was not done) or the name belongs to someone else.
+   */
+  async bindLogin(
+    source: OidcSource,
+    login: OidcLogin,
+    refusal: string,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
+    const entry = this.deps.chain.entries.find((e) => e.source === source);
+    const access = mapGroups(login.identity.groups, entry!.mapping);
+    if (access.groups.length === 0 && access.privileges.length === 0) {
+      // Left every mapped group at the provider: nothing is issued, and the previous secret ends.
+      if (this.deps.users.isBoundTo(login.identity.username, source.name))
+        await this.deps.users.endSessions(login.identity.username);
+      throw new Unauthorized(
+        `${login.identity.username} is in no group that ${source.name} maps to Purser; ${refusal}`,
+      );
+    }
+    const bound = await this.deps.users.bindExternal({ identity: login.identity, access });
+    if (bound === 'refused')
+      throw new Unauthorized(`"${login.identity.username}" cannot log in through ${source.name}`);
+    return bound;
+  }
+
+  /** The OIDC source named `name`, or the only one when `name` is undefined. */
+  oidcSource(name: string | undefined): OidcSource {
+    return this.#source(name);
+  }
+
   #source(name: string | undefined): OidcSource {
-    const oidc = this.deps.chain.sources.filter((s): s is OidcSource => s instanceof OidcSource);
+    const oidc = this.oidcSources();
     const source =
       name === undefined ? (oidc.length === 1 ? oidc[0] : undefined) : oidc.find((s) => s.name === name);
     if (source) return source;
