@@ -6,9 +6,11 @@
  * two steps, pages at 800 and 1024 px wide without sideways scrolling, and the server's message
  * in an alert when the registry refuses a deletion, when it is stopped, and when a key cannot be
  * retired. axe-core runs on each new screen.
+ *
+ * PURSER_SCREENSHOTS=DIR saves the screens named in `shot` there (docs/console/ is made so).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -73,6 +75,12 @@ describe(
       const violations = await axeViolations(page);
       assert.deepEqual(violations, [], `axe on ${what}:\n${describeViolations(violations)}`);
     };
+    const shot = async (name: string) => {
+      const shots = process.env.PURSER_SCREENSHOTS;
+      if (!shots) return;
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    };
     const go = (path: string) => page.goto(`${purser!.url}/console${path}`);
     const row = (tag: string) =>
       page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: tag, exact: true }) });
@@ -117,7 +125,12 @@ describe(
 
     before(async () => {
       dir = tempDir('purser-console-progress-');
-      const [purserPort, registryPort, readonlyPort] = [await freePort(), await freePort(), await freePort()];
+      const [purserPort, registryPort, readonlyPort, mirrorPort] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       const purserUrl = `http://127.0.0.1:${purserPort}`;
       const configFile = join(dir, 'purser.yaml');
       writeFileSync(
@@ -128,7 +141,7 @@ public_url: ${purserUrl}
 registries:
   - { service: ${SERVICE}, url: http://127.0.0.1:${registryPort}, insecure: true }
   - { service: ${READONLY}, url: http://127.0.0.1:${readonlyPort}, insecure: true }
-  - { service: mirror.with-a-rather-long-service-name.example.internal, url: http://127.0.0.1:9${LONG_URL}, insecure: true }
+  - { service: mirror.with-a-rather-long-service-name.example.internal, url: http://127.0.0.1:${mirrorPort}${LONG_URL}, insecure: true }
 `,
       );
       purser = await startPurser({ configFile, env: { PURSER_ADMIN_PASSWORD: ADMIN_PASSWORD } });
@@ -198,6 +211,7 @@ registries:
         `the API has the sizes: ${sizes}`,
       );
       await axe('repository with sizes');
+      await shot('repository-sizes');
     });
 
     test('Delete selected: one confirmation, n of m deleted, the unselected sibling kept', async () => {
@@ -219,6 +233,7 @@ registries:
       );
       assert.equal(await progress.getByRole('alert').count(), 0, 'no tag failed');
       await axe('bulk delete progress');
+      await shot('repository-bulk-delete');
       await row('v2').waitFor({ state: 'detached' });
       assert.equal(await row('v1').count(), 0);
       assert.equal(await row('v1-alias').count(), 1);
@@ -304,6 +319,7 @@ registries:
         `key ${fresh} is the signing key; rotate first, then retire it`,
       );
       await axe('signing keys with an error');
+      await shot('registries-signing-keys');
     });
 
     test('at 800 and 1024 px wide no page scrolls sideways (tables scroll inside their container)', async () => {

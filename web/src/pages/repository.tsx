@@ -132,7 +132,7 @@ export function RepositoryPage({
                     <td>
                       <code title={t.digest ?? ''}>{shortDigest(t.digest)}</code>
                     </td>
-                    <td>
+                    <td className="nowrap">
                       {t.size === null ? (
                         '—'
                       ) : (
