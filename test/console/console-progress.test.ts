@@ -2,7 +2,8 @@
  * The console's long work and its errors, in Debian's Chromium (playwright-core) against a real
  * `purser serve` and two real docker-registries configured from Purser's own output, with
  * images pushed by skopeo: the tag table's sizes (equal to the manifest's config + layers),
- * "Delete selected" with its n-of-m progress and the sibling tag kept, signing key rotation in
+ * "Delete selected" with its n-of-m progress and the sibling tag kept, "Sync now" showing
+ * discovery's progress before its report, signing key rotation in
  * two steps, pages at 800 and 1024 px wide without sideways scrolling, and the server's message
  * in an alert when the registry refuses a deletion, when it is stopped, and when a key cannot be
  * retired. axe-core runs on each new screen.
@@ -81,6 +82,23 @@ describe(
       mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     };
+    /**
+     * Records every text the page's `output` elements show from now on (progress as it goes). A
+     * script text: tsx would wrap a named function of the test in a helper the page lacks.
+     */
+    const watchOutputs = () =>
+      page.evaluate(`(() => {
+      globalThis.seenOutputs = [];
+      new MutationObserver(() => {
+        for (const o of document.querySelectorAll('output')) {
+          const text = (o.textContent ?? '').trim();
+          const seen = globalThis.seenOutputs;
+          if (text && seen[seen.length - 1] !== text) seen.push(text);
+        }
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
+    const seenOutputs = () =>
+      page.evaluate(() => (globalThis as unknown as { seenOutputs: string[] }).seenOutputs);
     const go = (path: string) => page.goto(`${purser!.url}/console${path}`);
     const row = (tag: string) =>
       page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: tag, exact: true }) });
@@ -223,6 +241,7 @@ registries:
       await dialog.waitFor();
       assert.match((await dialog.textContent()) ?? '', /Tags of the same images are kept: v1-alias/);
       await axe('bulk delete dialog');
+      await watchOutputs();
       await dialog.getByRole('button', { name: 'Delete' }).click();
       const progress = page.getByRole('region', { name: 'Tags deleted' });
       await progress.waitFor({ timeout: 30_000 });
@@ -232,6 +251,9 @@ registries:
         '2',
       );
       assert.equal(await progress.getByRole('alert').count(), 0, 'no tag failed');
+      const seen = await seenOutputs();
+      assert.ok(seen.includes('0 of 2 deleted (working on v1)'), `progress shown: ${seen.join(' | ')}`);
+      assert.ok(seen.includes('1 of 2 deleted (working on v2)'), `progress shown: ${seen.join(' | ')}`);
       await axe('bulk delete progress');
       await shot('repository-bulk-delete');
       await row('v2').waitFor({ state: 'detached' });
@@ -260,6 +282,22 @@ registries:
       );
       await page.getByText('0 of 1 deleted.').waitFor();
       assert.equal(await row('v1').count(), 1, 'the tag is still listed');
+    });
+
+    test('Sync now shows discovery progress, then its report', async () => {
+      await go('/registries');
+      const registryRow = page
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: SERVICE, exact: true }) });
+      await registryRow.waitFor();
+      await watchOutputs();
+      await registryRow.getByRole('button', { name: 'Sync now' }).click();
+      await registryRow.getByText(/Done: repositories \d+/).waitFor({ timeout: 30_000 });
+      const seen = await seenOutputs();
+      assert.ok(
+        seen.some((text) => /^(discovering…|(catalog|tags|digests|done): \d+ of \d+)$/.test(text)),
+        `progress shown before the report: ${seen.join(' | ')}`,
+      );
     });
 
     test('signing keys: publish a new key, rotate to it, and the server refuses to retire the signer', async () => {
