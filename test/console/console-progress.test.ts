@@ -228,6 +228,12 @@ registries:
         sizes.every((s) => typeof s === 'number' && s > 0),
         `the API has the sizes: ${sizes}`,
       );
+      const listed = await api('GET', `/api/v1/registries/${SERVICE}/tags/team/app`);
+      assert.deepEqual(
+        (listed.body as { tags: { size: number | null }[] }).tags.map((t) => t.size),
+        sizes,
+        'the tags API has the recorded sizes too',
+      );
       await axe('repository with sizes');
       await shot('repository-sizes');
     });
