@@ -257,6 +257,11 @@ registries:
         '2',
       );
       assert.equal(await progress.getByRole('alert').count(), 0, 'no tag failed');
+      assert.equal(
+        await progress.evaluate((e) => e === (e.ownerDocument as { activeElement: unknown }).activeElement),
+        true,
+        'the focus moved to the progress',
+      );
       const seen = await seenOutputs();
       assert.ok(seen.includes('0 of 2 deleted (working on v1)'), `progress shown: ${seen.join(' | ')}`);
       assert.ok(seen.includes('1 of 2 deleted (working on v2)'), `progress shown: ${seen.join(' | ')}`);

@@ -4,7 +4,7 @@
  * message when a tag could not be deleted. Each call is the API's safe deletion: a tag that
  * shares its digest with a tag that stays is re-pointed and removed without touching the other.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call } from '../api/client.ts';
 import { messageOf } from '../components/ui.tsx';
 
@@ -61,8 +61,11 @@ export function keptSiblings(
 
 export function TagDeletionProgress({ run, onClose }: { run: TagDeletionRun; onClose: () => void }) {
   const total = run.tags.length;
+  const region = useRef<HTMLElement>(null);
+  // Keyboard users land on the progress, not on the disabled "Delete selected" button.
+  useEffect(() => region.current?.focus(), []);
   return (
-    <section aria-labelledby="tag-deletion-title" className="panel">
+    <section aria-labelledby="tag-deletion-title" className="panel" ref={region} tabIndex={-1}>
       <h2 id="tag-deletion-title">{run.running ? 'Deleting tags' : 'Tags deleted'}</h2>
       <progress aria-label="Tags processed" value={run.done} max={total} />
       <output>
