@@ -8,6 +8,7 @@ import type { AuditService } from '../../.server-types/app/audit-service.js';
 import type { ConsoleSsoSource } from '../../.server-types/app/console-sso-service.js';
 import type { CredentialService } from '../../.server-types/app/credential-service.js';
 import type { ExplainService } from '../../.server-types/app/explain-service.js';
+import type { KeyService } from '../../.server-types/app/key-service.js';
 import type { RegeneratedSecret } from '../../.server-types/app/machine-accounts.js';
 import type { RepositoryService } from '../../.server-types/app/repository-service.js';
 import type { RobotService } from '../../.server-types/app/robot-service.js';
@@ -72,6 +73,9 @@ interface Known {
   postRobots: Reply<RobotService['create']> & { configs?: RobotConfigs };
   postRobotsNameRegenerate: RegeneratedSecret & { configs?: RobotConfigs };
   getExplain: Reply<ExplainService['explain']>;
+  getKeys: { keys: Reply<KeyService['list']> };
+  postKeysRotate: Reply<KeyService['rotate']>;
+  postKeysKidRetire: { keys: Reply<KeyService['retire']> };
 }
 
 export type Responses<K extends keyof Operations> = K extends keyof Known ? Known[K] : unknown;
