@@ -17,6 +17,8 @@ export interface GroupServiceDeps {
   readonly writer: GroupWriter;
   readonly changes: ModelChanges;
   readonly audit: AuditSink;
+  /** The identity sources whose group mapping names `group` (such a group is not deleted). */
+  readonly mappedBy?: ((group: string) => readonly string[]) | undefined;
 }
 
 export class GroupService {
@@ -52,8 +54,14 @@ export class GroupService {
     return this.#view().group(this.#require(input.name));
   }
 
+  /** Refused while an identity source's mapping names it: the next start would refuse that. */
   async remove(caller: Caller, name: string): Promise<void> {
     requireAdmin(caller);
+    const sources = this.deps.mappedBy?.(name) ?? [];
+    if (sources.length > 0)
+      throw new Conflict(
+        `group "${name}" is named by the group mapping of identity source ${sources.join(', ')}: remove it there first`,
+      );
     await this.deps.writer.delete(name);
     await this.deps.changes.notify();
     recordChange(this.deps.audit, caller, { action: 'group.delete', target: `group:${name}` });

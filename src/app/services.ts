@@ -127,7 +127,16 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
   return {
     ...composeCatalogServices(deps),
     users,
-    groups: new GroupService({ authority, writer: writers.groups, changes, audit }),
+    groups: new GroupService({
+      authority,
+      writer: writers.groups,
+      changes,
+      audit,
+      mappedBy: (group) =>
+        deps.identitySources.entries
+          .filter((e) => e.mapping.groups.some(([, targets]) => targets.includes(group)))
+          .map((e) => e.source.name),
+    }),
     apps: new AppService({ authority, writer: writers.apps, changes, audit }),
     serviceAccounts: new ServiceAccountService({ authority, writer: writers.services, changes, audit }),
     robots: new RobotService({ authority, writer: writers.robots, changes, audit }),

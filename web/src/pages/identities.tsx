@@ -1,6 +1,6 @@
 /**
  * "Identities": users (with the identity source they sign in through), groups, apps, services
- * and robots, with their create and edit forms for administrators (hidden from anyone else; the
+ * and robots, with their create, edit and delete actions for administrators (hidden from anyone else; the
  * server refuses them anyway). A robot's secret is shown once, at creation or regeneration, with
  * ready-made configuration for Docker, Kubernetes, podman, Mesos and rkt; "Explain" shows the
  * decision and the clause or rule behind each action.
@@ -20,7 +20,14 @@ export function IdentitiesPage({ admin }: { admin: boolean }) {
     <>
       <h1>Identities</h1>
       <UsersSection users={users} admin={admin} onGroupsChanged={groups.reload} />
-      <GroupsSection groups={groups} admin={admin} />
+      <GroupsSection
+        groups={groups}
+        admin={admin}
+        onDeleted={() => {
+          users.reload();
+          apps.reload();
+        }}
+      />
       <AppsSection apps={apps} admin={admin} onGroupsChanged={groups.reload} />
       <ServicesSection apps={appNames} admin={admin} />
       <RobotsSection admin={admin} />

@@ -1,8 +1,12 @@
-/** Identities: the users, groups and apps sections, each with its forms for administrators. */
+/**
+ * Identities: the users, groups and apps sections, each with its forms (and, for groups and
+ * apps, "Delete") for administrators.
+ */
 import { useState } from 'react';
 import { call } from '../api/client.ts';
 import type { Responses } from '../api/responses.ts';
 import { ErrorLine, type Loaded } from '../components/ui.tsx';
+import { DeleteDialog } from './delete-dialog.tsx';
 import { AddApp, AddGroup, EditApp } from './group-app-forms.tsx';
 import { AddUser, EditUser } from './user-form.tsx';
 
@@ -84,16 +88,51 @@ export function UsersSection(props: { users: Loaded<Users>; admin: boolean; onGr
   );
 }
 
-export function GroupsSection({ groups, admin }: { groups: Loaded<Groups>; admin: boolean }) {
+export function GroupsSection(props: { groups: Loaded<Groups>; admin: boolean; onDeleted: () => void }) {
+  const { groups, admin } = props;
+  const [deleting, setDeleting] = useState<string>();
   return (
     <section aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
       <ErrorLine error={groups.error} />
-      <ul className="chips">
-        {groups.data?.groups.map((g) => (
-          <li key={g.name}>{g.name}</li>
-        ))}
-      </ul>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Members</th>
+            {admin && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {groups.data?.groups.map((g) => (
+            <tr key={g.name}>
+              <th scope="row">{g.name}</th>
+              <td>{g.members.join(', ') || '—'}</td>
+              {admin && (
+                <td>
+                  <button type="button" onClick={() => setDeleting(g.name)}>
+                    Delete
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {deleting && (
+        <DeleteDialog
+          kind="group"
+          name={deleting}
+          consequence="Its members lose the membership, and apps and registries lose it as a publication or responsible group."
+          remove={() => call('deleteGroupsName', { params: { name: deleting } })}
+          onCancel={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setDeleting(undefined);
+            groups.reload();
+            props.onDeleted();
+          }}
+        />
+      )}
       {admin && <AddGroup onCreated={groups.reload} />}
     </section>
   );
@@ -102,6 +141,7 @@ export function GroupsSection({ groups, admin }: { groups: Loaded<Groups>; admin
 export function AppsSection(props: { apps: Loaded<Apps>; admin: boolean; onGroupsChanged: () => void }) {
   const { apps, admin } = props;
   const [editing, setEditing] = useState<string>();
+  const [deleting, setDeleting] = useState<string>();
   const edited = apps.data?.apps.find((a) => a.name === editing);
   const changed = () => {
     apps.reload();
@@ -132,6 +172,9 @@ export function AppsSection(props: { apps: Loaded<Apps>; admin: boolean; onGroup
                 <td>
                   <button type="button" onClick={() => setEditing(a.name)}>
                     Edit
+                  </button>{' '}
+                  <button type="button" onClick={() => setDeleting(a.name)}>
+                    Delete
                   </button>
                 </td>
               )}
@@ -146,6 +189,19 @@ export function AppsSection(props: { apps: Loaded<Apps>; admin: boolean; onGroup
           onCancel={() => setEditing(undefined)}
           onSaved={() => {
             setEditing(undefined);
+            changed();
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDialog
+          kind="app"
+          name={deleting}
+          consequence="Its services keep working, without an app: they no longer pull what it publishes."
+          remove={() => call('deleteAppsName', { params: { name: deleting } })}
+          onCancel={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setDeleting(undefined);
             changed();
           }}
         />

@@ -1,10 +1,13 @@
 /**
- * Identities: the services and robots sections. A new secret (creation, regeneration) is shown
- * once, in one place per section; a robot's comes with its ready-made configurations.
+ * Identities: the services and robots sections, with edit and delete for administrators. A new
+ * secret (creation, regeneration) is shown once, in one place per section; a robot's comes with
+ * its ready-made configurations.
  */
 import { useState } from 'react';
 import { call } from '../api/client.ts';
 import { ConfirmDialog, ErrorLine, useLoad } from '../components/ui.tsx';
+import { DeleteDialog } from './delete-dialog.tsx';
+import { EditRobot } from './robot-edit.tsx';
 import { CreateRobot, RegenerateRobot, RobotSecret } from './robot-form.tsx';
 import { AddService, EditService, ShownSecret } from './service-forms.tsx';
 
@@ -12,6 +15,7 @@ export function ServicesSection({ apps, admin }: { apps: string[]; admin: boolea
   const services = useLoad(() => call('getServices', {}), 'services');
   const [editing, setEditing] = useState<string>();
   const [regenerating, setRegenerating] = useState<string>();
+  const [deleting, setDeleting] = useState<string>();
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
   const edited = services.data?.services.find((s) => s.name === editing);
   return (
@@ -40,6 +44,9 @@ export function ServicesSection({ apps, admin }: { apps: string[]; admin: boolea
                   </button>{' '}
                   <button type="button" onClick={() => setRegenerating(s.name)}>
                     Regenerate secret
+                  </button>{' '}
+                  <button type="button" onClick={() => setDeleting(s.name)}>
+                    Delete
                   </button>
                 </td>
               )}
@@ -72,6 +79,19 @@ export function ServicesSection({ apps, admin }: { apps: string[]; admin: boolea
           <p>The current secret stops working at once; the new one is shown only once.</p>
         </ConfirmDialog>
       )}
+      {deleting && (
+        <DeleteDialog
+          kind="service"
+          name={deleting}
+          consequence="Its secret stops working at once and it can no longer pull what its app publishes."
+          remove={() => call('deleteServicesName', { params: { name: deleting } })}
+          onCancel={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setDeleting(undefined);
+            services.reload();
+          }}
+        />
+      )}
       {admin && (
         <AddService
           apps={apps}
@@ -90,7 +110,10 @@ type NewRobotSecret = Parameters<typeof RobotSecret>[0]['robot'];
 
 export function RobotsSection({ admin }: { admin: boolean }) {
   const robots = useLoad(() => call('getRobots', {}), 'robots');
+  const [editing, setEditing] = useState<string>();
+  const [deleting, setDeleting] = useState<string>();
   const [regenerating, setRegenerating] = useState<string>();
+  const edited = robots.data?.robots.find((r) => r.name === editing);
   const [secret, setSecret] = useState<NewRobotSecret>();
   return (
     <section aria-labelledby="robots-title">
@@ -117,8 +140,14 @@ export function RobotsSection({ admin }: { admin: boolean }) {
               <td>{r.disabled ? 'Disabled' : r.expired ? 'Expired' : 'Enabled'}</td>
               {admin && (
                 <td>
+                  <button type="button" onClick={() => setEditing(r.name)}>
+                    Edit
+                  </button>{' '}
                   <button type="button" onClick={() => setRegenerating(r.name)}>
                     Regenerate secret
+                  </button>{' '}
+                  <button type="button" onClick={() => setDeleting(r.name)}>
+                    Delete
                   </button>
                 </td>
               )}
@@ -126,6 +155,30 @@ export function RobotsSection({ admin }: { admin: boolean }) {
           ))}
         </tbody>
       </table>
+      {admin && edited && (
+        <EditRobot
+          key={edited.name}
+          robot={edited}
+          onCancel={() => setEditing(undefined)}
+          onSaved={() => {
+            setEditing(undefined);
+            robots.reload();
+          }}
+        />
+      )}
+      {deleting && (
+        <DeleteDialog
+          kind="robot"
+          name={deleting}
+          consequence="Its secret stops working at once; configurations made with it no longer log in."
+          remove={() => call('deleteRobotsName', { params: { name: deleting } })}
+          onCancel={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setDeleting(undefined);
+            robots.reload();
+          }}
+        />
+      )}
       {regenerating && (
         <RegenerateRobot
           name={regenerating}

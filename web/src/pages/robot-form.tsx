@@ -1,11 +1,12 @@
 /**
- * Identities: creating a robot, regenerating its secret, and the secret shown once with the same
+ * Identities: creating a robot (a past expiry is the server's to refuse), regenerating its secret, and the secret shown once with the same
  * ready-made configurations after either.
  */
 import { type FormEvent, useState } from 'react';
 import { call } from '../api/client.ts';
 import type { Responses } from '../api/responses.ts';
 import { ConfirmDialog, ErrorLine, Field } from '../components/ui.tsx';
+import { EXPIRES_LABEL, PermissionChoice } from './robot-edit.tsx';
 import { names } from './user-form.tsx';
 
 type Created = Responses<'postRobots'>;
@@ -16,6 +17,7 @@ export function CreateRobot({ onCreated }: { onCreated: (robot: NewSecret) => vo
   const [name, setName] = useState('');
   const [repositories, setRepositories] = useState('');
   const [permission, setPermission] = useState<'read' | 'write' | 'admin'>('read');
+  const [expires, setExpires] = useState('');
   const [registry, setRegistry] = useState(window.location.host);
   const [error, setError] = useState<unknown>();
   const submit = async (event: FormEvent) => {
@@ -27,6 +29,7 @@ export function CreateRobot({ onCreated }: { onCreated: (robot: NewSecret) => vo
           name,
           permission,
           repositories: names(repositories),
+          ...(expires.trim() === '' ? {} : { expires: expires.trim() }),
         },
         query: { configs: registry },
       });
@@ -46,18 +49,8 @@ export function CreateRobot({ onCreated }: { onCreated: (robot: NewSecret) => vo
         placeholder="team/*"
         required
       />
-      <div className="field">
-        <label htmlFor="robot-permission">Permission</label>
-        <select
-          id="robot-permission"
-          value={permission}
-          onChange={(e) => setPermission(e.target.value as 'read' | 'write' | 'admin')}
-        >
-          <option value="read">read</option>
-          <option value="write">write</option>
-          <option value="admin">admin</option>
-        </select>
-      </div>
+      <PermissionChoice value={permission} onChange={setPermission} />
+      <Field label={EXPIRES_LABEL} value={expires} onChange={setExpires} placeholder="2027-12-31" />
       <Field label="Registry address for the configurations" value={registry} onChange={setRegistry} />
       <ErrorLine error={error} />
       <button type="submit">Create robot</button>

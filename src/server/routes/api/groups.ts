@@ -43,7 +43,8 @@ export async function groupRoutes(app: FastifyInstance, ctx: AppContext): Promis
       schema: {
         summary: 'Delete a group',
         description:
-          'Members lose the membership; apps and registries lose it as a publication or responsible group.',
+          'Members lose the membership; apps and registries lose it as a publication or responsible group. ' +
+          '409 while an identity source maps to it (`identity.sources[].groups`).',
         tags,
         params: NameParams,
         'x-status': 204,
