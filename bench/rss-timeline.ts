@@ -22,8 +22,14 @@ function findServer(): number | undefined {
       const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
       const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      if (cmd.includes('purser-bench.yaml') && cmd.includes('serve') && ppid === process.pid) return Number(entry);
-      if (cmd.includes('purser-bench.yaml') && cmd.includes('serve') && readFileSync(`/proc/${ppid}/status`, 'utf8').includes(`PPid:\t${process.pid}`)) return Number(entry);
+      if (cmd.includes('purser-bench.yaml') && cmd.includes('serve') && ppid === process.pid)
+        return Number(entry);
+      if (
+        cmd.includes('purser-bench.yaml') &&
+        cmd.includes('serve') &&
+        readFileSync(`/proc/${ppid}/status`, 'utf8').includes(`PPid:\t${process.pid}`)
+      )
+        return Number(entry);
     } catch {
       // gone
     }
@@ -41,13 +47,20 @@ const timer = setInterval(() => {
     // not yet / gone
   }
 }, 250);
-const server = await startBenchServer(orgSpec(false, repositories), (line) => process.stderr.write(`${line}\n`));
+const server = await startBenchServer(orgSpec(false, repositories), (line) =>
+  process.stderr.write(`${line}\n`),
+);
 samples.push(`--- listening at ${((Date.now() - started) / 1000).toFixed(2)} s`);
-const first = await fetch(`${server.url}/v1/search?${new URLSearchParams({ q: 'svc', n: '1', service: SERVICE })}`, {
-  headers: { authorization: basicAuth('u1') },
-});
+const first = await fetch(
+  `${server.url}/v1/search?${new URLSearchParams({ q: 'svc', n: '1', service: SERVICE })}`,
+  {
+    headers: { authorization: basicAuth('u1') },
+  },
+);
 await first.arrayBuffer();
-samples.push(`--- first search answered (HTTP ${first.status}) at ${((Date.now() - started) / 1000).toFixed(2)} s`);
+samples.push(
+  `--- first search answered (HTTP ${first.status}) at ${((Date.now() - started) / 1000).toFixed(2)} s`,
+);
 await sleep(4_000);
 clearInterval(timer);
 await server.stop();

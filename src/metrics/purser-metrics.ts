@@ -43,6 +43,12 @@ export class PurserMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  /**
+   * The series /token touches on every request, bound once (prom-client hashes the labels of
+   * every unbound observe; nothing here resets the registry, so a bound series stays current).
+   */
+  readonly #durationByResult = new Map<TokenResult, Histogram.Internal<'result'>>();
+  readonly #issuedBy = new Map<string, Counter.Internal>();
   readonly #logins = new Counter({
     name: 'purser_logins_total',
     help: 'Authentication attempts, by identity source and result.',
@@ -139,11 +145,23 @@ export class PurserMetrics {
     readonly registry?: string;
     readonly outcome?: TokenOutcome;
   }): void {
-    this.#tokenDuration.observe({ result: event.result }, event.seconds);
+    let duration = this.#durationByResult.get(event.result);
+    if (!duration) {
+      duration = this.#tokenDuration.labels({ result: event.result });
+      this.#durationByResult.set(event.result, duration);
+    }
+    duration.observe(event.seconds);
     if (event.result !== 'issued') return;
     if (event.registry === undefined || event.outcome === undefined)
       throw new TypeError('tokenRequest: an issued token needs its registry and outcome');
-    this.#tokensIssued.inc({ registry: event.registry, outcome: event.outcome });
+    const key = `${event.outcome}\u0000${event.registry}`;
+    let issued = this.#issuedBy.get(key);
+    if (!issued) {
+      issued = this.#tokensIssued.labels({ registry: event.registry, outcome: event.outcome });
+      // Registries are few; the bound is only against a flood of names that would not be.
+      if (this.#issuedBy.size < 1_000) this.#issuedBy.set(key, issued);
+    }
+    issued.inc();
   }
 
   login(source: string, result: LoginResult): void {
