@@ -2,15 +2,18 @@
  * The server's RSS over its start-up with the memory scenario's dataset (1M repositories,
  * 10k users): samples VmRSS every 250 ms from spawn until the first search is answered, then
  * for a few seconds more, and prints the timeline (where the start-up peak comes from).
- * Usage: npx tsx bench/rss-timeline.ts [REPOSITORIES]
+ * Usage: npx tsx bench/rss-timeline.ts [REPOSITORIES] [BUILD_DIR]
+ *   BUILD_DIR: another build to start instead (bin/ and dist/, as bench/ab-token.ts takes).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { basicAuth, startBenchServer } from './lib/dataset.ts';
 import { SERVICE } from './lib/fixture-model.ts';
 import { orgSpec } from './lib/plan.ts';
 import { sleep } from './lib/processes.ts';
 
 const repositories = Number(process.argv[2] ?? 1_000_000);
+const root = process.argv[3] ? path.resolve(process.argv[3]) : undefined;
 const started = Date.now();
 const samples: string[] = [];
 let serverPid: number | undefined;
@@ -47,8 +50,11 @@ const timer = setInterval(() => {
     // not yet / gone
   }
 }, 250);
-const server = await startBenchServer(orgSpec(false, repositories), (line) =>
-  process.stderr.write(`${line}\n`),
+const server = await startBenchServer(
+  orgSpec(false, repositories),
+  (line) => process.stderr.write(`${line}\n`),
+  {},
+  root,
 );
 samples.push(`--- listening at ${((Date.now() - started) / 1000).toFixed(2)} s`);
 const first = await fetch(
