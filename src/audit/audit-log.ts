@@ -41,13 +41,14 @@ export class AuditLog implements AuditSink {
 
   /**
    * Writes a batch in one transaction, repeated token grants compacted (audit-compaction.ts),
-   * with the journal's mark when given (JournaledAudit calls this, with grants it already
-   * counted).
+   * with the journal's mark when given (JournaledAudit calls this). `compacted`: the caller
+   * already counted the repeats (JournaledAudit's queue), so the batch is written as it is.
    */
-  async recordMany(entries: readonly CountedEntry[], mark?: JournalMark): Promise<void> {
+  async recordMany(entries: readonly CountedEntry[], mark?: JournalMark, compacted = false): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.#rows.insertRows('audit_log', compactRows(entries.map(authorityRow)), mark);
+      const rows = entries.map(authorityRow);
+      await this.#rows.insertRows('audit_log', compacted ? rows : compactRows(rows), mark);
     } catch (error) {
       if (this.#onError) for (const entry of entries) this.#onError(error, entry);
       else throw error;

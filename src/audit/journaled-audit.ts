@@ -26,7 +26,8 @@ import type { AuditEntry, AuditSink, CountedEntry } from './audit-entry.ts';
 import { type AuditJournal, entryText, type JournalPosition } from './audit-journal.ts';
 
 export interface AuditBatchWriter {
-  recordMany(entries: readonly CountedEntry[], mark?: JournalMark): Promise<void>;
+  /** `compacted`: repeats are already counted (this queue's batches); otherwise compact them. */
+  recordMany(entries: readonly CountedEntry[], mark?: JournalMark, compacted?: boolean): Promise<void>;
 }
 
 export interface AuditStats {
@@ -220,7 +221,7 @@ export class JournaledAudit implements AuditSink {
         count += q.count;
         return q.count === 1 ? q.entry : { ...q.entry, count: q.count, lastTime: q.lastTime };
       });
-      await this.store.recordMany(entries, { journal: last.journal, seq: last.seq });
+      await this.store.recordMany(entries, { journal: last.journal, seq: last.seq }, true);
       this.#queue.splice(0, batch.length);
       this.#advance(last, count);
       // Yield between slices: a large backlog never stalls requests for long.
