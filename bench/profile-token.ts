@@ -5,7 +5,8 @@
  * prints the load figures and where the profile is (summarise it with bench/profile-summary.ts).
  * Quicker than a whole scenario when looking for where the time goes; the figures are not a
  * benchmark (no same-run baseline).
- * Usage: npx tsx bench/profile-token.ts repeat|basic [SECONDS] [PROFILE_DIR]
+ * Usage: npx tsx bench/profile-token.ts repeat|basic [SECONDS] [PROFILE_DIR] [BUILD_DIR]
+ *   BUILD_DIR: another build to profile (bin/ and dist/, as bench/ab-token.ts takes).
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,8 @@ import { load } from './lib/http-load.ts';
 import { orgSpec } from './lib/plan.ts';
 import { DISTINCT_SCOPE, SCOPE } from './lib/token-scenario.ts';
 
-const [kind = 'repeat', secondsArg = '10', dirArg = '/tmp/purser-token-profile'] = process.argv.slice(2);
+const [kind = 'repeat', secondsArg = '10', dirArg = '/tmp/purser-token-profile', rootArg] =
+  process.argv.slice(2);
 if (kind !== 'repeat' && kind !== 'basic') {
   process.stderr.write('usage: npx tsx bench/profile-token.ts repeat|basic [SECONDS] [PROFILE_DIR]\n');
   process.exit(2);
@@ -25,7 +27,7 @@ mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 process.env.BENCH_CPU_PROF = dir;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const server = await startBenchServer(orgSpec(false), log);
+const server = await startBenchServer(orgSpec(false), log, {}, rootArg ? path.resolve(rootArg) : undefined);
 const scope = kind === 'repeat' ? SCOPE : DISTINCT_SCOPE;
 const spec = {
   url: server.url,
