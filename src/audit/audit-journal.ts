@@ -166,7 +166,9 @@ export class AuditJournal {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     try {
-      if (this.#dirty) fs.fdatasyncSync(segment.fd);
+      // A segment the store has fully taken is deleted: syncing it first would protect nothing
+      // (and under token load the rotation every 4 MiB stalled the event loop for it).
+      if (this.#dirty && !remove) fs.fdatasyncSync(segment.fd);
     } catch {
       // the close below still releases the descriptor
     }

@@ -48,7 +48,8 @@ export class PurserMetrics {
    * every unbound observe; nothing here resets the registry, so a bound series stays current).
    */
   readonly #durationByResult = new Map<TokenResult, Histogram.Internal<'result'>>();
-  readonly #issuedBy = new Map<string, Counter.Internal>();
+  /** By registry, then outcome. */
+  readonly #issuedBy = new Map<string, Map<TokenOutcome, Counter.Internal>>();
   readonly #logins = new Counter({
     name: 'purser_logins_total',
     help: 'Authentication attempts, by identity source and result.',
@@ -154,12 +155,16 @@ export class PurserMetrics {
     if (event.result !== 'issued') return;
     if (event.registry === undefined || event.outcome === undefined)
       throw new TypeError('tokenRequest: an issued token needs its registry and outcome');
-    const key = `${event.outcome}\u0000${event.registry}`;
-    let issued = this.#issuedBy.get(key);
+    let byOutcome = this.#issuedBy.get(event.registry);
+    // Registries are few; the bound is only against a flood of names that would not be.
+    if (!byOutcome && this.#issuedBy.size < 1_000) {
+      byOutcome = new Map();
+      this.#issuedBy.set(event.registry, byOutcome);
+    }
+    let issued = byOutcome?.get(event.outcome);
     if (!issued) {
       issued = this.#tokensIssued.labels({ registry: event.registry, outcome: event.outcome });
-      // Registries are few; the bound is only against a flood of names that would not be.
-      if (this.#issuedBy.size < 1_000) this.#issuedBy.set(key, issued);
+      byOutcome?.set(event.outcome, issued);
     }
     issued.inc();
   }
