@@ -1,7 +1,9 @@
 /**
  * Summarises a V8 .cpuprofile (from `BENCH_CPU_PROF=DIR npm run bench -- --only NAME`): the
  * functions with the most self time, and the time per source file/package.
- * Usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [TOP]
+ * Usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [TOP] [--from SECONDS] [--busy]
+ *   --from S  skips the first S seconds of the profile (the start-up before the load);
+ *   --busy    gives percentages of the time not idle (what a request costs, not the wait for one).
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,16 +18,29 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) {
-  process.stderr.write('usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [TOP]\n');
+const args = process.argv.slice(2);
+const fromAt = args.indexOf('--from');
+const fromUs = fromAt >= 0 ? Number(args.splice(fromAt, 2)[1]) * 1e6 : 0;
+const busyAt = args.indexOf('--busy');
+const busyOnly = busyAt >= 0;
+if (busyOnly) args.splice(busyAt, 1);
+const [file, topArg] = args;
+if (!file || !Number.isFinite(fromUs)) {
+  process.stderr.write(
+    'usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [TOP] [--from SECONDS] [--busy]\n',
+  );
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
+let elapsed = 0;
 profile.samples.forEach((id, i) => {
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const delta = profile.timeDeltas[i] ?? 0;
+  elapsed += delta;
+  if (elapsed < fromUs) return;
+  if (busyOnly && byId.get(id)?.callFrame.functionName === '(idle)') return;
+  self.set(id, (self.get(id) ?? 0) + delta);
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
@@ -52,7 +67,9 @@ for (const [id, us] of self) {
 }
 const top = Number(topArg ?? 25);
 const pct = (us: number) => `${((us / total) * 100).toFixed(1).padStart(5)} %`;
-process.stdout.write(`total sampled: ${(total / 1e6).toFixed(2)} s\n\nself time by function:\n`);
+process.stdout.write(
+  `total sampled: ${(total / 1e6).toFixed(2)} s${fromUs > 0 ? ` from ${fromUs / 1e6} s` : ''}${busyOnly ? ' (not idle)' : ''}\n\nself time by function:\n`,
+);
 for (const [label, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top))
   process.stdout.write(`${pct(us)}  ${label}\n`);
 process.stdout.write('\nself time by file / package:\n');

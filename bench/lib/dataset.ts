@@ -195,13 +195,18 @@ export interface BenchServer extends ServerChild {
 const PURSER_BIN = path.join(REPO_ROOT, 'bin', 'purser.js');
 const COMPILED_MAIN = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
-/** Starts `purser serve` (pinned to the server core) over a copy of the dataset. */
+/**
+ * Starts `purser serve` (pinned to the server core) over a copy of the dataset. `root` is another
+ * build of Purser to start instead (a directory with bin/ and dist/: the before of a before/after
+ * comparison, bench/ab-token.ts).
+ */
 export async function startBenchServer(
   spec: DatasetSpec,
   log: (line: string) => void,
   extraEnv: NodeJS.ProcessEnv = {},
+  root?: string,
 ): Promise<BenchServer> {
-  if (!existsSync(COMPILED_MAIN)) {
+  if (!existsSync(root ? path.join(root, 'dist', 'cli', 'main.js') : COMPILED_MAIN)) {
     throw new Error(
       'dist/cli/main.js is missing: run `npm run build` first (the benchmarks run the compiled server)',
     );
@@ -222,7 +227,8 @@ export async function startBenchServer(
   );
   // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
   const profileDir = process.env.BENCH_CPU_PROF;
-  const child = await startServerChild(PURSER_BIN, ['serve', '--config', configFile], {
+  const bin = root ? path.join(root, 'bin', 'purser.js') : PURSER_BIN;
+  const child = await startServerChild(bin, ['serve', '--config', configFile], {
     core: SERVER_CORE,
     typescript: false,
     ready: /purser listening on (\S+)/,

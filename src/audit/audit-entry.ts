@@ -23,6 +23,15 @@ export interface AuditEntry {
   readonly time?: number;
 }
 
+/**
+ * What the store is handed: one entry, or `count` entries identical but for their time (repeated
+ * token grants of one minute, compacted before they reach the store) from `time` to `lastTime`.
+ */
+export interface CountedEntry extends AuditEntry {
+  readonly count?: number;
+  readonly lastTime?: number;
+}
+
 export interface AuditSink {
   record(entry: AuditEntry): void | Promise<void>;
 }

@@ -9,7 +9,7 @@ import { kyselyRowWriter, type RowWriter } from '../store/database.ts';
 import type { JournalMark } from '../store/row-writer.ts';
 import type { Database } from '../store/schema.ts';
 import { compactRows } from './audit-compaction.ts';
-import type { AuditEntry, AuditSink } from './audit-entry.ts';
+import type { AuditEntry, AuditSink, CountedEntry } from './audit-entry.ts';
 import { type AuditPage, type AuditQuery, applyFilter } from './audit-query.ts';
 import { AUDIT_COLUMNS, type AuditRecord, authorityRow, csvLine, toRecord } from './audit-record.ts';
 import { type ImageUsageQuery, type ImageUser, imageUsage } from './image-usage.ts';
@@ -41,12 +41,14 @@ export class AuditLog implements AuditSink {
 
   /**
    * Writes a batch in one transaction, repeated token grants compacted (audit-compaction.ts),
-   * with the journal's mark when given (JournaledAudit calls this).
+   * with the journal's mark when given (JournaledAudit calls this). `compacted`: the caller
+   * already counted the repeats (JournaledAudit's queue), so the batch is written as it is.
    */
-  async recordMany(entries: readonly AuditEntry[], mark?: JournalMark): Promise<void> {
+  async recordMany(entries: readonly CountedEntry[], mark?: JournalMark, compacted = false): Promise<void> {
     if (entries.length === 0) return;
     try {
-      await this.#rows.insertRows('audit_log', compactRows(entries.map(authorityRow)), mark);
+      const rows = entries.map(authorityRow);
+      await this.#rows.insertRows('audit_log', compacted ? rows : compactRows(rows), mark);
     } catch (error) {
       if (this.#onError) for (const entry of entries) this.#onError(error, entry);
       else throw error;

@@ -7,7 +7,7 @@
  */
 import type { Insertable, Selectable } from 'kysely';
 import type { AuditLogTable } from '../store/catalog-tables.ts';
-import type { AuditEntry } from './audit-entry.ts';
+import type { CountedEntry } from './audit-entry.ts';
 
 /** An entry as the API and CLI show it. */
 export interface AuditRecord {
@@ -107,8 +107,9 @@ export function csvLine(record: AuditRecord): string {
   }).join(',');
 }
 
-/** The row an authority entry (login, token, change) becomes. */
-export function authorityRow(entry: AuditEntry): Insertable<AuditLogTable> & { count: number } {
+/** The row an authority entry (login, token, change) becomes, or `count` repeats of one. */
+export function authorityRow(entry: CountedEntry): Insertable<AuditLogTable> & { count: number } {
+  const count = entry.count ?? 1;
   return {
     time: entry.time ?? Date.now(),
     source: 'authority',
@@ -127,7 +128,7 @@ export function authorityRow(entry: AuditEntry): Insertable<AuditLogTable> & { c
     source_address: entry.sourceAddress ?? null,
     user_agent: entry.userAgent ?? null,
     details: entry.details === undefined ? null : JSON.stringify(entry.details),
-    count: 1,
-    last_time: null,
+    count,
+    last_time: count > 1 ? (entry.lastTime ?? null) : null,
   };
 }

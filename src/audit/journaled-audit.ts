@@ -12,14 +12,22 @@
  * Batches are small and frequent (a full batch right after the current I/O turn, anything else
  * within `intervalMs`): entries that wait long are promoted to the old generation of the heap,
  * which under token load set the p99.
+ *
+ * Repeated token grants (audit-compaction.ts: identical but for their time, within a minute) are
+ * counted in the queue as they arrive, keyed by the entry's JSON text, which is also what the
+ * journal line is made of: a pull storm costs one serialisation and one journal line per token,
+ * and one queued entry and one row per distinct grant, instead of a row object, a compaction key
+ * and a second serialisation per token.
  */
 import type { Logger } from 'pino';
 import type { JournalMark } from '../store/row-writer.ts';
-import type { AuditEntry, AuditSink } from './audit-entry.ts';
-import type { AuditJournal, JournalPosition } from './audit-journal.ts';
+import { COMPACTED_ACTIONS, MINUTE_MS } from './audit-compaction.ts';
+import type { AuditEntry, AuditSink, CountedEntry } from './audit-entry.ts';
+import { type AuditJournal, entryText, type JournalPosition } from './audit-journal.ts';
 
 export interface AuditBatchWriter {
-  recordMany(entries: readonly AuditEntry[], mark?: JournalMark): Promise<void>;
+  /** `compacted`: repeats are already counted (this queue's batches); otherwise compact them. */
+  recordMany(entries: readonly CountedEntry[], mark?: JournalMark, compacted?: boolean): Promise<void>;
 }
 
 export interface AuditStats {
@@ -49,12 +57,20 @@ export interface JournaledAuditOptions {
 const SLICE = 250;
 
 interface Queued {
+  /** With its time. */
   readonly entry: AuditEntry;
-  readonly at: JournalPosition;
+  /** The position of the last entry counted here. */
+  at: JournalPosition;
+  count: number;
+  lastTime: number;
 }
 
 export class JournaledAudit implements AuditSink {
   #queue: Queued[] = [];
+  /** Queued grants that a repeat is counted in, by their JSON text without time. */
+  readonly #grants = new Map<string, Queued>();
+  /** Whether a queued grant counts an entry journaled after a later queued one. */
+  #merged = false;
   #unjournaled: AuditEntry[] = [];
   #stored: JournalPosition | undefined;
   #written = 0;
@@ -79,10 +95,11 @@ export class JournaledAudit implements AuditSink {
   }
 
   record(entry: AuditEntry): void {
-    const stamped = entry.time === undefined ? { ...entry, time: Date.now() } : entry;
+    const time = entry.time ?? Date.now();
+    const text = entryText(entry);
     this.#recorded++;
     try {
-      const at = this.journal.append(stamped);
+      const at = this.journal.appendText(time, text);
       if (this.#journalFailing) {
         this.#journalFailing = false;
         this.options.logger?.warn(
@@ -90,11 +107,34 @@ export class JournaledAudit implements AuditSink {
           'audit journal writable again',
         );
       }
-      if (!this.#catchingUp) this.#queue.push({ entry: stamped, at });
+      if (!this.#catchingUp) this.#enqueue(entry, time, text, at);
     } catch (error) {
-      this.#keepUnjournaled(stamped, error);
+      this.#keepUnjournaled(entry.time === undefined ? { ...entry, time } : entry, error);
     }
     this.#schedule();
+  }
+
+  /** Counts a repeated grant in its queued twin of the same minute, or queues the entry. */
+  #enqueue(entry: AuditEntry, time: number, text: string, at: JournalPosition): void {
+    const compacted = COMPACTED_ACTIONS.has(entry.action);
+    if (compacted) {
+      const twin = this.#grants.get(text);
+      if (twin && Math.floor(twin.entry.time! / MINUTE_MS) === Math.floor(time / MINUTE_MS)) {
+        twin.count++;
+        twin.lastTime = Math.max(twin.lastTime, time);
+        twin.at = at;
+        this.#merged = true;
+        return;
+      }
+    }
+    const queued: Queued = {
+      entry: entry.time === undefined ? { ...entry, time } : entry,
+      at,
+      count: 1,
+      lastTime: time,
+    };
+    this.#queue.push(queued);
+    if (compacted) this.#grants.set(text, queued);
   }
 
   stats(): AuditStats {
@@ -168,14 +208,22 @@ export class JournaledAudit implements AuditSink {
 
   async #writeQueue(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.slice(0, SLICE);
-      const last = batch[batch.length - 1]!.at;
-      await this.store.recordMany(
-        batch.map((q) => q.entry),
-        { journal: last.journal, seq: last.seq },
-      );
+      // A counted grant may hold an entry journaled after later queued ones: the batch's mark
+      // (its highest seq) then says "all stored" only when the whole queue goes in one batch.
+      const batch = this.#merged ? this.#queue.slice() : this.#queue.slice(0, SLICE);
+      // What is being written takes no more repeats (they start a new queued entry).
+      this.#grants.clear();
+      this.#merged = false;
+      let last = batch[0]!.at;
+      let count = 0;
+      const entries: CountedEntry[] = batch.map((q) => {
+        if (q.at.seq > last.seq) last = q.at;
+        count += q.count;
+        return q.count === 1 ? q.entry : { ...q.entry, count: q.count, lastTime: q.lastTime };
+      });
+      await this.store.recordMany(entries, { journal: last.journal, seq: last.seq }, true);
       this.#queue.splice(0, batch.length);
-      this.#advance(last, batch.length);
+      this.#advance(last, count);
       // Yield between slices: a large backlog never stalls requests for long.
       if (this.#queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -232,6 +280,8 @@ export class JournaledAudit implements AuditSink {
     }
     this.#catchingUp = true;
     this.#queue = [];
+    this.#grants.clear();
+    this.#merged = false;
     if (this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;

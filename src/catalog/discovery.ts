@@ -116,7 +116,6 @@ export async function syncRegistry(
   };
   await markRunning(db, registry.id, started);
 
-  const known = await loadKnown(db, registry.id);
   const names: string[] = [];
   let catalogComplete = true;
   options.onProgress?.({ phase: 'catalog', total: 0, done: 0, failures: 0 });
@@ -130,6 +129,13 @@ export async function syncRegistry(
     note(message(error));
   }
 
+  // What the store knows is read only when there is something to compare it with: a registry
+  // that is down (at start, say) costs no read of every repository it had — at a million
+  // repositories, seconds of work and hundreds of MB of garbage at the start-up peak.
+  const known =
+    names.length > 0 || catalogComplete
+      ? await loadKnown(db, registry.id)
+      : new Map<string, KnownRepository>();
   let failures = catalogComplete ? 0 : 1;
   let done = 0;
   const counters = { newRepositories: 0, changedRepositories: 0, tagsAdded: 0, tagsRemoved: 0, emptied: 0 };

@@ -1,37 +1,47 @@
 /**
  * Repositories packed into columns as they arrive: numbers and flags in typed arrays that grow
- * by doubling, text in two long strings built a page at a time — the lower-cased
- * `name\ndescription\0` of every repository (the haystack search scans) and the descriptions as
- * stored. Names are read back from the haystack (distribution's grammar makes them lower case;
- * the rare stored name that is not is kept aside). So a load of a million repositories never
- * holds a million row objects or per-row strings at once.
+ * by doubling, text in parts of PART_ROWS rows — the lower-cased `name\ndescription\0` of every
+ * repository (the text search scans), and apart only the descriptions that lower-casing
+ * changed. Names and lower-case descriptions are read back from the searched text
+ * (distribution's grammar makes names lower case; the rare stored name that is not is kept
+ * aside). The parts are never joined: a load of a million repositories holds no per-row objects
+ * or strings, and never a second copy of the text while it joins. A registry's slice shares one
+ * registry id, and ids that fit 32 bits take 4 bytes.
  */
 import type { RepositoryRow } from './repository-store.ts';
 
 const OFFICIAL = 1;
 const AUTOMATED = 2;
 const EMPTY = 4;
-/** Rows whose text is joined into one part at a time. */
-const PART_ROWS = 4_096;
+/** The description is the lower-cased one in the searched text (nothing kept apart). */
+const DESCRIPTION_SEARCHED = 8;
+/** Rows whose text is joined into one part (a power of two: the part of row i is i >> PART_SHIFT). */
+const PART_SHIFT = 12;
+const PART_ROWS = 1 << PART_SHIFT;
+const INITIAL = 1024;
 
 export class PackedRepositories {
   size = 0;
-  #ids = new Float64Array(1024);
-  #registryIds = new Float64Array(1024);
-  #stars = new Int32Array(1024);
-  #tagCounts = new Int32Array(1024);
+  #ids: Int32Array | Float64Array = new Int32Array(INITIAL);
+  /** The registry of every row, until a row of another registry comes (then `#registryIds`). */
+  #registryId: number | undefined;
+  #registryIds: Float64Array | undefined;
+  #stars = new Int32Array(INITIAL);
+  #tagCounts = new Int32Array(INITIAL);
   /** Milliseconds, NaN for never. */
-  #lastPush = new Float64Array(1024);
-  #flags = new Uint8Array(1024);
-  /** Start of each repository's text in the haystack; one more entry than rows. */
-  #starts = new Int32Array(1025);
-  #nameLengths = new Int32Array(1024);
-  #descriptionStarts = new Int32Array(1025);
+  #lastPush = new Float64Array(INITIAL);
+  #flags = new Uint8Array(INITIAL);
+  /** Start of each repository's text in the whole searched text; one more entry than rows. */
+  #starts = new Int32Array(INITIAL + 1);
+  #nameLengths = new Int32Array(INITIAL);
+  /** Start of each row's description kept apart (empty for DESCRIPTION_SEARCHED rows). */
+  #descriptionStarts = new Int32Array(INITIAL + 1);
   readonly #otherNames = new Map<number, string>();
-  #haystack = '';
-  #descriptions = '';
-  #textParts: string[] = [];
-  #descriptionParts: string[] = [];
+  /** Part p holds rows p * PART_ROWS …; it starts at `#partStarts[p]` of the whole text. */
+  readonly #textParts: string[] = [];
+  readonly #partStarts: number[] = [];
+  readonly #descriptionParts: string[] = [];
+  readonly #descriptionPartStarts: number[] = [];
   #pendingText: string[] = [];
   #pendingDescriptions: string[] = [];
   #offset = 0;
@@ -41,41 +51,48 @@ export class PackedRepositories {
   append(row: RepositoryRow): void {
     if (this.#finished) throw new Error('packed repositories are finished');
     const i = this.size;
-    if (i === this.#ids.length) this.#grow();
-    this.#ids[i] = row.id;
-    this.#registryIds[i] = row.registryId;
+    if (i === this.#flags.length) this.#grow();
+    this.#setId(i, row.id);
+    this.#setRegistry(i, row.registryId);
     this.#stars[i] = row.starCount;
     this.#tagCounts[i] = row.tagCount;
     this.#lastPush[i] = row.lastPushAt ?? Number.NaN;
-    this.#flags[i] =
-      (row.official ? OFFICIAL : 0) | (row.automated ? AUTOMATED : 0) | (row.empty ? EMPTY : 0);
     const lower = row.name.toLowerCase();
     if (lower !== row.name) this.#otherNames.set(i, row.name);
-    const entry = `${lower}\n${row.description.toLowerCase().replaceAll('\u0000', '')}\u0000`;
+    const description = row.description.toLowerCase().replaceAll('\u0000', '');
+    const searched = description === row.description;
+    this.#flags[i] =
+      (row.official ? OFFICIAL : 0) |
+      (row.automated ? AUTOMATED : 0) |
+      (row.empty ? EMPTY : 0) |
+      (searched ? DESCRIPTION_SEARCHED : 0);
+    const entry = `${lower}\n${description}\u0000`;
+    if ((i & (PART_ROWS - 1)) === 0) {
+      this.#partStarts.push(this.#offset);
+      this.#descriptionPartStarts.push(this.#descriptionOffset);
+    }
     this.#starts[i] = this.#offset;
     this.#nameLengths[i] = lower.length;
     this.#offset += entry.length;
     this.#descriptionStarts[i] = this.#descriptionOffset;
-    this.#descriptionOffset += row.description.length;
     this.#pendingText.push(entry);
-    this.#pendingDescriptions.push(row.description);
-    if (this.#pendingText.length === PART_ROWS) this.#flushPart();
+    if (!searched) {
+      this.#descriptionOffset += row.description.length;
+      this.#pendingDescriptions.push(row.description);
+    }
     this.size = i + 1;
+    if ((this.size & (PART_ROWS - 1)) === 0) this.#flushPart();
   }
 
-  /** Joins the text and trims the arrays; no more rows after this. */
+  /** Trims the arrays; no more rows after this. */
   finish(): this {
     if (this.#finished) return this;
     this.#flushPart();
-    this.#haystack = this.#textParts.join('');
-    this.#descriptions = this.#descriptionParts.join('');
-    this.#textParts = [];
-    this.#descriptionParts = [];
     const n = this.size;
     this.#starts[n] = this.#offset;
     this.#descriptionStarts[n] = this.#descriptionOffset;
     this.#ids = this.#ids.slice(0, n);
-    this.#registryIds = this.#registryIds.slice(0, n);
+    this.#registryIds = this.#registryIds?.slice(0, n);
     this.#stars = this.#stars.slice(0, n);
     this.#tagCounts = this.#tagCounts.slice(0, n);
     this.#lastPush = this.#lastPush.slice(0, n);
@@ -87,18 +104,17 @@ export class PackedRepositories {
     return this;
   }
 
-  get haystack(): string {
-    return this.#haystack;
-  }
-
-  /** Start offsets of each repository's text in the haystack (ascending), plus the end. */
-  get starts(): Int32Array {
-    return this.#starts;
+  /** Characters of text kept: the searched text plus the descriptions kept apart. */
+  get textLength(): number {
+    return this.#offset + this.#descriptionOffset;
   }
 
   nameAt(i: number): string {
-    const start = this.#starts[i]!;
-    return this.#otherNames.get(i) ?? this.#haystack.slice(start, start + this.#nameLengths[i]!);
+    const other = this.#otherNames.get(i);
+    if (other !== undefined) return other;
+    const part = i >> PART_SHIFT;
+    const start = this.#starts[i]! - this.#partStarts[part]!;
+    return this.#textParts[part]!.slice(start, start + this.#nameLengths[i]!);
   }
 
   isEmpty(i: number): boolean {
@@ -110,9 +126,9 @@ export class PackedRepositories {
     const lastPush = this.#lastPush[i]!;
     return {
       id: this.#ids[i]!,
-      registryId: this.#registryIds[i]!,
+      registryId: this.#registryIds?.[i] ?? this.#registryId!,
       name: this.nameAt(i),
-      description: this.#descriptions.slice(this.#descriptionStarts[i]!, this.#descriptionStarts[i + 1]!),
+      description: this.#description(i, flags),
       starCount: this.#stars[i]!,
       official: (flags & OFFICIAL) !== 0,
       automated: (flags & AUTOMATED) !== 0,
@@ -120,6 +136,63 @@ export class PackedRepositories {
       lastPushAt: Number.isNaN(lastPush) ? null : lastPush,
       tagCount: this.#tagCounts[i]!,
     };
+  }
+
+  /**
+   * Positions (ascending) of the repositories whose lower-cased name or description contains
+   * `needle`; one `indexOf` scan per text part (no entry spans two parts).
+   */
+  matching(needle: string): Int32Array {
+    if (needle === '') return Int32Array.from({ length: this.size }, (_, i) => i);
+    const found: number[] = [];
+    const starts = this.#starts;
+    for (let part = 0; part < this.#textParts.length; part++) {
+      const text = this.#textParts[part]!;
+      const base = this.#partStarts[part]!;
+      const last = Math.min(this.size, (part + 1) << PART_SHIFT) - 1;
+      let entry = part << PART_SHIFT;
+      let at = text.indexOf(needle);
+      while (at >= 0) {
+        // advance to the entry containing `at` (entries and hits both ascend)
+        while (entry < last && starts[entry + 1]! - base <= at) entry++;
+        found.push(entry);
+        if (entry >= last) break;
+        at = text.indexOf(needle, starts[entry + 1]! - base);
+      }
+    }
+    return Int32Array.from(found);
+  }
+
+  #description(i: number, flags: number): string {
+    if ((flags & DESCRIPTION_SEARCHED) !== 0) {
+      const part = i >> PART_SHIFT;
+      const base = this.#partStarts[part]!;
+      const start = this.#starts[i]! - base + this.#nameLengths[i]! + 1;
+      // The entry ends with NUL, just before the next entry (or the end of the part).
+      return this.#textParts[part]!.slice(start, this.#starts[i + 1]! - base - 1);
+    }
+    const part = i >> PART_SHIFT;
+    const base = this.#descriptionPartStarts[part]!;
+    return this.#descriptionParts[part]!.slice(
+      this.#descriptionStarts[i]! - base,
+      this.#descriptionStarts[i + 1]! - base,
+    );
+  }
+
+  #setId(i: number, id: number): void {
+    if (this.#ids instanceof Int32Array && (id | 0) !== id) this.#ids = Float64Array.from(this.#ids);
+    this.#ids[i] = id;
+  }
+
+  #setRegistry(i: number, registryId: number): void {
+    if (this.#registryIds) {
+      this.#registryIds[i] = registryId;
+    } else if (this.#registryId === undefined || this.#registryId === registryId) {
+      this.#registryId = registryId;
+    } else {
+      this.#registryIds = new Float64Array(this.#flags.length).fill(this.#registryId, 0, i);
+      this.#registryIds[i] = registryId;
+    }
   }
 
   #flushPart(): void {
@@ -137,7 +210,7 @@ export class PackedRepositories {
       return next;
     };
     this.#ids = grow(this.#ids);
-    this.#registryIds = grow(this.#registryIds);
+    if (this.#registryIds) this.#registryIds = grow(this.#registryIds);
     this.#stars = grow(this.#stars);
     this.#tagCounts = grow(this.#tagCounts);
     this.#lastPush = grow(this.#lastPush);

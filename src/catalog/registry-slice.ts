@@ -122,19 +122,7 @@ export class RegistrySlice {
     } else if (needle.includes('\u0000')) {
       result = new Int32Array(0);
     } else {
-      const found: number[] = [];
-      const hay = this.#packed.haystack;
-      const starts = this.#packed.starts;
-      let entry = 0;
-      let at = hay.indexOf(needle);
-      while (at >= 0) {
-        // advance to the entry containing `at` (entries and hits both ascend)
-        while (entry + 1 < count && starts[entry + 1]! <= at) entry++;
-        found.push(entry);
-        if (entry + 1 >= count) break;
-        at = hay.indexOf(needle, starts[entry + 1]!);
-      }
-      result = Int32Array.from(found);
+      result = this.#packed.matching(needle);
     }
     this.#matches.set(needle, result);
     if (this.#matches.size > 256) {

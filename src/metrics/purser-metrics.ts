@@ -44,6 +44,13 @@ export class PurserMetrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  /**
+   * The series /token touches on every request, bound once (prom-client hashes the labels of
+   * every unbound observe; nothing here resets the registry, so a bound series stays current).
+   */
+  readonly #durationByResult = new Map<TokenResult, Histogram.Internal<'result'>>();
+  /** By registry, then outcome. */
+  readonly #issuedBy = new Map<string, Map<TokenOutcome, Counter.Internal>>();
   readonly #logins = new Counter({
     name: 'purser_logins_total',
     help: 'Authentication attempts, by identity source and result.',
@@ -148,11 +155,27 @@ export class PurserMetrics {
     readonly registry?: string;
     readonly outcome?: TokenOutcome;
   }): void {
-    this.#tokenDuration.observe({ result: event.result }, event.seconds);
+    let duration = this.#durationByResult.get(event.result);
+    if (!duration) {
+      duration = this.#tokenDuration.labels({ result: event.result });
+      this.#durationByResult.set(event.result, duration);
+    }
+    duration.observe(event.seconds);
     if (event.result !== 'issued') return;
     if (event.registry === undefined || event.outcome === undefined)
       throw new TypeError('tokenRequest: an issued token needs its registry and outcome');
-    this.#tokensIssued.inc({ registry: event.registry, outcome: event.outcome });
+    let byOutcome = this.#issuedBy.get(event.registry);
+    // Registries are few; the bound is only against a flood of names that would not be.
+    if (!byOutcome && this.#issuedBy.size < 1_000) {
+      byOutcome = new Map();
+      this.#issuedBy.set(event.registry, byOutcome);
+    }
+    let issued = byOutcome?.get(event.outcome);
+    if (!issued) {
+      issued = this.#tokensIssued.labels({ registry: event.registry, outcome: event.outcome });
+      byOutcome?.set(event.outcome, issued);
+    }
+    issued.inc();
   }
 
   login(source: string, result: LoginResult): void {

@@ -46,6 +46,7 @@ export async function startBackgroundJobs(
   const feed = await openChangeFeed({
     dataDir: runtime.dataDir,
     databaseUrl: options.databaseUrl,
+    dataVersion: runtime.database.dataVersion,
     onChange: refresh,
     onError: (error) => runtime.logger.warn({ err: error }, 'change notification unavailable; polling'),
   });

@@ -20,6 +20,13 @@ export interface ChangeFeedOptions {
   /** Called after a change elsewhere (possibly also after one of this process's own). */
   readonly onChange: () => void;
   readonly onError?: (error: unknown) => void;
+  /**
+   * SQLite (DatabaseHandle.dataVersion): a file event is delivered only when this moved, that
+   * is when another connection committed. This process's own writes touch the WAL too — the
+   * audit batches, many times a second under token load — and each used to cost a check of the
+   * model version and the key ring. Its own model changes it announces itself (ModelChanges).
+   */
+  readonly dataVersion?: (() => number) | undefined;
 }
 
 export interface ChangeFeed {
@@ -29,9 +36,16 @@ export interface ChangeFeed {
 
 export async function openChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   let timer: NodeJS.Timeout | undefined;
+  const probe = options.databaseUrl ? undefined : options.dataVersion;
+  let seen = probe?.();
   const changed = () => {
     timer ??= setTimeout(() => {
       timer = undefined;
+      if (probe) {
+        const now = probe();
+        if (now === seen) return;
+        seen = now;
+      }
       options.onChange();
     }, COALESCE_MS);
   };

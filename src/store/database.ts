@@ -35,6 +35,13 @@ export interface DatabaseHandle {
   readonly rows: RowWriter;
   /** Whether the store can be used (readiness; queries fail with 503 while it cannot). */
   readonly health: StoreHealth;
+  /**
+   * SQLite: this connection's `PRAGMA data_version`, which moves only when another connection
+   * (another process, a worker, the CLI) commits, never for this connection's own writes: the
+   * change feed uses it to tell changes elsewhere from its own audit batches. Undefined on
+   * PostgreSQL.
+   */
+  readonly dataVersion?: (() => number) | undefined;
   close(): Promise<void>;
 }
 
@@ -117,11 +124,20 @@ async function openSqlite(dataDir: string, readonly: boolean, onChange: OnChange
   };
   const gate = new StoreGate(health, checkFile);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), plugins: [gate] });
+  const dataVersion = database.prepare('pragma data_version').pluck();
   return {
     db,
     adapter: SQLITE_ADAPTER,
     rows: sqliteRowWriter(db, database, gate),
     health,
+    dataVersion: () => {
+      try {
+        return Number(dataVersion.get());
+      } catch {
+        // A database that cannot answer (gone, closed): take it as a change, and let the reader see.
+        return Number.NaN;
+      }
+    },
     close: async () => {
       health.close();
       await db.destroy();
