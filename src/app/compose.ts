@@ -51,6 +51,12 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** `identity.sources` of the configuration file, in the order they are tried. */
   readonly identitySources?: readonly SourceConfig[];
+  /**
+   * Keep a source whose secret file cannot be read, as one that states the problem when used
+   * (the CLI's local mode: `purser user list` need not read the LDAP bind password). Otherwise
+   * such a source refuses the whole start.
+   */
+  readonly keepUnusableSources?: boolean;
   /** Where the events of this process are counted (a new registry when absent; the server passes its build). */
   readonly metrics?: PurserMetrics;
   /**
@@ -147,7 +153,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
-    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger, metrics);
+    const identitySources = openSourceChain(options, authority, db, logger, metrics);
     // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
     // may outlive it.
     changes.onChange(() => refreshTokens.forgetAll());
@@ -208,13 +214,17 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
  * (a local user, a service, a robot) is never given to a source.
  */
 function openSourceChain(
-  configs: readonly SourceConfig[],
+  options: RuntimeOptions,
   authority: Authority,
   db: Kysely<Database>,
   logger: Logger,
   metrics: PurserMetrics,
 ): { chain: SourceChain; locations: Map<string, string> } {
-  const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db) });
+  const configs = options.identitySources ?? [];
+  const entries = createSources(configs, {
+    cliSecrets: new StoredCliSecrets(db),
+    keepUnusable: options.keepUnusableSources ?? false,
+  });
   const chain = new SourceChain(entries, {
     isLocalName: (name) => {
       const record = authority.credential(name);

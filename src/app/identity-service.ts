@@ -128,6 +128,10 @@ export class IdentityService implements ExternalAccounts {
   async sync(caller: Caller, only?: string): Promise<SyncReport[]> {
     requireAdmin(caller);
     this.#requireSource(only);
+    const unusable = this.deps.chain.sources
+      .filter((s) => only === undefined || s.name === only)
+      .flatMap((s) => s.unusable ?? []);
+    if (unusable.length > 0) throw new ConfigInvalid(unusable);
     await this.deps.authority.refresh();
     const reports: SyncReport[] = [];
     for (const entry of this.deps.chain.entries) {
@@ -201,6 +205,7 @@ export class IdentityService implements ExternalAccounts {
     await this.deps.authority.refresh();
     const record = this.deps.authority.credential(name);
     const source = this.deps.chain.sources.find((s) => s.name === record?.source);
+    if (source?.unusable) throw new ConfigInvalid(source.unusable);
     if (!record || record.kind !== 'user' || !(source instanceof OidcSource))
       throw new NotFound(`no user named "${name}" bound to an OIDC identity source`);
     return source;

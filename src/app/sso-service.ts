@@ -14,7 +14,7 @@
  * talks to the same server for both calls).
  */
 import crypto from 'node:crypto';
-import { BadRequest, NotFound, Unauthorized } from '../domain/errors.ts';
+import { BadRequest, ConfigInvalid, NotFound, Unauthorized } from '../domain/errors.ts';
 import { mapGroups } from '../identity/group-mapping.ts';
 import type { SourceChain } from '../identity/source-chain.ts';
 import {
@@ -149,6 +149,10 @@ export class SsoService {
   }
 
   #source(name: string | undefined): OidcSource {
+    const configured = this.deps.chain.sources.filter((s) => s.kind === 'oidc');
+    const chosen = name === undefined && configured.length === 1 ? configured[0] : undefined;
+    const unusable = (chosen ?? configured.find((s) => s.name === name))?.unusable;
+    if (unusable) throw new ConfigInvalid(unusable);
     const oidc = this.deps.chain.sources.filter((s): s is OidcSource => s instanceof OidcSource);
     const source =
       name === undefined ? (oidc.length === 1 ? oidc[0] : undefined) : oidc.find((s) => s.name === name);

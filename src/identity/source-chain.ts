@@ -88,7 +88,8 @@ export class SourceChain {
     for (const { source } of entries) {
       if (names.has(source.name)) throw new TypeError(`two identity sources are named "${source.name}"`);
       names.add(source.name);
-      this.#states.set(source.name, { up: true, since: 0, reason: '' });
+      const problems = source.unusable ?? [];
+      this.#states.set(source.name, { up: problems.length === 0, since: 0, reason: problems.join('; ') });
     }
     this.#entries = [...entries];
     this.#options = options;
