@@ -153,7 +153,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
-    const identitySources = openSourceChain(options, authority, db, logger, metrics);
+    const identitySources = openSourceChain(options, authority, db, box, logger, metrics);
     // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
     // may outlive it.
     changes.onChange(() => refreshTokens.forgetAll());
@@ -217,12 +217,13 @@ function openSourceChain(
   options: RuntimeOptions,
   authority: Authority,
   db: Kysely<Database>,
+  box: SecretBox,
   logger: Logger,
   metrics: PurserMetrics,
 ): { chain: SourceChain; locations: Map<string, string> } {
   const configs = options.identitySources ?? [];
   const entries = createSources(configs, {
-    cliSecrets: new StoredCliSecrets(db),
+    cliSecrets: new StoredCliSecrets(db, box),
     keepUnusable: options.keepUnusableSources ?? false,
   });
   const chain = new SourceChain(entries, {

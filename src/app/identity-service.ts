@@ -10,15 +10,19 @@
  *   external-users.ts: the UserWriter of the user service), with what the mappings give.
  * - Purser groups named by a mapping must exist (`checkMappedGroups`, at start).
  * - `sync` asks each source that can look people up (LDAP) about every user bound to it: the
- *   groups are refreshed, a person the directory no longer holds is disabled.
+ *   groups are refreshed, a person the directory no longer holds is disabled. An OIDC source is
+ *   asked through the refresh token kept with each person's CLI secret: groups are refreshed,
+ *   and the CLI secret is revoked (sessions ended) when the person left every mapped group or
+ *   the provider refuses the token. RADIUS cannot be asked without the password: its report
+ *   says so (`note`).
  */
-import { ConfigInvalid, NotFound } from '../domain/errors.ts';
+import { AuthorityError, ConfigInvalid, NotFound } from '../domain/errors.ts';
 import type { Principal } from '../domain/model.ts';
 import type { ExternalAccounts, ExternalOutcome } from '../identity/external-accounts.ts';
-import { mapGroups } from '../identity/group-mapping.ts';
-import type { SourceKind } from '../identity/identity-source.ts';
+import { type GroupMapping, mapGroups } from '../identity/group-mapping.ts';
+import { describeFailure, type SourceKind } from '../identity/identity-source.ts';
 import type { SourceChain, SourceCheck } from '../identity/source-chain.ts';
-import { OidcSource } from '../identity/sources/oidc-source.ts';
+import { OidcSource, type OidcSync } from '../identity/sources/oidc-source.ts';
 import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
@@ -47,8 +51,12 @@ export interface SyncReport {
   readonly updated: string[];
   readonly unchanged: string[];
   readonly disabled: string[];
+  /** OIDC users whose CLI secret was revoked (left every mapped group, or the provider refused). */
+  readonly revoked: string[];
   /** Users that could not be asked (the source is down, or cannot look people up). */
   readonly skipped: { name: string; reason: string }[];
+  /** What the whole source's sync amounts to, when it is not a per-user matter (RADIUS). */
+  readonly note?: string;
 }
 
 export interface CliSecretStatus {
@@ -137,22 +145,22 @@ export class IdentityService implements ExternalAccounts {
     for (const entry of this.deps.chain.entries) {
       const { source } = entry;
       if (only !== undefined && source.name !== only) continue;
-      const report: SyncReport = {
-        source: source.name,
-        updated: [],
-        unchanged: [],
-        disabled: [],
-        skipped: [],
-      };
-      reports.push(report);
       const names = [...this.deps.authority.snapshot.credentials.values()]
         .filter((r) => r.source === source.name)
         .map((r) => r.name);
+      if (source instanceof OidcSource) {
+        reports.push(await this.#syncOidc(source, entry.mapping, names));
+        continue;
+      }
+      if (!source.lookup) {
+        // RADIUS answers logins only: there is no way to ask about a person without their password.
+        const note = `${source.kind} source ${source.name}: groups are refreshed at each login; nothing to sync`;
+        reports.push({ ...emptyReport(source.name), note });
+        continue;
+      }
+      const report = emptyReport(source.name);
+      reports.push(report);
       for (const name of names) {
-        if (!source.lookup) {
-          report.skipped.push({ name, reason: `a ${source.kind} source answers logins only` });
-          continue;
-        }
         const found = await source.lookup(name);
         if (found.outcome === 'accepted') {
           const outcome = await this.deps.users.bindExternal({
@@ -170,6 +178,55 @@ export class IdentityService implements ExternalAccounts {
       }
     }
     return reports;
+  }
+
+  /**
+   * Each OIDC user's refresh token redeemed at the provider: fresh claims, the mappings applied
+   * again; no mapped group left, or a refused token, revokes the CLI secret and ends sessions.
+   */
+  async #syncOidc(source: OidcSource, mapping: GroupMapping, names: readonly string[]): Promise<SyncReport> {
+    const report = emptyReport(source.name);
+    for (const name of names) {
+      let result: OidcSync;
+      try {
+        result = await source.sync(name);
+      } catch (error) {
+        report.skipped.push({
+          name,
+          reason: error instanceof AuthorityError && error.expose ? error.message : describeFailure(error),
+        });
+        continue;
+      }
+      if (result.outcome === 'none') {
+        report.skipped.push({ name, reason: 'holds no CLI secret (nothing to refresh)' });
+        continue;
+      }
+      if (result.outcome === 'no-refresh-token') {
+        report.skipped.push({
+          name,
+          reason: 'the provider gave no refresh token at the last login (offline_access); log in again',
+        });
+        continue;
+      }
+      if (result.outcome === 'revoked') {
+        await this.deps.users.endSessions(name);
+        report.revoked.push(name);
+        continue;
+      }
+      const access = mapGroups(result.login.identity.groups, mapping);
+      const outcome = await this.deps.users.bindExternal({ identity: result.login.identity, access });
+      if (outcome === 'refused') {
+        report.skipped.push({ name, reason: 'another person of the source' });
+      } else if (access.groups.length === 0 && access.privileges.length === 0) {
+        // Left every mapped group at the provider: the CLI secret ends (and the sessions with it).
+        await source.revokeCliSecret(name);
+        await this.deps.users.endSessions(name);
+        report.revoked.push(name);
+      } else {
+        (outcome === 'unchanged' ? report.unchanged : report.updated).push(name);
+      }
+    }
+    return report;
   }
 
   /** Whether an OIDC user holds a CLI secret, and since when (never the secret). */
@@ -190,11 +247,15 @@ export class IdentityService implements ExternalAccounts {
    */
   async cliSecret(caller: Caller, name: string): Promise<string> {
     const source = await this.#oidcSourceOf(caller, name);
-    const kept = await source.currentIdentity(name);
+    const kept = await source.cliSecretRecord(name);
     if (!kept)
       throw new NotFound(`user "${name}" has not logged in through ${source.name} yet (purser login --sso)`);
+    // Ending the sessions deletes the old record; the new one keeps its refresh token.
     await this.deps.users.endSessions(name);
-    return source.issueCliSecret(kept);
+    return source.issueCliSecret({
+      identity: kept.identity,
+      ...(kept.refreshToken ? { refreshToken: kept.refreshToken } : {}),
+    });
   }
 
   /** The user themself or an administrator; the OIDC source the user is bound to. */
@@ -215,4 +276,8 @@ export class IdentityService implements ExternalAccounts {
     if (only !== undefined && !this.deps.chain.sources.some((s) => s.name === only))
       throw new NotFound(`no identity source named "${only}"`);
   }
+}
+
+function emptyReport(source: string): SyncReport {
+  return { source, updated: [], unchanged: [], disabled: [], revoked: [], skipped: [] };
 }

@@ -8,7 +8,8 @@
  *   device_code, the PKCE verifier, state and nonce) stays here under a random handle.
  * - `finish` completes it (waits for the device approval, or exchanges the callback), binds the
  *   person to a Purser user (external-users.ts), and issues their CLI secret: what docker,
- *   skopeo and podman send as the password. The secret is returned once.
+ *   skopeo and podman send as the password. The secret is returned once; the provider's
+ *   refresh token (offline_access) is kept with it, sealed, for `purser identity sync`.
  *
  * Pending logins live in this process for at most AUTHORIZATION_TTL_MS (one replica: the CLI
  * talks to the same server for both calls).
@@ -84,15 +85,18 @@ export class SsoService {
     if (input.redirectUri !== undefined) {
       if (!LOOPBACK.test(input.redirectUri))
         throw new BadRequest('redirect_uri: expected a loopback URL, http://127.0.0.1:PORT/callback');
+      // offline_access (when offered): the refresh token kept with the CLI secret lets
+      // `purser identity sync` see the person leave the provider's groups.
       const { url, pending } = await source.relyingParty.beginAuthorization({
         redirectUri: input.redirectUri,
+        offline: true,
       });
       const handle = this.#keep({ kind: 'loopback', source, pending, expires: pending.expiresAt });
       return { flow: 'loopback', handle, source: source.name, url: url.href };
     }
     if (!(await source.relyingParty.supportsDeviceFlow()))
       return { flow: 'redirect-required', source: source.name };
-    const login = await source.relyingParty.beginDeviceLogin({ offline: false });
+    const login = await source.relyingParty.beginDeviceLogin({ offline: true });
     const handle = this.#keep({
       kind: 'device',
       source,

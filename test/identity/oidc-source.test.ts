@@ -196,10 +196,13 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
     );
     const secret = await sso.issueCliSecret(login);
     cliSecrets.push(secret);
-    const updated = await sso.sync('dana', login.refreshToken!);
+    assert.ok(login.refreshToken, 'offline_access gives a refresh token');
+    assert.equal((await store.find('sso', 'dana'))?.refreshToken, login.refreshToken, 'kept with the secret');
+    const updated = await sso.sync('dana');
     assert.equal(updated.outcome, 'updated');
+    assert.deepEqual(await sso.sync('nobody'), { outcome: 'none' });
     await idp.revokeGrants('u-1001');
-    assert.deepEqual(await sso.sync('dana', login.refreshToken!), { outcome: 'revoked' });
+    assert.deepEqual(await sso.sync('dana'), { outcome: 'revoked' });
     assert.deepEqual(await sso.authenticate('dana', secret), { outcome: 'unknown' });
   });
 
