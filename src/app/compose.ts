@@ -15,6 +15,7 @@ import { type CatalogServices, selfTokens } from '../catalog/catalog-services.ts
 import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import { ConfigInvalid } from '../domain/errors.ts';
 import type { AccessMode } from '../domain/model.ts';
 import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
 import { SourceChain } from '../identity/source-chain.ts';
@@ -92,7 +93,23 @@ export interface Runtime {
   readonly metrics: PurserMetrics;
   /** Aborted on close: long-running jobs (discovery) stop. */
   readonly shutdown: AbortSignal;
+  /**
+   * Builds and checks the identity sources of a reloaded configuration (secret files readable,
+   * mapped Purser groups existing or among `declaredGroups`); ConfigInvalid with every
+   * `path: message` otherwise. Nothing changes until `apply()`.
+   */
+  prepareIdentitySources(
+    configs: readonly SourceConfig[],
+    declaredGroups: readonly string[],
+  ): PreparedSources;
   close(): Promise<void>;
+}
+
+export interface PreparedSources {
+  /** Replaces the running sources (the old ones are closed once their calls are over). */
+  apply(): void;
+  /** Drops them unused (the rest of the reload failed). */
+  discard(): Promise<void>;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -195,6 +212,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       services,
       metrics,
       shutdown: controller.signal,
+      prepareIdentitySources(configs, declaredGroups) {
+        const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db, box) });
+        const locations = new Map(configs.map((c) => [c.name, c.at]));
+        const identity = services!.identity;
+        const problems = identity.mappedGroupProblems(entries, locations, declaredGroups);
+        if (problems.length > 0) throw new ConfigInvalid(problems);
+        return {
+          apply: () => identity.replaceSources(entries, locations),
+          discard: async () => {
+            await Promise.allSettled(entries.map((e) => e.source.close()));
+          },
+        };
+      },
       async close() {
         controller.abort();
         await identitySources.chain.close();

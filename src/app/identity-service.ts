@@ -8,25 +8,23 @@
  *   `isLocalName`), and a source never takes over an account it did not create.
  * - An accepted person becomes, or refreshes, a Purser user bound to the source (ExternalUsers,
  *   external-users.ts: the UserWriter of the user service), with what the mappings give.
- * - Purser groups named by a mapping must exist (`checkMappedGroups`, at start).
- * - `sync` asks each source that can look people up (LDAP) about every user bound to it: the
- *   groups are refreshed, a person the directory no longer holds is disabled. An OIDC source is
- *   asked through the refresh token kept with each person's CLI secret: groups are refreshed,
- *   and the CLI secret is revoked (sessions ended) when the person left every mapped group or
- *   the provider refuses the token. RADIUS cannot be asked without the password: its report
- *   says so (`note`).
+ * - Purser groups named by a mapping must exist (`checkMappedGroups` at start,
+ *   `mappedGroupProblems` before a reload's sources replace the running ones).
+ * - `sync` is identity-sync.ts (LDAP lookups, OIDC refresh tokens, RADIUS has nothing to ask).
  */
-import { AuthorityError, ConfigInvalid, NotFound } from '../domain/errors.ts';
+import { ConfigInvalid, NotFound } from '../domain/errors.ts';
 import type { Principal } from '../domain/model.ts';
 import type { ExternalAccounts, ExternalOutcome } from '../identity/external-accounts.ts';
-import { type GroupMapping, mapGroups } from '../identity/group-mapping.ts';
-import { describeFailure, type SourceKind } from '../identity/identity-source.ts';
-import type { SourceChain, SourceCheck } from '../identity/source-chain.ts';
-import { OidcSource, type OidcSync } from '../identity/sources/oidc-source.ts';
+import type { SourceKind } from '../identity/identity-source.ts';
+import type { ChainEntry, SourceChain, SourceCheck } from '../identity/source-chain.ts';
+import { OidcSource } from '../identity/sources/oidc-source.ts';
 import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
 import type { ExternalUsers } from './external-users.ts';
+import { IdentitySync, type SyncReport } from './identity-sync.ts';
+
+export type { SyncReport };
 
 export interface IdentityServiceDeps {
   readonly authority: Authority;
@@ -46,19 +44,6 @@ export interface SourceView {
   readonly users: number;
 }
 
-export interface SyncReport {
-  readonly source: string;
-  readonly updated: string[];
-  readonly unchanged: string[];
-  readonly disabled: string[];
-  /** OIDC users whose CLI secret was revoked (left every mapped group, or the provider refused). */
-  readonly revoked: string[];
-  /** Users that could not be asked (the source is down, or cannot look people up). */
-  readonly skipped: { name: string; reason: string }[];
-  /** What the whole source's sync amounts to, when it is not a per-user matter (RADIUS). */
-  readonly note?: string;
-}
-
 export interface CliSecretStatus {
   readonly user: string;
   readonly source: string;
@@ -68,7 +53,14 @@ export interface CliSecretStatus {
 }
 
 export class IdentityService implements ExternalAccounts {
-  constructor(private readonly deps: IdentityServiceDeps) {}
+  #locations: ReadonlyMap<string, string>;
+
+  readonly #sync: IdentitySync;
+
+  constructor(private readonly deps: IdentityServiceDeps) {
+    this.#locations = deps.locations;
+    this.#sync = new IdentitySync(deps);
+  }
 
   async authenticate(name: string, secret: string, boundTo: string | undefined): Promise<ExternalOutcome> {
     const result = await this.deps.chain.authenticate(
@@ -96,10 +88,24 @@ export class IdentityService implements ExternalAccounts {
 
   /** Every Purser group a mapping names must exist; ConfigInvalid naming each one otherwise. */
   checkMappedGroups(): void {
-    const existing = new Set(this.deps.authority.snapshot.groups.map((g) => g.name));
+    const problems = this.mappedGroupProblems(this.deps.chain.entries, this.#locations);
+    if (problems.length > 0) throw new ConfigInvalid(problems);
+  }
+
+  /**
+   * The `path: message` problems of mappings to Purser groups that do not exist, for `entries`
+   * (the running ones, or those of a configuration being reloaded, with the groups it declares
+   * and is about to create as `declared`).
+   */
+  mappedGroupProblems(
+    entries: readonly ChainEntry[],
+    locations: ReadonlyMap<string, string>,
+    declared: readonly string[] = [],
+  ): string[] {
+    const existing = new Set([...this.deps.authority.snapshot.groups.map((g) => g.name), ...declared]);
     const problems: string[] = [];
-    for (const entry of this.deps.chain.entries) {
-      const at = this.deps.locations.get(entry.source.name) ?? entry.source.name;
+    for (const entry of entries) {
+      const at = locations.get(entry.source.name) ?? entry.source.name;
       for (const [sourceGroup, targets] of entry.mapping.groups) {
         for (const group of targets) {
           if (!existing.has(group))
@@ -109,7 +115,18 @@ export class IdentityService implements ExternalAccounts {
         }
       }
     }
-    if (problems.length > 0) throw new ConfigInvalid(problems);
+    return problems;
+  }
+
+  /**
+   * Puts the sources of a reloaded configuration in place (already built and checked): the old
+   * ones are closed once their calls are over, and cached logins are forgotten, so a source
+   * removed from the file stops vouching for anyone at once.
+   */
+  replaceSources(entries: readonly ChainEntry[], locations: ReadonlyMap<string, string>): void {
+    this.deps.chain.replace(entries);
+    this.#locations = locations;
+    this.deps.authority.authenticator.useSources(entries.length > 0 ? this : undefined);
   }
 
   list(caller: Caller): SourceView[] {
@@ -127,106 +144,16 @@ export class IdentityService implements ExternalAccounts {
     }));
   }
 
+  async sync(caller: Caller, only?: string): Promise<SyncReport[]> {
+    requireAdmin(caller);
+    this.#requireSource(only);
+    return this.#sync.run(only);
+  }
+
   async check(caller: Caller, only?: string): Promise<SourceCheck[]> {
     requireAdmin(caller);
     this.#requireSource(only);
     return this.deps.chain.check(only === undefined ? {} : { only });
-  }
-
-  async sync(caller: Caller, only?: string): Promise<SyncReport[]> {
-    requireAdmin(caller);
-    this.#requireSource(only);
-    const unusable = this.deps.chain.sources
-      .filter((s) => only === undefined || s.name === only)
-      .flatMap((s) => s.unusable ?? []);
-    if (unusable.length > 0) throw new ConfigInvalid(unusable);
-    await this.deps.authority.refresh();
-    const reports: SyncReport[] = [];
-    for (const entry of this.deps.chain.entries) {
-      const { source } = entry;
-      if (only !== undefined && source.name !== only) continue;
-      const names = [...this.deps.authority.snapshot.credentials.values()]
-        .filter((r) => r.source === source.name)
-        .map((r) => r.name);
-      if (source instanceof OidcSource) {
-        reports.push(await this.#syncOidc(source, entry.mapping, names));
-        continue;
-      }
-      if (!source.lookup) {
-        // RADIUS answers logins only: there is no way to ask about a person without their password.
-        const note = `${source.kind} source ${source.name}: groups are refreshed at each login; nothing to sync`;
-        reports.push({ ...emptyReport(source.name), note });
-        continue;
-      }
-      const report = emptyReport(source.name);
-      reports.push(report);
-      for (const name of names) {
-        const found = await source.lookup(name);
-        if (found.outcome === 'accepted') {
-          const outcome = await this.deps.users.bindExternal({
-            identity: found.identity,
-            access: mapGroups(found.identity.groups, entry.mapping),
-          });
-          if (outcome === 'refused') report.skipped.push({ name, reason: 'another person of the source' });
-          else (outcome === 'unchanged' ? report.unchanged : report.updated).push(name);
-        } else if (found.outcome === 'unknown') {
-          await this.deps.users.disableBound(name, source.name);
-          report.disabled.push(name);
-        } else if (found.outcome === 'unavailable') {
-          report.skipped.push({ name, reason: found.reason });
-        }
-      }
-    }
-    return reports;
-  }
-
-  /**
-   * Each OIDC user's refresh token redeemed at the provider: fresh claims, the mappings applied
-   * again; no mapped group left, or a refused token, revokes the CLI secret and ends sessions.
-   */
-  async #syncOidc(source: OidcSource, mapping: GroupMapping, names: readonly string[]): Promise<SyncReport> {
-    const report = emptyReport(source.name);
-    for (const name of names) {
-      let result: OidcSync;
-      try {
-        result = await source.sync(name);
-      } catch (error) {
-        report.skipped.push({
-          name,
-          reason: error instanceof AuthorityError && error.expose ? error.message : describeFailure(error),
-        });
-        continue;
-      }
-      if (result.outcome === 'none') {
-        report.skipped.push({ name, reason: 'holds no CLI secret (nothing to refresh)' });
-        continue;
-      }
-      if (result.outcome === 'no-refresh-token') {
-        report.skipped.push({
-          name,
-          reason: 'the provider gave no refresh token at the last login (offline_access); log in again',
-        });
-        continue;
-      }
-      if (result.outcome === 'revoked') {
-        await this.deps.users.endSessions(name);
-        report.revoked.push(name);
-        continue;
-      }
-      const access = mapGroups(result.login.identity.groups, mapping);
-      const outcome = await this.deps.users.bindExternal({ identity: result.login.identity, access });
-      if (outcome === 'refused') {
-        report.skipped.push({ name, reason: 'another person of the source' });
-      } else if (access.groups.length === 0 && access.privileges.length === 0) {
-        // Left every mapped group at the provider: the CLI secret ends (and the sessions with it).
-        await source.revokeCliSecret(name);
-        await this.deps.users.endSessions(name);
-        report.revoked.push(name);
-      } else {
-        (outcome === 'unchanged' ? report.unchanged : report.updated).push(name);
-      }
-    }
-    return report;
   }
 
   /** Whether an OIDC user holds a CLI secret, and since when (never the secret). */
@@ -276,8 +203,4 @@ export class IdentityService implements ExternalAccounts {
     if (only !== undefined && !this.deps.chain.sources.some((s) => s.name === only))
       throw new NotFound(`no identity source named "${only}"`);
   }
-}
-
-function emptyReport(source: string): SyncReport {
-  return { source, updated: [], unchanged: [], disabled: [], revoked: [], skipped: [] };
 }
