@@ -51,6 +51,15 @@ describe('an unreadable identity-source secret file in local mode', { concurrenc
               groups: { 'radius-devs': 'dev' },
               timeout: 1,
             },
+            {
+              name: 'sso',
+              kind: 'oidc',
+              issuer: 'http://127.0.0.1:9',
+              client_id: 'purser',
+              client_secret_file: missing('oidc'),
+              groups: { 'registry-devs': 'dev' },
+              timeout: 1,
+            },
           ],
         },
       }),
@@ -81,6 +90,13 @@ describe('an unreadable identity-source secret file in local mode', { concurrenc
     r = await cli('identity', 'sync', '--source', 'corp');
     assert.notEqual(r.code, 0, describeResult(r));
     assert.match(r.stderr, /identity\.sources\[0\]\.bind_password_file: cannot read the secret file/);
+    assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+  });
+
+  test('purser login --sso fails naming the client secret file', async () => {
+    const r = await cli('login', '--sso', '127.0.0.1:9');
+    assert.notEqual(r.code, 0, describeResult(r));
+    assert.match(r.stderr, /identity\.sources\[2\]\.client_secret_file: cannot read the secret file/);
     assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
   });
 
