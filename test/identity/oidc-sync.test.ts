@@ -146,6 +146,15 @@ describe('identity sync refreshes OIDC people through their refresh tokens', { c
     assert.equal(await pull('dana'), 200);
   });
 
+  test('a regenerated CLI secret keeps the refresh token', async () => {
+    const regenerated = await f.admin('POST', '/api/v1/users/gwen/cli-secret');
+    assert.equal(regenerated.statusCode, 200, regenerated.body);
+    secrets.set('gwen', (regenerated.json() as { secret: string }).secret);
+    assert.equal(await pull('gwen'), 200);
+    const stored = await new StoredCliSecrets(f.runtime.db, f.runtime.box).find('sso', 'gwen');
+    assert.ok(stored?.refreshToken, 'kept across the regeneration');
+  });
+
   test('a person who left every mapped group loses the CLI secret at sync; the others keep working', async () => {
     idp.accounts.get('u-1001')!.groups = ['elsewhere'];
     idp.accounts.get('u-1003')!.groups = ['registry-devs'];
