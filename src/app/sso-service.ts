@@ -133,8 +133,15 @@ export class SsoService {
       }
       login = await pending.source.relyingParty.finishAuthorization(callback, pending.pending, this.#now());
     }
-    const entry = this.deps.chain.entries.find((e) => e.source === pending.source);
-    const access = mapGroups(login.identity.groups, entry!.mapping);
+    // The chain as it is now: a reload (SIGHUP) may have rebuilt the source, or removed it,
+    // while the person was at the provider.
+    const entry = this.deps.chain.entries.find((e) => e.source.name === pending.source.name);
+    if (!entry || !(entry.source instanceof OidcSource))
+      throw new Unauthorized(
+        `the identity source ${pending.source.name} is no longer configured; no CLI secret was issued`,
+      );
+    const source = entry.source;
+    const access = mapGroups(login.identity.groups, entry.mapping);
     if (access.groups.length === 0 && access.privileges.length === 0) {
       // Left every mapped group at the provider: no CLI secret, and the previous one ends.
       if (this.deps.users.isBoundTo(login.identity.username, pending.source.name))
@@ -148,8 +155,8 @@ export class SsoService {
       throw new Unauthorized(`"${login.identity.username}" cannot log in through ${pending.source.name}`);
     // A new secret replaces the old one at once, cached checks and refresh tokens included.
     if (bound !== 'created') await this.deps.users.endSessions(login.identity.username);
-    const secret = await pending.source.issueCliSecret(login);
-    return { user: login.identity.username, source: pending.source.name, secret };
+    const secret = await source.issueCliSecret(login);
+    return { user: login.identity.username, source: source.name, secret };
   }
 
   #source(name: string | undefined): OidcSource {

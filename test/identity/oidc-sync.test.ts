@@ -36,6 +36,7 @@ describe('identity sync refreshes OIDC people through their refresh tokens', { c
   let idp: TestProvider;
   let f: ApiFixture;
   let witness: SecretWitness;
+  let configured: ReturnType<typeof parseIdentitySources>['sources'];
   const secrets = new Map<string, string>();
   const seen: string[] = [];
 
@@ -105,6 +106,7 @@ describe('identity sync refreshes OIDC people through their refresh tokens', { c
       },
     ]);
     assert.deepEqual(parsed.problems, []);
+    configured = parsed.sources;
     witness = secretWitness();
     f = await openApiFixture({ identitySources: parsed.sources, logger: witness.logger });
     await f.writers.groups.upsert('dev');
@@ -178,6 +180,22 @@ describe('identity sync refreshes OIDC people through their refresh tokens', { c
     const [report] = await sync('sso');
     assert.deepEqual(report?.revoked, ['gwen']);
     assert.equal(await pull('gwen'), 401);
+  });
+
+  test('a login under way when a reload removes the source: 401, no secret; rebuilt: logins work', async () => {
+    const begun = (await sso('begin', { source: 'sso' })).json() as {
+      handle: string;
+      verificationUriComplete: string;
+    };
+    f.runtime.prepareIdentitySources([], []).apply();
+    const approved = new BrowserlessUser('u-1003', idp.issuer).approveDevice(begun.verificationUriComplete);
+    const [finished] = await Promise.all([sso('finish', { handle: begun.handle }), approved]);
+    assert.equal(finished.statusCode, 401, finished.body);
+    assert.match(finished.body, /the identity source sso is no longer configured/);
+    f.runtime.prepareIdentitySources(configured, []).apply();
+    idp.accounts.get('u-1003')!.groups = ['registry-devs'];
+    assert.equal(await login('u-1003'), 'gwen', 'the rebuilt source logs people in');
+    assert.equal(await pull('gwen'), 200);
   });
 
   test('a provider that is down: sync skips its people and revokes nothing', async () => {
