@@ -118,8 +118,8 @@ export class IdentitySync {
         report.revoked.push(name);
         continue;
       }
-      const access = mapGroups(result.login.identity.groups, mapping);
-      const outcome = await this.deps.users.bindExternal({ identity: result.login.identity, access });
+      const access = mapGroups(result.identity.groups, mapping);
+      const outcome = await this.deps.users.bindExternal({ identity: result.identity, access });
       if (outcome === 'refused') {
         report.skipped.push({ name, reason: 'another person of the source' });
       } else if (access.groups.length === 0 && access.privileges.length === 0) {

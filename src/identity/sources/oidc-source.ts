@@ -32,7 +32,8 @@ export interface OidcSourceOptions {
 }
 
 export type OidcSync =
-  | { readonly outcome: 'updated'; readonly login: OidcLogin }
+  /** What the provider says now (the refresh token stays in the store, out of every result). */
+  | { readonly outcome: 'updated'; readonly identity: ExternalIdentity }
   | { readonly outcome: 'revoked' }
   | { readonly outcome: 'none' }
   | { readonly outcome: 'no-refresh-token' };
@@ -124,7 +125,7 @@ export class OidcSource implements IdentitySource {
       return { outcome: 'revoked' };
     }
     await this.#secrets.updateIdentity(this.name, username, login.identity, login.refreshToken);
-    return { outcome: 'updated', login };
+    return { outcome: 'updated', identity: login.identity };
   }
 
   async health(): Promise<SourceHealth> {
