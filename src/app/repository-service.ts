@@ -11,6 +11,7 @@ import { principalLabel, requireManager, requireRepository } from '../catalog/ca
 import type { CatalogServices } from '../catalog/catalog-services.ts';
 import { lastSync, type SyncProgress, type SyncReport, syncRegistry } from '../catalog/discovery.ts';
 import { DEFAULT_SYNC_INTERVAL_SECONDS } from '../catalog/discovery-scheduler.ts';
+import { imageSizes } from '../catalog/manifest-sizes.ts';
 import { requireRegistry } from '../catalog/registry-lookup.ts';
 import { type RepositoryProperties, setStar, updateProperties } from '../catalog/repository-properties.ts';
 import { bumpCatalogVersion, findRepositoryId, tagsFor, tagsOf } from '../catalog/repository-store.ts';
@@ -122,6 +123,11 @@ export class RepositoryService {
     if (!row) throw new NotFound(`repository ${name} not found on ${registry.service}`);
     const tags = await tagsOf(this.deps.db, Number(row.id));
     const pulled = await lastPulls(this.deps.db, registry.service, name);
+    const sizes = await this.#sizes(
+      registry,
+      name,
+      [...tags.values()].map((t) => t.digest),
+    );
     return {
       name: row.name,
       description: row.description,
@@ -137,6 +143,8 @@ export class RepositoryService {
           return {
             tag,
             digest: t.digest,
+            /** Config + layers in bytes; null when not known (yet) or an image index. */
+            size: (t.digest ? sizes.get(t.digest) : undefined) ?? null,
             updated: new Date(t.updatedAt).toISOString(),
             last_pulled: last === undefined ? null : new Date(last).toISOString(),
           };
@@ -222,6 +230,12 @@ export class RepositoryService {
       last_error: last?.lastError ?? null,
       interval_seconds: registry.syncInterval ?? DEFAULT_SYNC_INTERVAL_SECONDS,
     };
+  }
+
+  /** Image sizes by digest; a registry that does not answer leaves them unknown, quickly. */
+  #sizes(registry: Registry, name: string, digests: readonly (string | null)[]) {
+    const known = digests.filter((d): d is string => d !== null);
+    return imageSizes(this.deps.db, registry, this.deps.catalog.tokens(registry.service), name, known);
   }
 
   #registry(service: string): Registry {

@@ -20,6 +20,7 @@ import { AccessReviewService } from './access-review-service.ts';
 import { AppService } from './app-service.ts';
 import { AuditService } from './audit-service.ts';
 import type { Authority } from './authority.ts';
+import { ConsoleSsoService } from './console-sso-service.ts';
 import { CredentialService } from './credential-service.ts';
 import { ExplainService } from './explain-service.ts';
 import { ExternalUsers } from './external-users.ts';
@@ -66,6 +67,7 @@ export interface ApplicationServices extends CatalogApplicationServices {
   readonly identity: IdentityService;
   readonly sso: SsoService;
   readonly sessions: SessionService;
+  readonly consoleSso: ConsoleSsoService;
 }
 
 export interface CatalogServiceDeps {
@@ -113,6 +115,15 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
     changes,
     metrics: deps.metrics,
   });
+  const sso = new SsoService({ chain: deps.identitySources, users: externalUsers });
+  const sessions = new SessionService({
+    authority,
+    sessions: new ConsoleSessionStore(deps.db),
+    tokens,
+    issuer,
+    idleTimeout: deps.consoleIdleTimeout,
+    me: (caller) => users.me(caller),
+  });
   return {
     ...composeCatalogServices(deps),
     users,
@@ -141,14 +152,15 @@ export function composeServices(deps: ServiceDeps): ApplicationServices {
       users: externalUsers,
       locations: deps.identityLocations,
     }),
-    sso: new SsoService({ chain: deps.identitySources, users: externalUsers }),
-    sessions: new SessionService({
-      authority,
-      sessions: new ConsoleSessionStore(deps.db),
-      tokens,
+    sso,
+    sessions,
+    consoleSso: new ConsoleSsoService({
+      sso,
+      sessions,
+      box: deps.box,
+      audit,
+      publicUrl: deps.publicUrl,
       issuer,
-      idleTimeout: deps.consoleIdleTimeout,
-      me: (caller) => users.me(caller),
     }),
   };
 }

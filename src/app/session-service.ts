@@ -64,7 +64,7 @@ export class SessionService {
   }
 
   async signIn(caller: Caller, username: string, password: string): Promise<StartedSession> {
-    const { authority, tokens, issuer } = this.deps;
+    const { tokens, issuer } = this.deps;
     let principal: Principal;
     try {
       principal = await tokens.login(username, password, tokens.registry(issuer), caller);
@@ -74,7 +74,24 @@ export class SessionService {
     }
     // The console is for people: machine accounts get the same answer as a wrong password.
     if (principal.kind !== 'user') throw new Unauthorized(SIGN_IN_FAILED);
-    const record = authority.credential(principal.user.name);
+    return this.#start(caller, principal);
+  }
+
+  /**
+   * A session for a user an identity provider has just vouched for (the console's OIDC sign-in):
+   * the caller has checked the login; the user must exist and may act now.
+   */
+  async startFor(caller: Caller, username: string): Promise<StartedSession> {
+    const { authority } = this.deps;
+    const record = authority.credential(username);
+    const principal = record?.kind === 'user' ? authority.principal(record) : undefined;
+    if (!principal || principal.kind !== 'user' || !mayAct(principal, this.#now()))
+      throw new Unauthorized(`"${username}" may not sign in to the console`);
+    return this.#start(caller, principal);
+  }
+
+  async #start(caller: Caller, principal: Extract<Principal, { kind: 'user' }>): Promise<StartedSession> {
+    const record = this.deps.authority.credential(principal.user.name);
     if (!record) throw new Unauthorized(SIGN_IN_FAILED);
     const { token, csrfToken } = await this.deps.sessions.create({
       principalKind: 'user',

@@ -1,6 +1,7 @@
 /**
- * Logging in through an OIDC identity source from the CLI (`purser login --sso`) or a console:
- * the server holds the client secret and talks to the provider; the caller only relays.
+ * Logging in through an OIDC identity source from the CLI (`purser login --sso`): the server
+ * holds the client secret and talks to the provider; the caller only relays. The web console's
+ * "Sign in with …" (console-sso-service.ts) shares the binding of the person (`bindLogin`).
  *
  * - `begin` starts the device authorization grant (the person enters a code on any device), or,
  *   with a loopback `redirect_uri` (RFC 8252 §7.3, `http://127.0.0.1:PORT/...`), the
@@ -17,7 +18,7 @@
 import crypto from 'node:crypto';
 import { BadRequest, ConfigInvalid, NotFound, Unauthorized } from '../domain/errors.ts';
 import { mapGroups } from '../identity/group-mapping.ts';
-import type { SourceChain } from '../identity/source-chain.ts';
+import type { ChainEntry, SourceChain } from '../identity/source-chain.ts';
 import {
   AUTHORIZATION_TTL_MS,
   type DeviceLogin,
@@ -133,30 +134,49 @@ export class SsoService {
       }
       login = await pending.source.relyingParty.finishAuthorization(callback, pending.pending, this.#now());
     }
-    // The chain as it is now: a reload (SIGHUP) may have rebuilt the source, or removed it,
-    // while the person was at the provider.
-    const entry = this.deps.chain.entries.find((e) => e.source.name === pending.source.name);
-    if (!entry || !(entry.source instanceof OidcSource))
-      throw new Unauthorized(
-        `the identity source ${pending.source.name} is no longer configured; no CLI secret was issued`,
-      );
-    const source = entry.source;
+    const bound = await this.bindLogin(pending.source, login, 'no CLI secret was issued');
+    // A new secret replaces the old one at once, cached checks and refresh tokens included.
+    if (bound !== 'created') await this.deps.users.endSessions(login.identity.username);
+    // Issued through the source as configured now (a reload may have rebuilt it meanwhile).
+    const source = this.#current(pending.source, 'no CLI secret was issued').source as OidcSource;
+    const secret = await source.issueCliSecret(login);
+    return { user: login.identity.username, source: source.name, secret };
+  }
+
+  /** The OIDC sources people may sign in through, in the order they are configured. */
+  oidcSources(): readonly OidcSource[] {
+    return this.deps.chain.sources.filter((s): s is OidcSource => s instanceof OidcSource);
+  }
+
+  /**
+   * Binds a person who just logged in at the provider to their Purser user (created at the first
+   * login; groups and privileges from the source's mappings). Unauthorized when the mappings give
+   * them nothing (`refusal` says what was not done) or the name belongs to someone else.
+   */
+  async bindLogin(
+    source: OidcSource,
+    login: OidcLogin,
+    refusal: string,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
+    const entry = this.#current(source, refusal);
     const access = mapGroups(login.identity.groups, entry.mapping);
     if (access.groups.length === 0 && access.privileges.length === 0) {
-      // Left every mapped group at the provider: no CLI secret, and the previous one ends.
-      if (this.deps.users.isBoundTo(login.identity.username, pending.source.name))
+      // Left every mapped group at the provider: nothing is issued, and the previous secret ends.
+      if (this.deps.users.isBoundTo(login.identity.username, source.name))
         await this.deps.users.endSessions(login.identity.username);
       throw new Unauthorized(
-        `${login.identity.username} is in no group that ${pending.source.name} maps to Purser; no CLI secret was issued`,
+        `${login.identity.username} is in no group that ${source.name} maps to Purser; ${refusal}`,
       );
     }
     const bound = await this.deps.users.bindExternal({ identity: login.identity, access });
     if (bound === 'refused')
-      throw new Unauthorized(`"${login.identity.username}" cannot log in through ${pending.source.name}`);
-    // A new secret replaces the old one at once, cached checks and refresh tokens included.
-    if (bound !== 'created') await this.deps.users.endSessions(login.identity.username);
-    const secret = await source.issueCliSecret(login);
-    return { user: login.identity.username, source: source.name, secret };
+      throw new Unauthorized(`"${login.identity.username}" cannot log in through ${source.name}`);
+    return bound;
+  }
+
+  /** The OIDC source named `name`, or the only one when `name` is undefined. */
+  oidcSource(name: string | undefined): OidcSource {
+    return this.#source(name);
   }
 
   #source(name: string | undefined): OidcSource {
@@ -164,7 +184,7 @@ export class SsoService {
     const chosen = name === undefined && configured.length === 1 ? configured[0] : undefined;
     const unusable = (chosen ?? configured.find((s) => s.name === name))?.unusable;
     if (unusable) throw new ConfigInvalid(unusable);
-    const oidc = this.deps.chain.sources.filter((s): s is OidcSource => s instanceof OidcSource);
+    const oidc = this.oidcSources();
     const source =
       name === undefined ? (oidc.length === 1 ? oidc[0] : undefined) : oidc.find((s) => s.name === name);
     if (source) return source;
@@ -174,6 +194,17 @@ export class SsoService {
       : new BadRequest(
           `several OIDC sources are configured: name one (${oidc.map((s) => s.name).join(', ')})`,
         );
+  }
+
+  /**
+   * The chain's entry for `source` as it is now: a reload (SIGHUP) may have rebuilt the source,
+   * or removed it, while the person was at the provider.
+   */
+  #current(source: OidcSource, refusal: string): ChainEntry {
+    const entry = this.deps.chain.entries.find((e) => e.source.name === source.name);
+    if (!entry || !(entry.source instanceof OidcSource))
+      throw new Unauthorized(`the identity source ${source.name} is no longer configured; ${refusal}`);
+    return entry;
   }
 
   #keep(pending: Pending): string {

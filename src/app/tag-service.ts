@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { AuditSink } from '../audit/audit-entry.ts';
 import { requireRepository } from '../catalog/caller-access.ts';
 import type { CatalogServices } from '../catalog/catalog-services.ts';
+import { manifestSizes } from '../catalog/manifest-sizes.ts';
 import { requireRegistry } from '../catalog/registry-lookup.ts';
 import { findRepositoryId, tagsOf } from '../catalog/repository-store.ts';
 import { deleteTags, type TagDeletionOutcome, type TagDeletionRequest } from '../catalog/tag-service.ts';
@@ -26,7 +27,7 @@ export interface TagServiceDeps {
 export class TagService {
   constructor(private readonly deps: TagServiceDeps) {}
 
-  /** The tags the index knows, sorted, with their digests. */
+  /** The tags the index knows, sorted, with their digests and the image sizes already measured. */
   async list(caller: Caller, service: string, repository: string) {
     checkRepositoryName(repository);
     const registry = await requireRegistry(this.deps.db, service);
@@ -41,9 +42,17 @@ export class TagService {
     const id = await findRepositoryId(this.deps.db, registry.id, repository);
     if (id === undefined) throw new NotFound(`repository ${repository} not found on ${registry.service}`);
     const tags = await tagsOf(this.deps.db, id);
+    const digests = [...tags.values()].flatMap((t) => (t.digest ? [t.digest] : []));
+    const sizes = await manifestSizes(this.deps.db, undefined, repository, digests);
     return {
       name: repository,
-      tags: [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([tag, t]) => ({ tag, digest: t.digest })),
+      tags: [...tags]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([tag, t]) => ({
+          tag,
+          digest: t.digest,
+          size: (t.digest ? sizes.get(t.digest) : undefined) ?? null,
+        })),
     };
   }
 

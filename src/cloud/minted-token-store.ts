@@ -3,6 +3,7 @@
  * mint time) with a TokenSealer before it reaches the store, so a store only ever holds sealed
  * text. Phase 2 backs this with the database and the master key's SecretBox.
  */
+import { mintedTokenAad } from '../domain/minted-token-aad.cts';
 import type { MintedToken } from './cloud-token.ts';
 
 export interface MintedTokenStore {
@@ -22,10 +23,6 @@ export interface CachedToken extends MintedToken {
   readonly mintedAt: number;
   /** Half the lifetime: a refresh is due from here on. */
   readonly refreshAt: number;
-}
-
-export function mintedTokenAad(key: string): string {
-  return `purser:minted-token:${key}`;
 }
 
 export function sealCachedToken(sealer: TokenSealer, key: string, token: CachedToken): string {

@@ -4,7 +4,8 @@
  * come from bounded sets (outcomes, results, registry services, identity sources), never from
  * user input such as account or repository names, so the series count stays small.
  *
- * Built and tested standalone; the server serves `render()` on /metrics (phase 2 of issue 13).
+ * The server serves `render()` on /metrics; in a cluster worker that is every worker's sum,
+ * gathered by the primary (src/server/cluster-metrics.ts).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -109,12 +110,19 @@ export class PurserMetrics {
     help: 'Whether an identity source (LDAP, OIDC, RADIUS...) answered its last check: 1 or 0.',
     labelNames: ['source'] as const,
     registers: [this.registry],
+    // Across a cluster's workers: a source is up when every worker saw it answer.
+    aggregator: 'min',
   });
-  readonly #auditQueueDepth = new Gauge({
+  #auditQueue: (() => number) | undefined;
+  readonly #auditQueueDepth: Gauge = new Gauge({
     name: 'purser_audit_queue_depth',
     help: 'Audit entries waiting to be written to the store.',
     registers: [this.registry],
+    collect: () => {
+      if (this.#auditQueue) this.#auditQueueDepth.set(this.#auditQueue());
+    },
   });
+  #exposition: (() => Promise<string>) | undefined;
   readonly #auditWriteFailures = new Counter({
     name: 'purser_audit_write_failures_total',
     help: 'Audit batches the store refused (the entries wait in <data>/audit/journal/ and are written when it accepts).',
@@ -128,6 +136,7 @@ export class PurserMetrics {
       help: 'Always 1; the labels say which build runs: version, commit and Node version.',
       labelNames: ['version', 'commit', 'node'] as const,
       registers: [this.registry],
+      aggregator: 'first',
     }).set({ version: build.version, commit: build.commit ?? 'unknown', node: process.versions.node }, 1);
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
@@ -195,13 +204,23 @@ export class PurserMetrics {
     this.#auditQueueDepth.set(depth);
   }
 
+  /** The audit queue's depth, read at each scrape (also when the primary gathers a cluster's). */
+  watchAuditQueue(depth: () => number): void {
+    this.#auditQueue = depth;
+  }
+
+  /** In a cluster worker: /metrics shows every worker's metrics, gathered by the primary. */
+  exposeThrough(render: () => Promise<string>): void {
+    this.#exposition = render;
+  }
+
   auditWriteFailures(count = 1): void {
     this.#auditWriteFailures.inc(count);
   }
 
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.#exposition ? this.#exposition() : this.registry.metrics();
   }
 
   get contentType(): string {

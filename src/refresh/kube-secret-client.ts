@@ -1,11 +1,23 @@
 /**
- * The Secret endpoints of the Kubernetes API (`/api/v1/namespaces/{ns}/secrets[/{name}]`), the
- * only ones `purser refresh` needs, over node:http/https with the kubeconfig's TLS settings.
- * @kubernetes/client-node is not used: its 2.x line needs Node 22 (undici 8 fails to load on
- * Node 20) and its 1.x line ships @types/node 22/24 as a runtime dependency.
+ * The Secret endpoints of the Kubernetes API, the only ones `purser refresh` needs, through
+ * @kubernetes/client-node's CoreV1Api (read, create, replace).
+ *
+ * The 1.x line is used: 2.x loads undici 8, which fails at import on Node 20. The client is
+ * handed the connection that kubeconfig.ts already read and checked (server, CA, TLS name,
+ * token or client certificate) instead of its own kubeconfig loader, because that loader would
+ * run exec plugins and auth-providers, and Purser runs no external command for a refresh.
  */
-import http from 'node:http';
-import https from 'node:https';
+import {
+  ApiException,
+  type ConfigurationOptions,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import { Conflict, Denied, NotFound, Unavailable } from '../domain/errors.ts';
 import type { KubeConnection } from './kubeconfig.ts';
 
@@ -18,7 +30,6 @@ export interface SecretObject {
     resourceVersion?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
-    [key: string]: unknown;
   };
   type: string;
   data: Record<string, string>;
@@ -27,98 +38,146 @@ export interface SecretObject {
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 export class KubeSecretClient {
-  constructor(
-    readonly connection: KubeConnection,
-    readonly timeoutMs = 15_000,
-  ) {}
+  readonly #api: CoreV1Api;
+  readonly #server: string;
+  readonly #timeoutMs: number;
+
+  constructor(connection: KubeConnection, timeoutMs = 15_000) {
+    this.#server = connection.server;
+    this.#timeoutMs = timeoutMs;
+    this.#api = kubeConfigOf(connection).makeApiClient(CoreV1Api);
+  }
 
   async get(namespace: string, name: string): Promise<SecretObject | undefined> {
-    const answer = await this.#call('GET', secretPath(namespace, name));
-    if (answer.status === 404) return undefined;
-    return this.#expect(answer, 'read') as SecretObject;
+    check(namespace, name);
+    try {
+      return fromModel(await this.#api.readNamespacedSecret({ namespace, name }, this.#options()));
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw this.#failure(error, 'read');
+    }
   }
 
   async create(namespace: string, secret: SecretObject): Promise<SecretObject> {
-    return this.#expect(await this.#call('POST', secretPath(namespace), secret), 'create') as SecretObject;
+    check(namespace, secret.metadata.name);
+    try {
+      return fromModel(await this.#api.createNamespacedSecret({ namespace, body: secret }, this.#options()));
+    } catch (error) {
+      throw this.#failure(error, 'create');
+    }
   }
 
   async replace(namespace: string, secret: SecretObject): Promise<SecretObject> {
-    const answer = await this.#call('PUT', secretPath(namespace, secret.metadata.name), secret);
-    return this.#expect(answer, 'replace') as SecretObject;
-  }
-
-  #expect(answer: { status: number; body: unknown }, action: string): unknown {
-    if (answer.status >= 200 && answer.status < 300) return answer.body;
-    const message = (answer.body as { message?: unknown } | undefined)?.message;
-    const text = `the API server refused to ${action} the Secret: HTTP ${answer.status}${typeof message === 'string' ? ` ${message.slice(0, 300)}` : ''}`;
-    if (answer.status === 409) throw new Conflict(text);
-    if (answer.status === 404) throw new NotFound(text);
-    if (answer.status === 401 || answer.status === 403) throw new Denied(text);
-    throw new Unavailable(text);
-  }
-
-  #call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const c = this.connection;
-    const url = new URL(`${c.server}${route}`);
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'purser-refresh' };
-    if (payload) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(payload.length);
+    const name = secret.metadata.name;
+    check(namespace, name);
+    try {
+      return fromModel(
+        await this.#api.replaceNamespacedSecret({ namespace, name, body: secret }, this.#options()),
+      );
+    } catch (error) {
+      throw this.#failure(error, 'replace');
     }
-    if (c.token) headers.authorization = `Bearer ${c.token}`;
-    else if (c.basic)
-      headers.authorization = `Basic ${Buffer.from(`${c.basic.username}:${c.basic.password}`).toString('base64')}`;
-    const secure = url.protocol === 'https:';
-    const options: https.RequestOptions = {
-      method,
-      headers,
-      timeout: this.timeoutMs,
-      ...(secure
-        ? {
-            ca: c.ca,
-            cert: c.cert,
-            key: c.key,
-            rejectUnauthorized: !c.insecureSkipTlsVerify,
-            ...(c.tlsServerName ? { servername: c.tlsServerName } : {}),
-          }
-        : {}),
+  }
+
+  /** A deadline per call: the generated client sets none. */
+  #options(): ConfigurationOptions {
+    const timeoutMs = this.#timeoutMs;
+    const deadline: ObservableMiddleware = {
+      pre: (context: RequestContext) => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
     };
-    return new Promise((resolve, reject) => {
-      const request = (secure ? https : http).request(url, options, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try {
-            parsed = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            parsed = undefined;
-          }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
-        });
-        response.on('error', reject);
-      });
-      request.on('timeout', () => request.destroy(new Error('timed out')));
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? error.message;
-        const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
-        reject(
-          new Unavailable(
-            untrusted
-              ? `the API server at ${url.origin} presented a certificate we do not trust (${code}): give certificate-authority or certificate-authority-data in the kubeconfig`
-              : `cannot reach the API server at ${url.origin}: ${code}`,
-          ),
-        );
-      });
-      request.end(payload);
-    });
+    return { middleware: [deadline], middlewareMergeStrategy: 'append' };
+  }
+
+  #failure(error: unknown, action: string): Error {
+    if (error instanceof ApiException) {
+      const code = error.code;
+      const message = statusMessage(error.body);
+      const text = `the API server refused to ${action} the Secret: HTTP ${code}${message ? ` ${message.slice(0, 300)}` : ''}`;
+      if (code === 409) return new Conflict(text);
+      if (code === 404) return new NotFound(text);
+      if (code === 401 || code === 403) return new Denied(text);
+      return new Unavailable(text);
+    }
+    const origin = new URL(this.#server).origin;
+    const failure = error as { name?: string; code?: string; message?: string; cause?: { code?: string } };
+    if (failure.name === 'AbortError' || failure.name === 'TimeoutError')
+      return new Unavailable(`the API server at ${origin} did not answer within ${this.#timeoutMs} ms`);
+    const code = failure.code ?? failure.cause?.code ?? failure.message ?? 'unknown error';
+    const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
+    return new Unavailable(
+      untrusted
+        ? `the API server at ${origin} presented a certificate we do not trust (${code}): give certificate-authority or certificate-authority-data in the kubeconfig`
+        : `cannot reach the API server at ${origin}: ${code}`,
+    );
   }
 }
 
-function secretPath(namespace: string, name?: string): string {
+function kubeConfigOf(c: KubeConnection): KubeConfig {
+  const base64 = (bytes: Buffer | undefined) => (bytes ? bytes.toString('base64') : undefined);
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [
+      {
+        name: 'purser',
+        server: c.server,
+        // client-node refuses an http:// server unless this is set, where kubectl (and
+        // `kubectl proxy`'s http://127.0.0.1:8001) take it as it is; plain HTTP has no TLS to skip.
+        skipTLSVerify: c.insecureSkipTlsVerify || c.server.startsWith('http:'),
+        ...(c.ca ? { caData: base64(c.ca) } : {}),
+        ...(c.tlsServerName ? { tlsServerName: c.tlsServerName } : {}),
+      },
+    ],
+    users: [
+      {
+        name: 'purser',
+        ...(c.token ? { token: c.token } : {}),
+        ...(c.basic ? { username: c.basic.username, password: c.basic.password } : {}),
+        ...(c.cert ? { certData: base64(c.cert) } : {}),
+        ...(c.key ? { keyData: base64(c.key) } : {}),
+      },
+    ],
+    contexts: [{ name: 'purser', cluster: 'purser', user: 'purser', namespace: c.namespace }],
+    currentContext: 'purser',
+  });
+  return config;
+}
+
+function fromModel(secret: V1Secret): SecretObject {
+  const metadata = secret.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: metadata.name ?? '',
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+      ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+      ...(metadata.labels ? { labels: metadata.labels } : {}),
+      ...(metadata.annotations ? { annotations: metadata.annotations } : {}),
+    },
+    type: secret.type ?? 'Opaque',
+    data: secret.data ?? {},
+  };
+}
+
+/** The `message` of the API server's `Status` body, which the client hands over as text. */
+function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+function check(namespace: string, name: string): void {
   if (!NAME.test(namespace)) throw new TypeError(`invalid namespace ${namespace}`);
-  if (name !== undefined && !NAME.test(name)) throw new TypeError(`invalid Secret name ${name}`);
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+  if (!NAME.test(name)) throw new TypeError(`invalid Secret name ${name}`);
 }

@@ -38,6 +38,9 @@ test('Distribution proxy mode: remoteurl, upstream credential, token auth throug
   const other = YAML.parse(renderMirrorDistributionConfig({ upstream: 'quay.io', listen: '0.0.0.0:5004' }));
   assert.deepEqual(other.proxy, { remoteurl: 'https://quay.io' });
   assert.equal(other.auth, undefined);
+  assert.equal(config.http.debug, undefined, 'no debug server unless asked');
+  const counted = YAML.parse(renderMirrorDistributionConfig({ ...input, debugListen: '127.0.0.1:5004' }));
+  assert.deepEqual(counted.http.debug, { addr: '127.0.0.1:5004' });
 });
 
 test('client sides: daemon.json (Docker Hub only), containerd hosts.toml, registries.conf', () => {

@@ -37,6 +37,12 @@ export interface MirrorConfigInput {
   /** Purser's token auth for the mirror (`purser registry config <service>`). */
   readonly tokenAuth?: MirrorTokenAuth | undefined;
   readonly storageDirectory?: string | undefined;
+  /**
+   * `--debug-listen`: the mirror's `http.debug.addr`, whose `/debug/vars` counts the manifests
+   * it served and those it fetched upstream (`purser ratelimit --mirror`). It also serves pprof:
+   * keep it on loopback.
+   */
+  readonly debugListen?: string | undefined;
 }
 
 export function mirrorRemoteUrl(input: MirrorConfigInput): string {
@@ -59,7 +65,11 @@ export function buildMirrorDistributionConfig(input: MirrorConfigInput): Record<
       delete: { enabled: true },
       cache: { blobdescriptor: 'inmemory' },
     },
-    http: { addr: input.listen, headers: { 'X-Content-Type-Options': ['nosniff'] } },
+    http: {
+      addr: input.listen,
+      headers: { 'X-Content-Type-Options': ['nosniff'] },
+      ...(input.debugListen ? { debug: { addr: input.debugListen } } : {}),
+    },
     ...(input.tokenAuth ? { auth: { token: { ...input.tokenAuth } } } : {}),
     proxy: {
       remoteurl: mirrorRemoteUrl(input),

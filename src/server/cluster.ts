@@ -5,12 +5,14 @@
  * A worker that dies is logged and restarted with the same index. SIGHUP is passed to every
  * worker (each re-reads the file); SIGTERM/SIGINT stop them gracefully, then the primary exits.
  * Changes reach all workers through the store's change notification (src/store/model-changes.ts).
+ * /metrics on any worker shows the sum over every worker (cluster-metrics.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { openRuntime } from '../app/compose.ts';
 import { applyDeclared } from '../config/apply.ts';
 import type { Config } from '../config/load.ts';
 import { runtimeOptions } from '../config/runtime-options.ts';
+import { serveClusterMetrics } from './cluster-metrics.ts';
 
 const say = (line: string) => process.stderr.write(`purser: ${line}\n`);
 /** A worker that dies sooner than this after its start is restarted after a pause. */
@@ -24,6 +26,8 @@ export async function runPrimary(options: {
 }): Promise<void> {
   const { workers, config } = options;
   await prepareStore(config, options.initialise ?? false);
+  // A scrape of any worker's /metrics shows the whole cluster's (cluster-metrics.ts).
+  const stopMetrics = serveClusterMetrics();
   const byIndex = new Map<number, Worker>();
   let stopping = false;
   const fork = (index: number) => {
@@ -76,6 +80,7 @@ export async function runPrimary(options: {
     process.on('SIGINT', stop);
   });
   process.off('SIGHUP', onHangup);
+  stopMetrics();
   if (stop) {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);

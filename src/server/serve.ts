@@ -20,6 +20,7 @@ import { runtimeOptions } from '../config/runtime-options.ts';
 import { PurserMetrics } from '../metrics/purser-metrics.ts';
 import { buildApp } from './app.ts';
 import { startBackgroundJobs } from './background-jobs.ts';
+import { ClusterMetricsClient } from './cluster-metrics.ts';
 import { checkListenAddress } from './listen-check.ts';
 import { createLogger, REDACTED_PATHS } from './logger.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -63,10 +64,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   // A cluster worker listens on the primary's socket: only a process of its own checks the port.
   if (!cluster.isWorker) await checkListenAddress(config.listen.host, config.listen.port);
   const tlsMaterial = config.serving.tls ? readTlsMaterial(config.serving.tls) : undefined;
+  const metrics = new PurserMetrics({ build: buildInfo(), defaultMetrics: true });
+  // A cluster worker's /metrics is the whole cluster's, gathered by the primary.
+  const clusterMetrics = cluster.isWorker ? new ClusterMetricsClient(metrics.registry) : undefined;
+  if (clusterMetrics) metrics.exposeThrough(() => clusterMetrics.render());
   const runtime = await openRuntime({
     ...runtimeOptions(config),
     logger,
-    metrics: new PurserMetrics({ build: buildInfo(), defaultMetrics: true }),
+    metrics,
     initialise: options.initialise ?? false,
   });
   let draining = false;
@@ -115,6 +120,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   } catch (error) {
     await app?.close().catch(() => {});
     await metricsApp?.close().catch(() => {});
+    clusterMetrics?.close();
     await runtime.close();
     throw error;
   }
@@ -182,6 +188,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
         } finally {
           clearTimeout(grace);
         }
+        clusterMetrics?.close();
         await runtime.close();
       })();
       return closing;

@@ -79,10 +79,19 @@ export interface RegistrySyncTable {
   last_error: string | null;
 }
 
+/** Image size per manifest digest (content-addressed: measured once). */
+export interface ManifestSizesTable {
+  digest: string;
+  /** Config + layers in bytes; null for an image index (no single size). */
+  size: number | null;
+  measured_at: number;
+}
+
 export interface CatalogTables {
   audit_log: AuditLogTable;
   repositories: RepositoriesTable;
   repository_tags: RepositoryTagsTable;
   repository_stars: RepositoryStarsTable;
   registry_sync: RegistrySyncTable;
+  manifest_sizes: ManifestSizesTable;
 }

@@ -15,6 +15,7 @@ import path = require('node:path');
 import { appendAuditLine } from '../audit/local-audit.cts';
 import { MESSAGES, openParts, parseSealed, sealedKeyId } from '../crypto/sealed-value.cts';
 import { isCloudKind } from '../domain/cloud-kind.cts';
+import { mintedTokenAad } from '../domain/minted-token-aad.cts';
 import { readHelperSnapshot } from './helper-snapshot.cts';
 import { deactivatedMessage, isAllowed, notAllowedMessage, parseAllowlist } from './refusals.cts';
 import { secretAad } from './secret-aad.cts';
@@ -127,13 +128,61 @@ export class LocalHelperStore {
       throw new HelperRefusal(notAllowedMessage(environment, settings.allowlist, address));
     if (!row || row.state === 'deleted' || row.secret === null) return undefined;
     if (row.state === 'deactivated') throw new HelperRefusal(deactivatedMessage(address));
-    if (isCloudKind(row.kind)) return NEEDS_MINT;
+    if (isCloudKind(row.kind)) return (await this.#freshMintedToken(environment, address)) ?? NEEDS_MINT;
     const keys = this.#keys();
     if (!keys) return undefined;
     return {
       address,
       username: row.username,
       secret: openSealed(keys, row.secret, secretAad(environment, address)),
+    };
+  }
+
+  /**
+   * A cloud credential's minted token sealed in `vault_minted_tokens` (src/vault/minted-tokens.ts,
+   * same key and AAD), when it is still fresh: before its half-life the minted-token cache would
+   * hand out this very token, so the full vault is not needed. Past it, without one, or on any
+   * doubt (an older schema, a value that does not open), undefined: the full vault decides.
+   */
+  async #freshMintedToken(environment: string, address: string): Promise<HelperCredential | undefined> {
+    const keys = this.#keys();
+    if (!keys) return undefined;
+    const db = await this.#open();
+    if (!db) return undefined;
+    let value: Record<string, unknown>;
+    try {
+      const row = db
+        .prepare(
+          'select secret_changed_at, created_at from vault_credentials where environment = ? and address = ?',
+        )
+        .get(environment, address) as { secret_changed_at: number | null; created_at: number } | undefined;
+      if (!row) return undefined;
+      const key = `${environment}/${address}@${row.secret_changed_at ?? row.created_at}`;
+      const minted = db.prepare('select sealed from vault_minted_tokens where key = ?').get(key) as
+        | { sealed: string | null }
+        | undefined;
+      if (!minted?.sealed) return undefined;
+      value = JSON.parse(openSealed(keys, minted.sealed, mintedTokenAad(key))) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+    const { username, password, expiresAt, mintedAt } = value;
+    if (
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      typeof expiresAt !== 'number' ||
+      typeof mintedAt !== 'number' ||
+      expiresAt <= mintedAt
+    )
+      return undefined;
+    const refreshAt = mintedAt + (expiresAt - mintedAt) / 2;
+    if (Date.now() / 1000 >= refreshAt) return undefined;
+    return {
+      address,
+      username,
+      secret: password,
+      expiresAt: Math.round(expiresAt * 1000),
+      refreshAt: Math.round(refreshAt * 1000),
     };
   }
 

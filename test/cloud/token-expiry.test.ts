@@ -1,7 +1,9 @@
 /**
- * Expiry in real time: a fake endpoint that issues 4-second tokens shows the cache refreshing a
+ * Expiry in real time: a fake endpoint that issues 10-second tokens shows the cache refreshing a
  * token in use at half-life, one mint under 20 concurrent gets, the old token served while the
- * endpoint is down, and no token at all once it has expired.
+ * endpoint is down, and no token at all once it has expired. Each step waits for the event it
+ * expects (with a deadline) rather than sleeping a fixed time, so a loaded machine cannot make
+ * it read a state a moment too early or too late.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,19 +16,40 @@ import { type FakeAzure, startFakeAzure } from '../support/fake-azure.ts';
 import { type FakeEcr, startFakeEcr } from '../support/fake-ecr.ts';
 import { type FakeGoogle, startFakeGoogle } from '../support/fake-google.ts';
 
+const LIFETIME = 10;
+
+/** Polls `probe` until it yields a value, failing after a token's lifetime and a half. */
+async function untilValue<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + LIFETIME * 1_500;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+  await untilValue(() => (probe() ? true : undefined), what);
+}
+
 describe('minted tokens kept fresh against short-lived fake endpoints', () => {
   let google: FakeGoogle;
   let ecr: FakeEcr;
   let azure: FakeAzure;
   before(async () => {
-    google = await startFakeGoogle({ lifetimeSeconds: 4 });
-    ecr = await startFakeEcr({ accessKeyId: 'AKIDPURSERTEST', region: 'us-east-1', lifetimeSeconds: 4 });
+    google = await startFakeGoogle({ lifetimeSeconds: LIFETIME });
+    ecr = await startFakeEcr({
+      accessKeyId: 'AKIDPURSERTEST',
+      region: 'us-east-1',
+      lifetimeSeconds: LIFETIME,
+    });
     azure = await startFakeAzure({
       tenantId: 't1',
       clientId: 'c1',
       clientSecret: 's1',
       registry: 'short.azurecr.io',
-      lifetimeSeconds: 4,
+      lifetimeSeconds: LIFETIME,
     });
   });
   after(async () => {
@@ -38,26 +61,37 @@ describe('minted tokens kept fresh against short-lived fake endpoints', () => {
     const cache = new MintedTokenCache({ onEvent: (e) => events.push(e), staleWaitMs: 200 });
     const provider = new GcpTokenProvider({ keyJson: google.serviceAccount.json });
     try {
+      const issuedAt = Date.now();
       const first = await Promise.all(Array.from({ length: 20 }, () => cache.get('gcp:ci', provider)));
       assert.equal(google.mints, 1);
       assert.equal(new Set(first.map((t) => t.password)).size, 1);
 
-      await sleep(2_400); // past half-life: refreshed in the background, since the token was used
-      assert.equal(google.mints, 2);
+      // Past half-life: refreshed in the background, since the token was used.
+      await until(() => google.mints === 2, 'the background refresh at half-life');
+      assert.ok(Date.now() >= issuedAt + (LIFETIME / 2) * 1000 - 1_000, 'not before half-life');
       const second = await cache.get('gcp:ci', provider);
       assert.notEqual(second.password, first[0]!.password);
       assert.equal(google.mints, 2, 'served from the cache');
 
       google.down = true;
-      await sleep(2_200); // the next refresh fails; the token is still valid for a moment
+      // The next refresh fails; the token is still valid for a moment.
+      await until(() => (cache.status('gcp:ci')?.consecutiveFailures ?? 0) >= 1, 'a failed refresh');
       const during = await cache.get('gcp:ci', provider);
       assert.equal(during.password, second.password, 'the still-valid token while the endpoint is down');
       assert.ok(during.expiresAt > Date.now() / 1000);
       assert.ok((cache.status('gcp:ci')?.consecutiveFailures ?? 0) >= 1);
       assert.match(cache.status('gcp:ci')?.lastFailure?.message ?? '', /HTTP 503/);
 
-      await sleep(1_200); // expired (minus the margin)
-      await assert.rejects(cache.get('gcp:ci', provider), /HTTP 503/);
+      // Expired (minus the margin): nothing is served any more.
+      const expired = await untilValue(async () => {
+        try {
+          await cache.get('gcp:ci', provider);
+          return undefined;
+        } catch (error) {
+          return error as Error;
+        }
+      }, 'the token to expire');
+      assert.match(expired.message, /HTTP 503/);
       google.down = false;
       const back = await cache.get('gcp:ci', provider);
       assert.ok(back.expiresAt > Date.now() / 1000 + 2);
@@ -91,8 +125,8 @@ describe('minted tokens kept fresh against short-lived fake endpoints', () => {
       assert.equal(ecr.mints, 1);
       assert.equal(azure.exchanges, 1);
       const acrFirst = await cache.get('acr', acrProvider);
-      await sleep(2_200);
       // Both were used, so both were refreshed in the background at half-life.
+      await until(() => ecr.mints === 2 && azure.exchanges === 2, 'both background refreshes');
       assert.equal(ecr.mints, 2);
       assert.equal(azure.exchanges, 2);
       assert.notEqual((await cache.get('acr', acrProvider)).password, acrFirst.password);

@@ -4,6 +4,8 @@
  * docker.io` prints (proxy mode with the vault's Docker Hub credential, token auth through a
  * running Purser, which also authorizes the stand-in). skopeo pulls twice through the
  * mirror; a counting proxy in front of the upstream shows that only the first pull reached it.
+ * Between the mirror and the upstream sits Docker Hub's pull quota (test/support/docker-hub-quota.ts):
+ * `purser ratelimit --mirror` reports what is left of it and the pulls the mirror kept off it.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import YAML from 'yaml';
 import type { MirrorTokenAuth } from '../../src/registry-config/mirror.ts';
 import { type FlakyProxy, startFlakyProxy } from '../catalog/flaky-proxy.ts';
 import { hasBinary, requireBinaries } from '../support/binaries.ts';
+import { type DockerHubQuota, startDockerHubQuota } from '../support/docker-hub-quota.ts';
 import { makeOciImage } from '../support/oci-image.ts';
 import { freePort } from '../support/ports.ts';
 import { describeResult } from '../support/proc.ts';
@@ -28,12 +31,18 @@ const HUB_SERVICE = 'hub.test';
 /** The account the mirror uses upstream (the vault's Docker Hub credential in production). */
 const HUB_ROBOT = 'hub+mirror';
 const HUB_SECRET = 'hub-pat';
+const QUOTA_LIMIT = 3;
+const QUOTA_SOURCE = 'hub-account-1';
 
 describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { timeout: 240_000 }, () => {
   let hub: Registry | undefined;
   let counter: FlakyProxy | undefined;
   let purser: PurserServer | undefined;
   let mirror: Registry | undefined;
+  let quota: DockerHubQuota | undefined;
+  let configFile = '';
+  let debugAddress = '';
+  const env = { PURSER_ADMIN_PASSWORD: 'admin-pw' };
   const blobGets = new Map<string, number>();
 
   before(async () => {
@@ -42,7 +51,8 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
     const purserPort = await freePort();
     const hubPort = await freePort();
     const mirrorPort = await freePort();
-    const configFile = path.join(work, 'purser.yaml');
+    debugAddress = `127.0.0.1:${await freePort()}`;
+    configFile = path.join(work, 'purser.yaml');
     fs.writeFileSync(
       configFile,
       YAML.stringify({
@@ -72,7 +82,6 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
         ],
       }),
     );
-    const env = { PURSER_ADMIN_PASSWORD: 'admin-pw' };
     purser = await startPurser({ configFile, env });
     const tokenAuthFor = async (service: string): Promise<MirrorTokenAuth> => {
       const bundle = path.join(work, `${service}.pem`);
@@ -126,6 +135,12 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
       if (blob && method === 'GET') blobGets.set(blob, (blobGets.get(blob) ?? 0) + 1);
       return 'pass';
     };
+    quota = await startDockerHubQuota({
+      target: counter.url,
+      limit: QUOTA_LIMIT,
+      account: { username: HUB_ROBOT, password: HUB_SECRET },
+      source: QUOTA_SOURCE,
+    });
 
     // The mirror's upstream credential is the vault's Docker Hub credential.
     const stored = await purserCli(
@@ -148,7 +163,9 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
         '--bundle-out',
         bundle,
         '--remote-url',
-        counter.url,
+        quota.url,
+        '--debug-listen',
+        debugAddress,
         '--storage',
         path.join(work, 'mirror-storage'),
         '--format',
@@ -161,7 +178,7 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
       proxy: { remoteurl: string; username: string; password: string };
       auth: { token: MirrorTokenAuth };
     };
-    assert.deepEqual(config.proxy, { remoteurl: counter.url, username: HUB_ROBOT, password: HUB_SECRET });
+    assert.deepEqual(config.proxy, { remoteurl: quota.url, username: HUB_ROBOT, password: HUB_SECRET });
     assert.equal(config.auth.token.service, MIRROR_SERVICE);
     assert.equal(config.auth.token.rootcertbundle, bundle);
     mirror = await startRegistry({ port: mirrorPort, extraYaml: config });
@@ -170,6 +187,7 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
   after(async () => {
     await mirror?.stop();
     await purser?.stop();
+    await quota?.close();
     await counter?.close();
     await hub?.stop();
   });
@@ -207,5 +225,88 @@ describe('a pull-through mirror of a Docker Hub stand-in, behind Purser', { time
     const wrong = await skopeo(['inspect', '--creds', `${ROBOT}:wrong`, source]);
     assert.notEqual(wrong.code, 0);
     assert.match(wrong.stderr, /unauthorized|invalid username\/password/i);
+  });
+  test('purser ratelimit reports the upstream quota and the pulls the mirror kept off it', async (t) => {
+    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    const out = tempDir('purser-mirror-quota-');
+    const viaMirror = `docker://${mirror!.host}/library/hello:v1`;
+    const direct = `docker://${new URL(quota!.url).host}/library/hello:v1`;
+    const pull = (source: string, creds: string, n: string) =>
+      skopeo(['copy', '--src-tls-verify=false', '--src-creds', creds, source, `oci:${path.join(out, n)}:v1`]);
+    const ratelimit = async (json: boolean) => {
+      const run = await purserCli(
+        [
+          '--config',
+          configFile,
+          'ratelimit',
+          '--auth-url',
+          `${quota!.url}/token`,
+          '--registry-url',
+          quota!.url,
+          '--mirror',
+          `http://${debugAddress}`,
+          ...(json ? ['--json'] : []),
+        ],
+        { env },
+      );
+      assert.equal(run.code, 0, describeResult(run));
+      return run;
+    };
+    type Report = {
+      rate: { limit: number; remaining: number; window: number; source: string; low: boolean };
+      sinceLastCheck?: { counted: number };
+      mirror: { pullsServed: number; pullsUpstream: number; pullsSaved: number };
+    };
+    const report = async () => JSON.parse((await ratelimit(true)).stdout) as Report;
+
+    // The first test pulled twice through the mirror: one manifest GET reached the quota.
+    const first = await report();
+    assert.equal(quota!.pulls, 1, 'only the first pull through the mirror was counted upstream');
+    assert.deepEqual(
+      {
+        limit: first.rate.limit,
+        remaining: first.rate.remaining,
+        window: first.rate.window,
+        source: first.rate.source,
+      },
+      { limit: QUOTA_LIMIT, remaining: QUOTA_LIMIT - 1, window: 21_600, source: QUOTA_SOURCE },
+    );
+    assert.deepEqual(first.mirror, { ...first.mirror, pullsServed: 2, pullsUpstream: 1, pullsSaved: 1 });
+
+    for (const n of ['m1', 'm2', 'm3']) {
+      const pulled = await pull(viaMirror, `${ROBOT}:${ROBOT_SECRET}`, n);
+      assert.equal(pulled.code, 0, describeResult(pulled));
+    }
+    const second = await report();
+    assert.equal(second.rate.remaining, QUOTA_LIMIT - 1, 'three more pulls through the mirror cost nothing');
+    assert.equal(second.sinceLastCheck?.counted, 0);
+    assert.deepEqual(second.mirror, { ...second.mirror, pullsServed: 5, pullsUpstream: 1, pullsSaved: 4 });
+    assert.ok(quota!.manifestRequests.head >= 5, 'each tag was still checked upstream with a free HEAD');
+
+    // Pulling from the upstream directly spends the quota, then meets Docker Hub's 429.
+    for (const n of ['d1', 'd2']) {
+      const pulled = await pull(direct, `${HUB_ROBOT}:${HUB_SECRET}`, n);
+      assert.equal(pulled.code, 0, describeResult(pulled));
+    }
+    const refused = await pull(direct, `${HUB_ROBOT}:${HUB_SECRET}`, 'd3');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /toomanyrequests|pull rate limit/i);
+    const viaMirrorStill = await pull(viaMirror, `${ROBOT}:${ROBOT_SECRET}`, 'm4');
+    assert.equal(
+      viaMirrorStill.code,
+      0,
+      `the mirror serves from its cache past the quota: ${describeResult(viaMirrorStill)}`,
+    );
+
+    const human = (await ratelimit(false)).stdout;
+    assert.match(human, new RegExp(`0 of ${QUOTA_LIMIT} pulls remaining per 6 h, source ${QUOTA_SOURCE}`));
+    assert.match(human, /WARNING: below 10% of the limit/);
+    assert.match(human, /: 2 pulls counted against this quota/);
+    assert.match(
+      human,
+      new RegExp(
+        `mirror http://${debugAddress.replace(/\./g, '\\.')}: 6 pulls served since it started, 1 fetched from the upstream \\(counted against the quota\\), 5 kept off the quota`,
+      ),
+    );
   });
 });

@@ -181,6 +181,29 @@ describe('Docker Hub rate limit', () => {
       assert.match(r.stderr, /cannot reach the Docker Hub token server http:\/\/127\.0\.0\.1:9\/token/);
     });
 
+    test('--mirror whose counters cannot be read: the quota is shown, the failure says why, exit 7', async () => {
+      const r = await purserCli(['ratelimit', '--env', 'prod', '--mirror', 'http://127.0.0.1:9'], {
+        env: env(),
+      });
+      assert.equal(r.code, 7, describeResult(r));
+      assert.match(r.stdout, /Docker Hub \(as alice\): \d+ of 200 pulls remaining/);
+      assert.match(
+        r.stdout,
+        /mirror: cannot read the mirror's counters at http:\/\/127\.0\.0\.1:9\/debug\/vars/,
+      );
+      const notProxy = await purserCli(
+        ['ratelimit', '--env', 'prod', '--json', '--mirror', hub.registryUrl],
+        {
+          env: env(),
+        },
+      );
+      assert.equal(notProxy.code, 7, describeResult(notProxy));
+      assert.match(
+        (JSON.parse(notProxy.stdout) as { mirror: { error: string } }).mirror.error,
+        /answered HTTP \d+|no registry\.proxy counters/,
+      );
+    });
+
     test('purser vault check includes the remaining quota of Docker Hub credentials', async () => {
       const low = await purserCli(
         ['vault', 'add', 'docker.io', '--username', 'throttled', '--password-stdin', '--env', 'ci'],

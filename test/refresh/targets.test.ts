@@ -19,6 +19,8 @@ import {
   Rke2RegistriesTarget,
 } from '../../src/refresh/file-targets.ts';
 import { K8sSecretApiTarget } from '../../src/refresh/k8s-secret-api-target.ts';
+import { KubeSecretClient } from '../../src/refresh/kube-secret-client.ts';
+import { loadKubeconfig } from '../../src/refresh/kubeconfig.ts';
 import { type RefreshReport, RefreshScheduler } from '../../src/refresh/refresh-scheduler.ts';
 import { requireBinary } from '../support/binaries.ts';
 import { startFakeGoogle } from '../support/fake-google.ts';
@@ -121,6 +123,14 @@ describe('refresh target: a Secret through the API server', () => {
   test('created, then replaced with its resourceVersion; a concurrent write is retried', async () => {
     const target = new K8sSecretApiTarget({ kubeconfig, name: 'regcred' });
     assert.match(await target.write([ecr]), /builds\/regcred created/);
+    assert.deepEqual(
+      api.calls,
+      [
+        'GET /api/v1/namespaces/builds/secrets/regcred',
+        'POST /api/v1/namespaces/builds/secrets application/json',
+      ],
+      '@kubernetes/client-node reads (404), then creates with a JSON body',
+    );
     const created = api.secrets.get('builds/regcred')!;
     assert.equal(created.metadata.labels?.['app.kubernetes.io/managed-by'], 'purser');
     assert.equal(decodeSecret(created.data).auths[ecr.address]?.password, 'ecr-token-1');
@@ -158,6 +168,18 @@ describe('refresh target: a Secret through the API server', () => {
       );
     } finally {
       writeFileSync(join(dir, 'token'), 'sa-token\n');
+    }
+  });
+
+  test('an API server that does not answer fails within the client’s deadline', async () => {
+    api.stallMs = 3_000;
+    try {
+      const client = new KubeSecretClient(loadKubeconfig(kubeconfig), 300);
+      const started = Date.now();
+      await assert.rejects(client.get('builds', 'regcred'), /did not answer within 300 ms/);
+      assert.ok(Date.now() - started < 2_000, 'the deadline cut the call short');
+    } finally {
+      api.stallMs = 0;
     }
   });
 

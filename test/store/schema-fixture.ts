@@ -55,6 +55,9 @@ const SAMPLE_ROWS: Readonly<Record<string, readonly string[]>> = {
   '010-oidc-refresh-tokens': [
     `insert into identity_cli_secrets (source, username, hash, identity, issued_at, refresh_token) values ('sso', 'dana', 'fixture-hash', '{"username":"dana","source":"sso","externalId":"u-1001","groups":["registry-devs"]}', ${T}, 'v1.fixture.sealed')`,
   ],
+  '012-manifest-sizes': [
+    `insert into manifest_sizes (digest, size, measured_at) values ('sha256:${'a'.repeat(64)}', 2842, ${T})`,
+  ],
   '004-console-sessions': [
     `insert into console_sessions (token_hash, principal_kind, principal_name, principal_id, credential_version, csrf_token, created_at, last_seen_at) values ('${'b'.repeat(64)}', 'user', 'alice', 'fixture-principal', 1, 'fixture-csrf', ${T}, ${T})`,
   ],

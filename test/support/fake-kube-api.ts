@@ -3,6 +3,8 @@
  * `/api/v1/namespaces/{ns}/secrets/{name}` and POST `/api/v1/namespaces/{ns}/secrets`, with
  * bearer-token auth, resourceVersion optimistic concurrency (409 on a stale version), 409
  * AlreadyExists, 422 on a type change, and `Status` error bodies as the real server sends.
+ * Like the real server it answers 406 to a client that does not accept JSON and 415 to a body
+ * that is not JSON or YAML (what @kubernetes/client-node sends is recorded in `calls`).
  * HTTPS when given a certificate.
  */
 import { readFileSync } from 'node:fs';
@@ -27,8 +29,10 @@ export interface StoredSecret {
 export interface FakeKubeApi {
   readonly url: string;
   readonly secrets: Map<string, StoredSecret>;
-  /** Method and path of each request. */
+  /** Method and path of each request, with the body's content type when it has one. */
   readonly calls: string[];
+  /** Hold every answer back this long (to test the client's deadline). */
+  stallMs: number;
   /** Answer the next PUT with a 409, as if someone wrote in between. */
   conflictNextPut: boolean;
   close(): Promise<void>;
@@ -41,7 +45,7 @@ export async function startFakeKubeApi(options: {
   const secrets = new Map<string, StoredSecret>();
   const calls: string[] = [];
   let version = 100;
-  const state = { conflictNextPut: false };
+  const state = { conflictNextPut: false, stallMs: 0 };
   const status = (code: number, reason: string, message: string) => ({
     code,
     body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code },
@@ -50,10 +54,21 @@ export async function startFakeKubeApi(options: {
   const handle = (
     method: string,
     path: string,
-    auth: string | undefined,
+    headers: http.IncomingHttpHeaders,
     body: string,
   ): { code: number; body: unknown } => {
-    if (auth !== `Bearer ${options.token}`) return status(401, 'Unauthorized', 'Unauthorized');
+    if (headers.authorization !== `Bearer ${options.token}`)
+      return status(401, 'Unauthorized', 'Unauthorized');
+    const accept = headers.accept ?? '*/*';
+    if (!/application\/json|\*\/\*/.test(accept))
+      return status(406, 'NotAcceptable', `only the following media types are accepted: application/json`);
+    const contentType = (headers['content-type'] ?? '').split(';')[0]?.trim();
+    if (body && contentType !== 'application/json' && contentType !== 'application/yaml')
+      return status(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      );
     const match = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/secrets(?:\/([a-z0-9.-]+))?$/.exec(path);
     if (!match) return status(404, 'NotFound', 'the server could not find the requested resource');
     const [, namespace, name] = match as unknown as [string, string, string | undefined];
@@ -104,15 +119,17 @@ export async function startFakeKubeApi(options: {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      calls.push(`${request.method} ${request.url}`);
-      const answer = handle(
-        request.method ?? 'GET',
-        request.url ?? '/',
-        request.headers.authorization,
-        Buffer.concat(chunks).toString('utf8'),
-      );
-      response.writeHead(answer.code, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(answer.body));
+      const body = Buffer.concat(chunks).toString('utf8');
+      const type = request.headers['content-type'];
+      calls.push(`${request.method} ${request.url}${body && type ? ` ${type}` : ''}`);
+      const answer = handle(request.method ?? 'GET', request.url ?? '/', request.headers, body);
+      const send = () => {
+        if (response.destroyed) return;
+        response.writeHead(answer.code, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(answer.body));
+      };
+      if (state.stallMs > 0) setTimeout(send, state.stallMs).unref();
+      else send();
     });
   };
   const server = options.tls
@@ -132,6 +149,12 @@ export async function startFakeKubeApi(options: {
     },
     set conflictNextPut(value) {
       state.conflictNextPut = value;
+    },
+    get stallMs() {
+      return state.stallMs;
+    },
+    set stallMs(value) {
+      state.stallMs = value;
     },
     close: () =>
       new Promise<void>((resolve) => {

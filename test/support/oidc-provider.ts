@@ -46,7 +46,12 @@ export async function startOidcProvider(
         client_secret: OIDC_CLIENT_SECRET,
         // native: loopback redirect URIs match whatever port the CLI listens on (RFC 8252 §7.3).
         application_type: 'native',
-        redirect_uris: ['http://127.0.0.1/callback', 'http://127.0.0.1/sso/callback'],
+        redirect_uris: [
+          'http://127.0.0.1/callback',
+          'http://127.0.0.1/sso/callback',
+          // The console's "Sign in with …" (a purser serve on a loopback port).
+          'http://127.0.0.1/api/v1/session/sso/callback',
+        ],
         grant_types: [
           'authorization_code',
           'refresh_token',

@@ -136,7 +136,7 @@ function Page({ path, seen }: { path: string; seen: Visibility }) {
       />
     );
   if (path.startsWith('/registries')) return <RegistriesPage admin={seen.admin} />;
-  if (path.startsWith('/identities')) return <IdentitiesPage />;
+  if (path.startsWith('/identities')) return <IdentitiesPage admin={seen.admin} />;
   if (path.startsWith('/credentials')) return <CredentialsPage />;
   if (path.startsWith('/audit')) return <AuditPage />;
   return <RepositoriesPage seen={seen} />;

@@ -101,6 +101,7 @@ export function createSources(configs: readonly SourceConfig[], context: SourceC
         const clientSecret = secret(config.clientSecret, `${config.at}.client_secret`);
         source = new OidcSource({
           name: config.name,
+          displayName: config.displayName,
           timeoutMs: config.timeoutMs,
           cliSecrets: context.cliSecrets,
           relyingParty: new OidcRelyingParty({

@@ -26,6 +26,8 @@ import type { OidcLogin, OidcRelyingParty } from './oidc-relying-party.ts';
 
 export interface OidcSourceOptions {
   readonly name: string;
+  /** What the console's "Sign in with …" button names; the source name when absent. */
+  readonly displayName?: string;
   readonly relyingParty: OidcRelyingParty;
   readonly cliSecrets: CliSecretStore;
   readonly timeoutMs: number;
@@ -41,12 +43,14 @@ export type OidcSync =
 export class OidcSource implements IdentitySource {
   readonly kind = 'oidc' as const;
   readonly name: string;
+  readonly displayName: string;
   readonly timeoutMs: number;
   readonly relyingParty: OidcRelyingParty;
   readonly #secrets: CliSecretStore;
 
   constructor(options: OidcSourceOptions) {
     this.name = options.name;
+    this.displayName = options.displayName ?? options.name;
     this.timeoutMs = options.timeoutMs;
     this.relyingParty = options.relyingParty;
     this.#secrets = options.cliSecrets;

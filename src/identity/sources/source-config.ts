@@ -61,6 +61,8 @@ export interface RadiusSourceConfig extends CommonConfig {
 
 export interface OidcSourceConfig extends CommonConfig {
   readonly kind: 'oidc';
+  /** What the console's "Sign in with …" button names (the source name when not set). */
+  readonly displayName: string;
   readonly issuer: string;
   readonly clientId: string;
   readonly clientSecret: SecretSetting | undefined;
@@ -256,6 +258,7 @@ function oidcConfig(
   return {
     kind: 'oidc',
     name: w.name,
+    displayName: w.display_name ?? w.name,
     at,
     timeoutMs: seconds(w.timeout),
     mapping: mappingOf(w),

@@ -59,6 +59,13 @@ export const OidcSourceSchema = T.Object(
   {
     name: SourceName,
     kind: T.Literal('oidc'),
+    display_name: T.Optional(
+      T.String({
+        minLength: 1,
+        maxLength: 63,
+        description: 'Shown on the console\'s "Sign in with …" button (default: the source name)',
+      }),
+    ),
     issuer: Text,
     client_id: Text,
     client_secret_file: T.Optional(Text),

@@ -2,7 +2,7 @@
  * The catalog API (filtered by access, unlike the registry's own `/v2/_catalog`):
  *  - `GET  /api/v1/registries/:service/catalog?n=&last=`  Distribution format + Link paging
  *  - `GET  /api/v1/registries/:service/repositories?q=&n=&page=&include_empty=`
- *  - `GET  /api/v1/registries/:service/repositories/<name>`        tags with digests
+ *  - `GET  /api/v1/registries/:service/repositories/<name>`        tags with digests and sizes
  *  - `PATCH /api/v1/registries/:service/repositories/<name>`       description, is_official,
  *     is_automated (needs push)
  *  - `PUT|DELETE /api/v1/registries/:service/stars/<name>`         star / unstar (needs pull)
@@ -75,7 +75,7 @@ export async function catalogRoutes(app: FastifyInstance, ctx: AppContext): Prom
 
   app.get<{ Params: { service: string; '*': string } }>(
     `${BASE}/repositories/*`,
-    { schema: { summary: 'One repository with its tags and digests', tags: ['catalog'] } },
+    { schema: { summary: 'One repository with its tags, digests and image sizes', tags: ['catalog'] } },
     async (request) => repositories.show(callerOf(request), request.params.service, repositoryName(request)),
   );
 

@@ -15,6 +15,7 @@ import * as loginUnlock from './006-login-unlock.ts';
 import * as mintedTokens from './007-minted-tokens.ts';
 import * as auditJournal from './009-audit-journal.ts';
 import * as oidcRefreshTokens from './010-oidc-refresh-tokens.ts';
+import * as manifestSizes from './012-manifest-sizes.ts';
 
 export type MigrationDb = Kysely<Database>;
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '007-minted-tokens', up: mintedTokens.up },
   { name: '009-audit-journal', up: auditJournal.up },
   { name: '010-oidc-refresh-tokens', up: oidcRefreshTokens.up },
+  { name: '012-manifest-sizes', up: manifestSizes.up },
 ];
 
 export async function migrateToLatest(db: MigrationDb, adapter: StoreAdapter): Promise<void> {

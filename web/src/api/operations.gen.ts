@@ -352,6 +352,34 @@ export interface Operations {
     query: Record<string, never>;
     body: undefined;
   };
+  getSessionSso: {
+    method: 'GET';
+    path: '/api/v1/session/sso';
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: undefined;
+  };
+  getSessionSsoCallback: {
+    method: 'GET';
+    path: '/api/v1/session/sso/callback';
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: undefined;
+  };
+  getSessionSsoFailure: {
+    method: 'GET';
+    path: '/api/v1/session/sso/failure';
+    params: Record<string, never>;
+    query: Record<string, never>;
+    body: undefined;
+  };
+  getSessionSsoSourceStart: {
+    method: 'GET';
+    path: '/api/v1/session/sso/{source}/start';
+    params: { source: string };
+    query: Record<string, never>;
+    body: undefined;
+  };
   getUsers: {
     method: 'GET';
     path: '/api/v1/users';
@@ -538,7 +566,7 @@ export interface Operations {
     method: 'POST';
     path: '/api/v1/robots/{name}/regenerate';
     params: { name: string };
-    query: Record<string, never>;
+    query: { configs?: string };
     body: undefined;
   };
   postServices: {
@@ -678,6 +706,10 @@ export const OPERATIONS: { readonly [K in keyof Operations]: Pick<Operations[K],
   getServices: { method: 'GET', path: '/api/v1/services' },
   getServicesName: { method: 'GET', path: '/api/v1/services/{name}' },
   getSession: { method: 'GET', path: '/api/v1/session' },
+  getSessionSso: { method: 'GET', path: '/api/v1/session/sso' },
+  getSessionSsoCallback: { method: 'GET', path: '/api/v1/session/sso/callback' },
+  getSessionSsoFailure: { method: 'GET', path: '/api/v1/session/sso/failure' },
+  getSessionSsoSourceStart: { method: 'GET', path: '/api/v1/session/sso/{source}/start' },
   getUsers: { method: 'GET', path: '/api/v1/users' },
   getUsersName: { method: 'GET', path: '/api/v1/users/{name}' },
   getUsersNameCliSecret: { method: 'GET', path: '/api/v1/users/{name}/cli-secret' },

@@ -5,8 +5,11 @@
  * `unknown`, so a page cannot assume a shape the server does not declare.
  */
 import type { AuditService } from '../../.server-types/app/audit-service.js';
+import type { ConsoleSsoSource } from '../../.server-types/app/console-sso-service.js';
 import type { CredentialService } from '../../.server-types/app/credential-service.js';
 import type { ExplainService } from '../../.server-types/app/explain-service.js';
+import type { KeyService } from '../../.server-types/app/key-service.js';
+import type { RegeneratedSecret } from '../../.server-types/app/machine-accounts.js';
 import type { RepositoryService } from '../../.server-types/app/repository-service.js';
 import type { RobotService } from '../../.server-types/app/robot-service.js';
 import type { SessionView } from '../../.server-types/app/session-service.js';
@@ -29,6 +32,8 @@ interface Known {
   postSession: SessionView;
   getSession: SessionView;
   deleteSession: undefined;
+  getSessionSso: { sources: ConsoleSsoSource[] };
+  getSessionSsoFailure: { message: string | null };
   getMe: AccountView;
   getSearch: ReturnType<typeof searchBody>;
   getRegistries: { registries: RegistryView[] };
@@ -55,11 +60,22 @@ interface Known {
   postUsers: UserView;
   patchUsersName: UserView;
   getGroups: { groups: GroupView[] };
+  postGroups: GroupView;
+  deleteGroupsName: undefined;
   getApps: { apps: AppView[] };
+  postApps: AppView;
+  patchAppsName: AppView;
   getServices: { services: ServiceView[] };
+  postServices: ServiceView & { secret?: string };
+  patchServicesName: ServiceView;
+  postServicesNameRegenerate: RegeneratedSecret;
   getRobots: { robots: Reply<RobotService['list']> };
   postRobots: Reply<RobotService['create']> & { configs?: RobotConfigs };
+  postRobotsNameRegenerate: RegeneratedSecret & { configs?: RobotConfigs };
   getExplain: Reply<ExplainService['explain']>;
+  getKeys: { keys: Reply<KeyService['list']> };
+  postKeysRotate: Reply<KeyService['rotate']>;
+  postKeysKidRetire: { keys: Reply<KeyService['retire']> };
 }
 
 export type Responses<K extends keyof Operations> = K extends keyof Known ? Known[K] : unknown;

@@ -153,3 +153,16 @@ export function shortDigest(digest: string | null | undefined): string {
   if (!digest) return '—';
   return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
 }
+
+/** Bytes for people: 1 kB is 1000 bytes, as registries and `docker images` count them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

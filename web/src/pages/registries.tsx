@@ -1,12 +1,14 @@
 /**
  * "Registries": service, URL, mode, publications, responsibles, last discovery and its result;
  * add and edit (administrators; managers edit theirs), "Sync now" with progress, and the
- * downloads a registry needs to trust Purser (config.yml fragment, nginx block, certificates).
+ * downloads a registry needs to trust Purser (config.yml fragment, nginx block, certificates),
+ * and for administrators the token signing keys and their rotation (signing-keys.tsx).
  */
 import { type FormEvent, useState } from 'react';
 import { call, callLines, urlOf } from '../api/client.ts';
 import type { Responses } from '../api/responses.ts';
 import { ErrorLine, Field, time, useLoad } from '../components/ui.tsx';
+import { SigningKeys } from './signing-keys.tsx';
 
 type Registry = Responses<'getRegistries'>['registries'][number];
 
@@ -38,25 +40,28 @@ export function RegistriesPage({ admin }: { admin: boolean }) {
           onCancel={() => setEditing(undefined)}
         />
       )}
-      <table>
-        <caption>Registries you manage</caption>
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            <th scope="col">URL</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Publications</th>
-            <th scope="col">Responsibles</th>
-            <th scope="col">Last discovery</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {registries.data?.registries.map((r) => (
-            <RegistryRow key={r.service} registry={r} onEdit={() => setEditing(r)} />
-          ))}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table>
+          <caption>Registries you manage</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">URL</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Publications</th>
+              <th scope="col">Responsibles</th>
+              <th scope="col">Last discovery</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {registries.data?.registries.map((r) => (
+              <RegistryRow key={r.service} registry={r} onEdit={() => setEditing(r)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {admin && <SigningKeys />}
     </>
   );
 }

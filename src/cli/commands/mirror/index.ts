@@ -27,6 +27,10 @@ export function register(program: Command): void {
     .option('--public-url <url>', 'how clients reach the mirror (default http://<listen>)')
     .option('--storage <dir>', 'where the mirror caches content (default /var/lib/registry-mirror)')
     .option(
+      '--debug-listen <host:port>',
+      "the mirror's http.debug.addr: /debug/vars counts what it served from its cache (purser ratelimit --mirror); also pprof, keep it on loopback",
+    )
+    .option(
       '--format <what>',
       'all | distribution | daemon-json | containerd | registries-conf (default all)',
       'all',

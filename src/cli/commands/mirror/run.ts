@@ -25,6 +25,7 @@ import { callApiText } from '../../api-client.ts';
 import type { GlobalOptions } from '../../options.ts';
 import { type Block, bytes, type CommandResult, note, warning } from '../../output.ts';
 
+const LISTEN = /^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 const FORMATS = ['all', 'distribution', 'daemon-json', 'containerd', 'registries-conf'] as const;
 
 export interface MirrorConfigOptions extends GlobalOptions {
@@ -36,6 +37,7 @@ export interface MirrorConfigOptions extends GlobalOptions {
   readonly remoteUrl?: string;
   readonly publicUrl?: string;
   readonly storage?: string;
+  readonly debugListen?: string;
   readonly format: string;
 }
 
@@ -45,8 +47,12 @@ export async function mirrorConfig(
 ): Promise<CommandResult> {
   const format = options.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new BadRequest(`--format must be one of ${FORMATS.join(', ')}`);
-  if (!/^[^\s:/]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(options.listen))
+  if (!LISTEN.test(options.listen))
     throw new BadRequest(`--listen must be HOST:PORT (e.g. 127.0.0.1:5003), got "${options.listen}"`);
+  if (options.debugListen !== undefined && !LISTEN.test(options.debugListen))
+    throw new BadRequest(
+      `--debug-listen must be HOST:PORT (e.g. 127.0.0.1:5004), got "${options.debugListen}"`,
+    );
   for (const [flag, value] of [
     ['--remote-url', options.remoteUrl],
     ['--public-url', options.publicUrl],
@@ -92,6 +98,7 @@ export async function mirrorConfig(
     credential,
     tokenAuth,
     storageDirectory: options.storage,
+    debugListen: options.debugListen,
   };
   const rendered =
     format === 'distribution'

@@ -19,6 +19,10 @@ export function register(program: Command): void {
       '--registry-url <url>',
       'registry (also PURSER_DOCKERHUB_REGISTRY_URL; default https://registry-1.docker.io)',
     )
+    .option(
+      '--mirror <url>',
+      "a pull-through mirror's debug address (purser mirror config --debug-listen): report the pulls it served and those it fetched upstream",
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -33,15 +37,18 @@ the window and the source the quota is counted against, from the response header
 No ratelimit headers means no limit applies. Each check is remembered in the data directory, and
 the next one says how many pulls were counted against the quota since: pulls that a
 pull-through mirror (purser mirror config) serves from its cache are not counted, so this shows
-what the mirror saves. Below 10% of the limit, a warning is printed
+what the mirror saves. With --mirror, the mirror's own counters (its /debug/vars, since it
+started) say how many pulls it served and how many it fetched from the upstream: the
+difference never reached the quota. Below 10% of the limit, a warning is printed
 (purser vault check reports the same for every Docker Hub credential).
 
 Exit status: 0, also when the quota is low; 7 when Docker Hub cannot be asked or refuses the
-credential.
+credential, or when --mirror's counters cannot be read.
 
 Examples:
   purser ratelimit
-  purser ratelimit --env prod --json`,
+  purser ratelimit --env prod --json
+  purser ratelimit --env prod --mirror http://127.0.0.1:5004`,
     )
     .action(async (_o: unknown, command: Command) =>
       present(command, async () =>

@@ -6,6 +6,11 @@ import {
   rateLimitEndpoints,
 } from '../../../ratelimit/docker-hub-rate.ts';
 import { type EnvironmentQuota, environmentQuota } from '../../../ratelimit/environment-quota.ts';
+import {
+  describeMirrorSavings,
+  type MirrorSavings,
+  mirrorSavings,
+} from '../../../ratelimit/mirror-savings.ts';
 import { type QuotaUsage, recordQuotaReading } from '../../../ratelimit/quota-history.ts';
 import { openVaultIfPresent } from '../../../resolve/optional-vault.ts';
 import { localActor } from '../../../vault/actor.ts';
@@ -18,11 +23,15 @@ export interface RateLimitOptions extends GlobalOptions, JsonOption {
   readonly anonymous?: boolean;
   readonly authUrl?: string;
   readonly registryUrl?: string;
+  readonly mirror?: string;
 }
 
-export async function runRateLimit(
-  options: RateLimitOptions,
-): Promise<CommandResult<EnvironmentQuota & { readonly sinceLastCheck?: QuotaUsage }>> {
+type RateLimitReport = EnvironmentQuota & {
+  readonly sinceLastCheck?: QuotaUsage;
+  readonly mirror?: MirrorSavings | { readonly url: string; readonly error: string };
+};
+
+export async function runRateLimit(options: RateLimitOptions): Promise<CommandResult<RateLimitReport>> {
   const environment = parseEnvironmentName(options.env);
   const endpoints = rateLimitEndpoints({ authUrl: options.authUrl, registryUrl: options.registryUrl });
   let quota: EnvironmentQuota;
@@ -49,6 +58,14 @@ export async function runRateLimit(
     await local?.close();
   }
   const usage = local && quota.rate ? recordQuotaReading(local.dataDir, environment, quota.rate) : undefined;
+  let mirror: RateLimitReport['mirror'];
+  if (options.mirror !== undefined) {
+    try {
+      mirror = await mirrorSavings(options.mirror);
+    } catch (error) {
+      mirror = { url: options.mirror, error: (error as Error).message };
+    }
+  }
 
   const blocks: Block[] = [];
   if (quota.rate) {
@@ -69,11 +86,16 @@ export async function runRateLimit(
       );
     blocks.push(text(lines.join('\n')));
   }
+  if (mirror)
+    blocks.push(text('error' in mirror ? `mirror: ${mirror.error}` : describeMirrorSavings(mirror)));
+  const failure = quota.error
+    ? `Docker Hub rate limit: ${quota.error}`
+    : mirror && 'error' in mirror
+      ? mirror.error
+      : undefined;
   return {
-    data: usage ? { ...quota, sinceLastCheck: usage } : quota,
+    data: { ...quota, ...(usage ? { sinceLastCheck: usage } : {}), ...(mirror ? { mirror } : {}) },
     blocks,
-    ...(quota.error
-      ? { exit: { code: exitStatus('UNAVAILABLE'), message: `Docker Hub rate limit: ${quota.error}` } }
-      : {}),
+    ...(failure ? { exit: { code: exitStatus('UNAVAILABLE'), message: failure } } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { accessRoutes } from './access.ts';
 import { appRoutes } from './apps.ts';
+import { consoleSsoRoutes } from './console-sso.ts';
 import { credentialRoutes } from './credentials.ts';
 import { explainRoutes } from './explain.ts';
 import { groupRoutes } from './groups.ts';
@@ -46,6 +47,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     await credentialRoutes(api, ctx);
     await identityRoutes(api, ctx);
     await sessionRoutes(api, ctx);
+    await consoleSsoRoutes(api, ctx);
     openApiRoute(api, catalog, API_VERSION);
   });
 }

@@ -4,6 +4,7 @@
  * docker.tar.gz (base64) and rkt auth.d files, rendered by the same exporters as
  * `purser vault export` (src/formats/exporters.ts).
  */
+import { Type } from '@sinclair/typebox';
 import { BadRequest } from '../../../domain/errors.ts';
 import { parseRegistryAddress } from '../../../domain/registry-address.ts';
 import { EXPORT_DEFAULTS, EXPORTERS, type ExportOutput } from '../../../formats/exporters.ts';
@@ -17,6 +18,14 @@ export interface RobotConfigs {
   readonly mesos: string;
   readonly rkt: readonly { readonly name: string; readonly content: string }[];
 }
+
+/** `?configs=` of robot creation and regeneration: the registry address to configure. */
+export const CONFIGS_QUERY = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  description:
+    'A registry address: the reply also carries `configs` for it (Docker, Kubernetes, podman, Mesos, rkt), with the new secret',
+});
 
 const kubernetesName = (robot: string) =>
   `${

@@ -13,7 +13,7 @@ import type { AppContext } from '../../context.ts';
 import { callerOf } from './caller.ts';
 import { machineAccountRoutes } from './machine-account-routes.ts';
 import { API_PREFIX } from './openapi.ts';
-import { robotConfigs } from './robot-configs.ts';
+import { CONFIGS_QUERY, robotConfigs } from './robot-configs.ts';
 import { EXPIRES, NameParams, PERMISSION, ROBOT_NAME, SECRET, strictObject } from './schemas.ts';
 
 const tags = ['robots'];
@@ -69,14 +69,7 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
         tags,
         body: CreateRobot,
         querystring: Type.Object({
-          configs: Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 255,
-              description:
-                'A registry address: the reply also carries `configs` for it (Docker, Kubernetes, podman, Mesos, rkt), with the new secret',
-            }),
-          ),
+          configs: Type.Optional(CONFIGS_QUERY),
         }),
         'x-status': 201,
       },
@@ -111,7 +104,13 @@ export async function robotRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
   );
 
-  machineAccountRoutes(app, { plural: 'robots', label: 'robot account', tags, accounts: robots });
+  machineAccountRoutes(app, {
+    plural: 'robots',
+    label: 'robot account',
+    tags,
+    accounts: robots,
+    configs: true,
+  });
 }
 
 /** undefined = unchanged, null = never expires. */
