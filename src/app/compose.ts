@@ -15,6 +15,7 @@ import { type CatalogServices, selfTokens } from '../catalog/catalog-services.ts
 import { SearchIndex } from '../catalog/search-index.ts';
 import { loadSecretBox } from '../crypto/master-key.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
+import { ConfigInvalid } from '../domain/errors.ts';
 import type { AccessMode } from '../domain/model.ts';
 import type { LoginThrottleSettings } from '../identity/login-throttle.ts';
 import { SourceChain } from '../identity/source-chain.ts';
@@ -51,6 +52,12 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** `identity.sources` of the configuration file, in the order they are tried. */
   readonly identitySources?: readonly SourceConfig[];
+  /**
+   * Keep a source whose secret file cannot be read, as one that states the problem when used
+   * (the CLI's local mode: `purser user list` need not read the LDAP bind password). Otherwise
+   * such a source refuses the whole start.
+   */
+  readonly keepUnusableSources?: boolean;
   /** Where the events of this process are counted (a new registry when absent; the server passes its build). */
   readonly metrics?: PurserMetrics;
   /**
@@ -86,7 +93,23 @@ export interface Runtime {
   readonly metrics: PurserMetrics;
   /** Aborted on close: long-running jobs (discovery) stop. */
   readonly shutdown: AbortSignal;
+  /**
+   * Builds and checks the identity sources of a reloaded configuration (secret files readable,
+   * mapped Purser groups existing or among `declaredGroups`); ConfigInvalid with every
+   * `path: message` otherwise. Nothing changes until `apply()`.
+   */
+  prepareIdentitySources(
+    configs: readonly SourceConfig[],
+    declaredGroups: readonly string[],
+  ): PreparedSources;
   close(): Promise<void>;
+}
+
+export interface PreparedSources {
+  /** Replaces the running sources (the old ones are closed once their calls are over). */
+  apply(): void;
+  /** Drops them unused (the rest of the reload failed). */
+  discard(): Promise<void>;
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -147,7 +170,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     };
     const controller = new AbortController();
     const refreshTokens = new RefreshTokenStore(db);
-    const identitySources = openSourceChain(options.identitySources ?? [], authority, db, logger, metrics);
+    const identitySources = openSourceChain(options, authority, db, box, logger, metrics);
     // A delete, disable or new password revokes refresh tokens in the store: no cached lookup
     // may outlive it.
     changes.onChange(() => refreshTokens.forgetAll());
@@ -189,6 +212,19 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       services,
       metrics,
       shutdown: controller.signal,
+      prepareIdentitySources(configs, declaredGroups) {
+        const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db, box) });
+        const locations = new Map(configs.map((c) => [c.name, c.at]));
+        const identity = services!.identity;
+        const problems = identity.mappedGroupProblems(entries, locations, declaredGroups);
+        if (problems.length > 0) throw new ConfigInvalid(problems);
+        return {
+          apply: () => identity.replaceSources(entries, locations),
+          discard: async () => {
+            await Promise.allSettled(entries.map((e) => e.source.close()));
+          },
+        };
+      },
       async close() {
         controller.abort();
         await identitySources.chain.close();
@@ -208,13 +244,18 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
  * (a local user, a service, a robot) is never given to a source.
  */
 function openSourceChain(
-  configs: readonly SourceConfig[],
+  options: RuntimeOptions,
   authority: Authority,
   db: Kysely<Database>,
+  box: SecretBox,
   logger: Logger,
   metrics: PurserMetrics,
 ): { chain: SourceChain; locations: Map<string, string> } {
-  const entries = createSources(configs, { cliSecrets: new StoredCliSecrets(db) });
+  const configs = options.identitySources ?? [];
+  const entries = createSources(configs, {
+    cliSecrets: new StoredCliSecrets(db, box),
+    keepUnusable: options.keepUnusableSources ?? false,
+  });
   const chain = new SourceChain(entries, {
     isLocalName: (name) => {
       const record = authority.credential(name);

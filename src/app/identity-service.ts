@@ -8,21 +8,23 @@
  *   `isLocalName`), and a source never takes over an account it did not create.
  * - An accepted person becomes, or refreshes, a Purser user bound to the source (ExternalUsers,
  *   external-users.ts: the UserWriter of the user service), with what the mappings give.
- * - Purser groups named by a mapping must exist (`checkMappedGroups`, at start).
- * - `sync` asks each source that can look people up (LDAP) about every user bound to it: the
- *   groups are refreshed, a person the directory no longer holds is disabled.
+ * - Purser groups named by a mapping must exist (`checkMappedGroups` at start,
+ *   `mappedGroupProblems` before a reload's sources replace the running ones).
+ * - `sync` is identity-sync.ts (LDAP lookups, OIDC refresh tokens, RADIUS has nothing to ask).
  */
 import { ConfigInvalid, NotFound } from '../domain/errors.ts';
 import type { Principal } from '../domain/model.ts';
 import type { ExternalAccounts, ExternalOutcome } from '../identity/external-accounts.ts';
-import { mapGroups } from '../identity/group-mapping.ts';
 import type { SourceKind } from '../identity/identity-source.ts';
-import type { SourceChain, SourceCheck } from '../identity/source-chain.ts';
+import type { ChainEntry, SourceChain, SourceCheck } from '../identity/source-chain.ts';
 import { OidcSource } from '../identity/sources/oidc-source.ts';
 import type { Authority } from './authority.ts';
 import { requireAdmin } from './authorization.ts';
 import type { Caller } from './caller.ts';
 import type { ExternalUsers } from './external-users.ts';
+import { IdentitySync, type SyncReport } from './identity-sync.ts';
+
+export type { SyncReport };
 
 export interface IdentityServiceDeps {
   readonly authority: Authority;
@@ -42,15 +44,6 @@ export interface SourceView {
   readonly users: number;
 }
 
-export interface SyncReport {
-  readonly source: string;
-  readonly updated: string[];
-  readonly unchanged: string[];
-  readonly disabled: string[];
-  /** Users that could not be asked (the source is down, or cannot look people up). */
-  readonly skipped: { name: string; reason: string }[];
-}
-
 export interface CliSecretStatus {
   readonly user: string;
   readonly source: string;
@@ -60,7 +53,14 @@ export interface CliSecretStatus {
 }
 
 export class IdentityService implements ExternalAccounts {
-  constructor(private readonly deps: IdentityServiceDeps) {}
+  #locations: ReadonlyMap<string, string>;
+
+  readonly #sync: IdentitySync;
+
+  constructor(private readonly deps: IdentityServiceDeps) {
+    this.#locations = deps.locations;
+    this.#sync = new IdentitySync(deps);
+  }
 
   async authenticate(name: string, secret: string, boundTo: string | undefined): Promise<ExternalOutcome> {
     const result = await this.deps.chain.authenticate(
@@ -88,10 +88,24 @@ export class IdentityService implements ExternalAccounts {
 
   /** Every Purser group a mapping names must exist; ConfigInvalid naming each one otherwise. */
   checkMappedGroups(): void {
-    const existing = new Set(this.deps.authority.snapshot.groups.map((g) => g.name));
+    const problems = this.mappedGroupProblems(this.deps.chain.entries, this.#locations);
+    if (problems.length > 0) throw new ConfigInvalid(problems);
+  }
+
+  /**
+   * The `path: message` problems of mappings to Purser groups that do not exist, for `entries`
+   * (the running ones, or those of a configuration being reloaded, with the groups it declares
+   * and is about to create as `declared`).
+   */
+  mappedGroupProblems(
+    entries: readonly ChainEntry[],
+    locations: ReadonlyMap<string, string>,
+    declared: readonly string[] = [],
+  ): string[] {
+    const existing = new Set([...this.deps.authority.snapshot.groups.map((g) => g.name), ...declared]);
     const problems: string[] = [];
-    for (const entry of this.deps.chain.entries) {
-      const at = this.deps.locations.get(entry.source.name) ?? entry.source.name;
+    for (const entry of entries) {
+      const at = locations.get(entry.source.name) ?? entry.source.name;
       for (const [sourceGroup, targets] of entry.mapping.groups) {
         for (const group of targets) {
           if (!existing.has(group))
@@ -101,7 +115,18 @@ export class IdentityService implements ExternalAccounts {
         }
       }
     }
-    if (problems.length > 0) throw new ConfigInvalid(problems);
+    return problems;
+  }
+
+  /**
+   * Puts the sources of a reloaded configuration in place (already built and checked): the old
+   * ones are closed once their calls are over, and cached logins are forgotten, so a source
+   * removed from the file stops vouching for anyone at once.
+   */
+  replaceSources(entries: readonly ChainEntry[], locations: ReadonlyMap<string, string>): void {
+    this.deps.chain.replace(entries);
+    this.#locations = locations;
+    this.deps.authority.authenticator.useSources(entries.length > 0 ? this : undefined);
   }
 
   list(caller: Caller): SourceView[] {
@@ -119,53 +144,16 @@ export class IdentityService implements ExternalAccounts {
     }));
   }
 
+  async sync(caller: Caller, only?: string): Promise<SyncReport[]> {
+    requireAdmin(caller);
+    this.#requireSource(only);
+    return this.#sync.run(only);
+  }
+
   async check(caller: Caller, only?: string): Promise<SourceCheck[]> {
     requireAdmin(caller);
     this.#requireSource(only);
     return this.deps.chain.check(only === undefined ? {} : { only });
-  }
-
-  async sync(caller: Caller, only?: string): Promise<SyncReport[]> {
-    requireAdmin(caller);
-    this.#requireSource(only);
-    await this.deps.authority.refresh();
-    const reports: SyncReport[] = [];
-    for (const entry of this.deps.chain.entries) {
-      const { source } = entry;
-      if (only !== undefined && source.name !== only) continue;
-      const report: SyncReport = {
-        source: source.name,
-        updated: [],
-        unchanged: [],
-        disabled: [],
-        skipped: [],
-      };
-      reports.push(report);
-      const names = [...this.deps.authority.snapshot.credentials.values()]
-        .filter((r) => r.source === source.name)
-        .map((r) => r.name);
-      for (const name of names) {
-        if (!source.lookup) {
-          report.skipped.push({ name, reason: `a ${source.kind} source answers logins only` });
-          continue;
-        }
-        const found = await source.lookup(name);
-        if (found.outcome === 'accepted') {
-          const outcome = await this.deps.users.bindExternal({
-            identity: found.identity,
-            access: mapGroups(found.identity.groups, entry.mapping),
-          });
-          if (outcome === 'refused') report.skipped.push({ name, reason: 'another person of the source' });
-          else (outcome === 'unchanged' ? report.unchanged : report.updated).push(name);
-        } else if (found.outcome === 'unknown') {
-          await this.deps.users.disableBound(name, source.name);
-          report.disabled.push(name);
-        } else if (found.outcome === 'unavailable') {
-          report.skipped.push({ name, reason: found.reason });
-        }
-      }
-    }
-    return reports;
   }
 
   /** Whether an OIDC user holds a CLI secret, and since when (never the secret). */
@@ -186,11 +174,15 @@ export class IdentityService implements ExternalAccounts {
    */
   async cliSecret(caller: Caller, name: string): Promise<string> {
     const source = await this.#oidcSourceOf(caller, name);
-    const kept = await source.currentIdentity(name);
+    const kept = await source.cliSecretRecord(name);
     if (!kept)
       throw new NotFound(`user "${name}" has not logged in through ${source.name} yet (purser login --sso)`);
+    // Ending the sessions deletes the old record; the new one keeps its refresh token.
     await this.deps.users.endSessions(name);
-    return source.issueCliSecret(kept);
+    return source.issueCliSecret({
+      identity: kept.identity,
+      ...(kept.refreshToken ? { refreshToken: kept.refreshToken } : {}),
+    });
   }
 
   /** The user themself or an administrator; the OIDC source the user is bound to. */
@@ -201,6 +193,7 @@ export class IdentityService implements ExternalAccounts {
     await this.deps.authority.refresh();
     const record = this.deps.authority.credential(name);
     const source = this.deps.chain.sources.find((s) => s.name === record?.source);
+    if (source?.unusable) throw new ConfigInvalid(source.unusable);
     if (!record || record.kind !== 'user' || !(source instanceof OidcSource))
       throw new NotFound(`no user named "${name}" bound to an OIDC identity source`);
     return source;

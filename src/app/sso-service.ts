@@ -9,15 +9,16 @@
  *   device_code, the PKCE verifier, state and nonce) stays here under a random handle.
  * - `finish` completes it (waits for the device approval, or exchanges the callback), binds the
  *   person to a Purser user (external-users.ts), and issues their CLI secret: what docker,
- *   skopeo and podman send as the password. The secret is returned once.
+ *   skopeo and podman send as the password. The secret is returned once; the provider's
+ *   refresh token (offline_access) is kept with it, sealed, for `purser identity sync`.
  *
  * Pending logins live in this process for at most AUTHORIZATION_TTL_MS (one replica: the CLI
  * talks to the same server for both calls).
  */
 import crypto from 'node:crypto';
-import { BadRequest, NotFound, Unauthorized } from '../domain/errors.ts';
+import { BadRequest, ConfigInvalid, NotFound, Unauthorized } from '../domain/errors.ts';
 import { mapGroups } from '../identity/group-mapping.ts';
-import type { SourceChain } from '../identity/source-chain.ts';
+import type { ChainEntry, SourceChain } from '../identity/source-chain.ts';
 import {
   AUTHORIZATION_TTL_MS,
   type DeviceLogin,
@@ -85,15 +86,18 @@ export class SsoService {
     if (input.redirectUri !== undefined) {
       if (!LOOPBACK.test(input.redirectUri))
         throw new BadRequest('redirect_uri: expected a loopback URL, http://127.0.0.1:PORT/callback');
+      // offline_access (when offered): the refresh token kept with the CLI secret lets
+      // `purser identity sync` see the person leave the provider's groups.
       const { url, pending } = await source.relyingParty.beginAuthorization({
         redirectUri: input.redirectUri,
+        offline: true,
       });
       const handle = this.#keep({ kind: 'loopback', source, pending, expires: pending.expiresAt });
       return { flow: 'loopback', handle, source: source.name, url: url.href };
     }
     if (!(await source.relyingParty.supportsDeviceFlow()))
       return { flow: 'redirect-required', source: source.name };
-    const login = await source.relyingParty.beginDeviceLogin({ offline: false });
+    const login = await source.relyingParty.beginDeviceLogin({ offline: true });
     const handle = this.#keep({
       kind: 'device',
       source,
@@ -133,8 +137,10 @@ export class SsoService {
     const bound = await this.bindLogin(pending.source, login, 'no CLI secret was issued');
     // A new secret replaces the old one at once, cached checks and refresh tokens included.
     if (bound !== 'created') await this.deps.users.endSessions(login.identity.username);
-    const secret = await pending.source.issueCliSecret(login);
-    return { user: login.identity.username, source: pending.source.name, secret };
+    // Issued through the source as configured now (a reload may have rebuilt it meanwhile).
+    const source = this.#current(pending.source, 'no CLI secret was issued').source as OidcSource;
+    const secret = await source.issueCliSecret(login);
+    return { user: login.identity.username, source: source.name, secret };
   }
 
   /** The OIDC sources people may sign in through, in the order they are configured. */
@@ -152,8 +158,8 @@ export class SsoService {
     login: OidcLogin,
     refusal: string,
   ): Promise<'created' | 'updated' | 'unchanged'> {
-    const entry = this.deps.chain.entries.find((e) => e.source === source);
-    const access = mapGroups(login.identity.groups, entry!.mapping);
+    const entry = this.#current(source, refusal);
+    const access = mapGroups(login.identity.groups, entry.mapping);
     if (access.groups.length === 0 && access.privileges.length === 0) {
       // Left every mapped group at the provider: nothing is issued, and the previous secret ends.
       if (this.deps.users.isBoundTo(login.identity.username, source.name))
@@ -174,6 +180,10 @@ export class SsoService {
   }
 
   #source(name: string | undefined): OidcSource {
+    const configured = this.deps.chain.sources.filter((s) => s.kind === 'oidc');
+    const chosen = name === undefined && configured.length === 1 ? configured[0] : undefined;
+    const unusable = (chosen ?? configured.find((s) => s.name === name))?.unusable;
+    if (unusable) throw new ConfigInvalid(unusable);
     const oidc = this.oidcSources();
     const source =
       name === undefined ? (oidc.length === 1 ? oidc[0] : undefined) : oidc.find((s) => s.name === name);
@@ -184,6 +194,17 @@ export class SsoService {
       : new BadRequest(
           `several OIDC sources are configured: name one (${oidc.map((s) => s.name).join(', ')})`,
         );
+  }
+
+  /**
+   * The chain's entry for `source` as it is now: a reload (SIGHUP) may have rebuilt the source,
+   * or removed it, while the person was at the provider.
+   */
+  #current(source: OidcSource, refusal: string): ChainEntry {
+    const entry = this.deps.chain.entries.find((e) => e.source.name === source.name);
+    if (!entry || !(entry.source instanceof OidcSource))
+      throw new Unauthorized(`the identity source ${source.name} is no longer configured; ${refusal}`);
+    return entry;
   }
 
   #keep(pending: Pending): string {

@@ -1,14 +1,20 @@
 /**
  * OIDC people's CLI secrets in the store (table `identity_cli_secrets`, migration 005): the
- * salted hash only, and the identity the provider gave at the last interactive login or sync.
+ * salted hash only, the identity the provider gave at the last interactive login or sync, and
+ * the provider's refresh token sealed with the master key like the vault's secrets (migration
+ * 010; AAD `oidc-refresh:<source>:<username>`, so a sealed token moved to another row does not open).
  */
 import type { Kysely } from 'kysely';
-import type { CliSecretRecord, CliSecretStore } from '../identity/cli-secret.ts';
+import type { SecretBox } from '../crypto/secret-box.ts';
+import { type CliSecretRecord, type CliSecretStore, refreshTokenAad } from '../identity/cli-secret.ts';
 import type { ExternalIdentity } from '../identity/identity-source.ts';
 import type { Database } from '../store/schema.ts';
 
 export class StoredCliSecrets implements CliSecretStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+  ) {}
 
   async find(source: string, username: string): Promise<CliSecretRecord | undefined> {
     const row = await this.db
@@ -24,7 +30,18 @@ export class StoredCliSecrets implements CliSecretStore {
       hash: row.hash,
       identity: JSON.parse(row.identity) as ExternalIdentity,
       issuedAt: Number(row.issued_at),
+      ...this.#refreshToken(row.refresh_token, row.source, row.username),
     };
+  }
+
+  /** A token that no longer opens (a master key dropped too early) is as good as none: sync says so. */
+  #refreshToken(sealed: string | null, source: string, username: string): { refreshToken?: string } {
+    if (!sealed) return {};
+    try {
+      return { refreshToken: this.box.open(sealed, refreshTokenAad(source, username)) };
+    } catch {
+      return {};
+    }
   }
 
   async save(record: CliSecretRecord): Promise<void> {
@@ -32,6 +49,9 @@ export class StoredCliSecrets implements CliSecretStore {
       hash: record.hash,
       identity: JSON.stringify(record.identity),
       issued_at: record.issuedAt,
+      refresh_token: record.refreshToken
+        ? this.box.seal(record.refreshToken, refreshTokenAad(record.source, record.username))
+        : null,
     };
     await this.db
       .insertInto('identity_cli_secrets')
@@ -40,10 +60,20 @@ export class StoredCliSecrets implements CliSecretStore {
       .execute();
   }
 
-  async updateIdentity(source: string, username: string, identity: ExternalIdentity): Promise<boolean> {
+  async updateIdentity(
+    source: string,
+    username: string,
+    identity: ExternalIdentity,
+    refreshToken?: string,
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('identity_cli_secrets')
-      .set({ identity: JSON.stringify(identity) })
+      .set({
+        identity: JSON.stringify(identity),
+        ...(refreshToken
+          ? { refresh_token: this.box.seal(refreshToken, refreshTokenAad(source, username)) }
+          : {}),
+      })
       .where('source', '=', source)
       .where('username', '=', username)
       .executeTakeFirst();

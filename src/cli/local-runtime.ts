@@ -17,6 +17,7 @@ export async function openLocalRuntime(
   const config = loadConfigFile(location.configFile);
   prepareDataDir({ dataDir: config.dataDir, source: location.source });
   const { openRuntime } = await import('../app/compose.ts');
-  const runtime = await openRuntime(runtimeOptions(config));
+  // A source whose secret file this user cannot read fails only the commands that use it.
+  const runtime = await openRuntime({ ...runtimeOptions(config), keepUnusableSources: true });
   return { runtime, config };
 }

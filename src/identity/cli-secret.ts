@@ -13,7 +13,8 @@
  *
  * The record also keeps what the provider said at the last interactive login (subject, groups,
  * name, email), because a docker login carries no provider token to ask again; `purser identity
- * sync` refreshes it through a refresh token.
+ * sync` refreshes it through the provider's refresh token, kept with it (sealed by the store,
+ * never logged, never returned by any API).
  */
 import crypto from 'node:crypto';
 import type { ExternalIdentity } from './identity-source.ts';
@@ -30,6 +31,8 @@ export interface CliSecretRecord {
   readonly identity: ExternalIdentity;
   /** Epoch milliseconds. */
   readonly issuedAt: number;
+  /** The provider's refresh token from the last login or sync (a credential: sealed at rest). */
+  readonly refreshToken?: string;
 }
 
 /** Where CLI secrets live: memory here and in tests, the store in the server (phase 2). */
@@ -37,10 +40,23 @@ export interface CliSecretStore {
   find(source: string, username: string): Promise<CliSecretRecord | undefined>;
   /** Inserts or replaces the record of (source, username). */
   save(record: CliSecretRecord): Promise<void>;
-  /** Replaces the identity kept with a secret (after a sync); false when there is no secret. */
-  updateIdentity(source: string, username: string, identity: ExternalIdentity): Promise<boolean>;
+  /**
+   * Replaces the identity kept with a secret, and the refresh token when one is given (a
+   * provider may rotate it at each refresh); false when there is no secret.
+   */
+  updateIdentity(
+    source: string,
+    username: string,
+    identity: ExternalIdentity,
+    refreshToken?: string,
+  ): Promise<boolean>;
   /** Deletes the secret; false when there was none. */
   revoke(source: string, username: string): Promise<boolean>;
+}
+
+/** What a refresh token sealed at rest is bound to (its row): the AAD of its SecretBox seal. */
+export function refreshTokenAad(source: string, username: string): string {
+  return `oidc-refresh:${source}:${username}`;
 }
 
 export function generateCliSecret(): string {
@@ -55,7 +71,7 @@ export function looksLikeCliSecret(value: string): boolean {
 export async function issueCliSecret(
   store: CliSecretStore,
   identity: ExternalIdentity,
-  now: number = Date.now(),
+  options: { refreshToken?: string | undefined; now?: number } = {},
 ): Promise<string> {
   const secret = generateCliSecret();
   await store.save({
@@ -63,7 +79,8 @@ export async function issueCliSecret(
     username: identity.username,
     hash: hashSecret(secret),
     identity,
-    issuedAt: now,
+    issuedAt: options.now ?? Date.now(),
+    ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
   });
   return secret;
 }
@@ -100,10 +117,19 @@ export class MemoryCliSecretStore implements CliSecretStore {
     this.#records.set(key(record.source, record.username), record);
   }
 
-  async updateIdentity(source: string, username: string, identity: ExternalIdentity): Promise<boolean> {
+  async updateIdentity(
+    source: string,
+    username: string,
+    identity: ExternalIdentity,
+    refreshToken?: string,
+  ): Promise<boolean> {
     const record = this.#records.get(key(source, username));
     if (!record) return false;
-    this.#records.set(key(source, username), { ...record, identity });
+    this.#records.set(key(source, username), {
+      ...record,
+      identity,
+      ...(refreshToken ? { refreshToken } : {}),
+    });
     return true;
   }
 

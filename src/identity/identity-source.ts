@@ -61,6 +61,11 @@ export interface IdentitySource {
   health(): Promise<SourceHealth>;
   /** Releases connections and sockets; the source is not used afterwards. */
   close(): Promise<void>;
+  /**
+   * Set when the source could not be built (an unreadable secret file, in the CLI's local
+   * mode): the `path: message` problems. Such a source is down from the start.
+   */
+  readonly unusable?: readonly string[];
 }
 
 export const REJECTED: SourceResult = Object.freeze({ outcome: 'rejected' });

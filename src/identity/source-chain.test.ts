@@ -30,7 +30,10 @@ class ScriptedSource implements IdentitySource {
   async health() {
     return { ok: true, detail: 'fine', latencyMs: 0 };
   }
-  async close() {}
+  closed = false;
+  async close() {
+    this.closed = true;
+  }
 }
 
 function recordingLogger(): ChainLogger & {
@@ -65,6 +68,39 @@ function chain(sources: IdentitySource[], isLocalName = (_: string) => false) {
 }
 
 describe('SourceChain', () => {
+  test('replace: new sources answer at once; a call under way finishes; old ones close after it', async () => {
+    let release: (() => void) | undefined;
+    const old = new ScriptedSource(
+      'corp',
+      () =>
+        new Promise<SourceResult>((resolve) => {
+          release = () => resolve(identity('corp'));
+        }),
+      50,
+    );
+    const next = new ScriptedSource('corp', REJECTED);
+    const { chain: c } = chain([old]);
+    const underWay = c.authenticate('alice', 'pw');
+    c.replace([{ source: next, mapping }]);
+    assert.deepEqual(c.sources, [next]);
+    assert.deepEqual(await c.authenticate('alice', 'pw'), { outcome: 'rejected', source: 'corp' });
+    release?.();
+    assert.equal((await underWay).outcome, 'accepted', 'the call that began before finishes');
+    assert.equal(old.closed, false, 'not closed while its calls may still run');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(old.closed, true, 'closed once its timeout has passed');
+    assert.equal(next.closed, false);
+    assert.throws(
+      () =>
+        c.replace([
+          { source: next, mapping },
+          { source: new ScriptedSource('corp', UNKNOWN), mapping },
+        ]),
+      /two identity sources are named "corp"/,
+    );
+    assert.deepEqual(c.sources, [next], 'a refused list changes nothing');
+  });
+
   test('the first source that knows the name decides; later sources are not asked', async () => {
     const a = new ScriptedSource('a', UNKNOWN);
     const b = new ScriptedSource('b', REJECTED);

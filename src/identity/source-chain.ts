@@ -13,6 +13,8 @@
  *   unavailable for that call (its own timers then release the connection).
  * - Each source's outage is logged once when it goes down and once when it answers again, not once
  *   a request.
+ * - `replace` swaps the whole list at a configuration reload; the old sources are closed once the
+ *   calls they were serving are over.
  */
 import type { GroupMapping, MappedAccess } from './group-mapping.ts';
 import { mapGroups } from './group-mapping.ts';
@@ -78,21 +80,39 @@ interface State {
 }
 
 export class SourceChain {
-  readonly #entries: readonly ChainEntry[];
-  readonly #states = new Map<string, State>();
+  #entries: readonly ChainEntry[];
+  #states: Map<string, State>;
+  readonly #retired = new Set<IdentitySource>();
   readonly #options: SourceChainOptions;
   readonly #now: () => number;
 
   constructor(entries: readonly ChainEntry[], options: SourceChainOptions) {
-    const names = new Set<string>();
-    for (const { source } of entries) {
-      if (names.has(source.name)) throw new TypeError(`two identity sources are named "${source.name}"`);
-      names.add(source.name);
-      this.#states.set(source.name, { up: true, since: 0, reason: '' });
-    }
+    this.#states = initialStates(entries);
     this.#entries = [...entries];
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Puts a new list of sources in place (a configuration reload). Calls already under way finish
+   * with the sources they started with; those are closed once the longest of their timeouts has
+   * passed (every call is bounded by it), or at `close()`.
+   */
+  replace(entries: readonly ChainEntry[]): void {
+    const states = initialStates(entries);
+    const old = this.#entries.map((e) => e.source);
+    this.#entries = [...entries];
+    this.#states = states;
+    if (old.length === 0) return;
+    for (const source of old) this.#retired.add(source);
+    const grace = Math.max(...old.map((s) => s.timeoutMs));
+    const timer = setTimeout(() => {
+      for (const source of old) {
+        this.#retired.delete(source);
+        void source.close().catch(() => {});
+      }
+    }, grace);
+    timer.unref();
   }
 
   /** The sources with their group mappings, in the order they are tried. */
@@ -185,7 +205,9 @@ export class SourceChain {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.#entries.map((e) => e.source.close()));
+    const retired = [...this.#retired];
+    this.#retired.clear();
+    await Promise.allSettled([...this.#entries.map((e) => e.source), ...retired].map((s) => s.close()));
   }
 
   async #call(source: IdentitySource, username: string, password: string): Promise<SourceResult> {
@@ -204,8 +226,10 @@ export class SourceChain {
   }
 
   #record(source: IdentitySource, up: boolean, reason: string): void {
+    // A call that began before a reload reports on a source no longer in the chain.
+    const state = this.#states.get(source.name);
+    if (!state || !this.#entries.some((e) => e.source === source)) return;
     this.#options.onHealth?.(source.name, up);
-    const state = this.#states.get(source.name)!;
     if (state.up === up) {
       if (!up) state.reason = reason;
       return;
@@ -221,6 +245,16 @@ export class SourceChain {
     state.since = now;
     state.reason = up ? '' : reason;
   }
+}
+
+function initialStates(entries: readonly ChainEntry[]): Map<string, State> {
+  const states = new Map<string, State>();
+  for (const { source } of entries) {
+    if (states.has(source.name)) throw new TypeError(`two identity sources are named "${source.name}"`);
+    const problems = source.unusable ?? [];
+    states.set(source.name, { up: problems.length === 0, since: 0, reason: problems.join('; ') });
+  }
+  return states;
 }
 
 /** Settles with `work`, or with `onTimeout()` after `ms`; a late rejection of `work` is ignored. */

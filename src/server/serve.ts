@@ -2,7 +2,7 @@
  * `purser serve`: load and validate the configuration, open the store, apply declared
  * objects, then listen, over HTTPS (HTTP/2 and HTTP/1.1) when `tls` is set, with /metrics on
  * the token port or on `metrics.listen`. `reload` applies a new valid configuration without a
- * restart (objects, registries, TLS, log level). `close` stops gracefully: /readyz turns 503,
+ * restart (objects, registries, identity sources, TLS, log level). `close` stops gracefully: /readyz turns 503,
  * no new connections, requests in flight get `shutdown_grace`, then the audit queue is flushed
  * and the store closed.
  */
@@ -34,7 +34,11 @@ export interface RunningServer {
   readonly url: string;
   /** http://HOST:PORT of /metrics when `metrics.listen` is set. */
   readonly metricsUrl: string | undefined;
-  /** Applies a new configuration (already validated): objects, registries, TLS, log level. */
+  /**
+   * Applies a new configuration (already validated): objects, registries, identity sources,
+   * TLS, log level. What can only be checked here (TLS files, identity secret files, mapped
+   * groups) is checked before anything is applied.
+   */
   reload(config: Config): Promise<ReloadResult>;
   close(): Promise<void>;
 }
@@ -147,8 +151,18 @@ export async function startServer(config: Config, options: StartServerOptions = 
     async reload(next) {
       // TLS first: a certificate that cannot be used refuses the whole reload, nothing applied.
       const material = next.serving.tls ? readTlsMaterial(next.serving.tls) : undefined;
-      await applyDeclared(runtime, next);
-      await runtime.authority.refresh();
+      // Then the identity sources: built and checked against the groups that exist or that the
+      // file declares (applyDeclared creates them), put in place only once the objects are.
+      const declaredGroups = (next.declared.groups ?? []).map((g) => g.name);
+      const sources = runtime.prepareIdentitySources(next.identitySources, declaredGroups);
+      try {
+        await applyDeclared(runtime, next);
+        await runtime.authority.refresh();
+      } catch (error) {
+        await sources.discard();
+        throw error;
+      }
+      sources.apply();
       if (material && tlsMaterial) (server.server as unknown as tls.Server).setSecureContext(material);
       logger.level = next.logLevel;
       const needsRestart = restartOnly(current, next, tlsMaterial !== undefined);

@@ -143,6 +143,8 @@ export interface IdentityCliSecretsTable {
   /** JSON of the ExternalIdentity as of the last interactive login or sync. */
   identity: string;
   issued_at: number;
+  /** The provider's refresh token, sealed with the master key (migration 010); null: none. */
+  refresh_token: string | null;
 }
 
 export interface CoreTables {

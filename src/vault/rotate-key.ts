@@ -1,6 +1,7 @@
 /**
  * Master-key rotation. Every value sealed with the master key is re-sealed under the new current
- * key: vault secrets and the token signing keys (`signing-key:<kid>`). With a key file: the new
+ * key: vault secrets, the token signing keys (`signing-key:<kid>`) and OIDC people's refresh
+ * tokens (`oidc-refresh:<source>:<username>`). With a key file: the new
  * key is written first (old keys kept after it), values are re-sealed, then the old keys are
  * dropped; an interruption leaves a file that still opens everything, and re-running finishes.
  */
@@ -8,6 +9,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { readKeyFile, writeKeyFile } from '../crypto/master-key.ts';
 import { SecretBox } from '../crypto/secret-box.ts';
+import { refreshTokenAad } from '../identity/cli-secret.ts';
 import type { Database } from '../store/schema.ts';
 import type { Vault } from './vault.ts';
 
@@ -34,8 +36,33 @@ export async function resealSigningKeys(db: Kysely<Database>, box: SecretBox): P
   return changed;
 }
 
+/** Re-seals the OIDC refresh tokens kept with CLI secrets; returns how many changed. */
+export async function resealRefreshTokens(db: Kysely<Database>, box: SecretBox): Promise<number> {
+  const rows = await db
+    .selectFrom('identity_cli_secrets')
+    .select(['source', 'username', 'refresh_token'])
+    .where('refresh_token', 'is not', null)
+    .execute();
+  let changed = 0;
+  for (const row of rows) {
+    const sealed = row.refresh_token!;
+    if (SecretBox.keyIdOf(sealed) === box.currentKeyId) continue;
+    const aad = refreshTokenAad(row.source, row.username);
+    await db
+      .updateTable('identity_cli_secrets')
+      .set({ refresh_token: box.seal(box.open(sealed, aad), aad) })
+      .where('source', '=', row.source)
+      .where('username', '=', row.username)
+      .execute();
+    changed += 1;
+  }
+  return changed;
+}
+
 export async function resealEverything(db: Kysely<Database>, vault: Vault, box: SecretBox): Promise<number> {
-  return (await vault.reseal(box)) + (await resealSigningKeys(db, box));
+  return (
+    (await vault.reseal(box)) + (await resealSigningKeys(db, box)) + (await resealRefreshTokens(db, box))
+  );
 }
 
 /** Rotation with a key file: new key first, re-seal, drop the old keys. */

@@ -2,7 +2,8 @@
  * End to end with an OIDC identity source: a running `purser serve` with oidc-provider as the
  * identity provider, Debian's docker-registry trusting Purser's tokens, and skopeo. A person
  * logs in through the server (code flow with PKCE and a loopback redirect), the CLI secret they
- * get is what skopeo sends to push and pull, and it stops working when they are disabled.
+ * get is what skopeo sends to push and pull, and it stops working when they are disabled, or
+ * when they left the provider's groups and `purser identity sync` ran.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -122,8 +123,8 @@ describe('an OIDC CLI secret used by skopeo against a real registry', { concurre
     if (work) removeTempDir(work);
   });
 
-  test('log in through the provider, push and pull with the CLI secret, disabled: refused', async (t) => {
-    if (!requireBinaries(t, BINARIES)) return;
+  /** A login through the server (code flow with PKCE, loopback redirect): the CLI secret. */
+  const ssoLogin = async (sub: string, expectedUser: string): Promise<string> => {
     const api = (step: string, body: object) =>
       fetch(`${purser!.url}/api/v1/identity/sso/${step}`, {
         method: 'POST',
@@ -134,13 +135,28 @@ describe('an OIDC CLI secret used by skopeo against a real registry', { concurre
       handle: string;
       url: string;
     };
-    const callback = await new BrowserlessUser('u-1001', idp!.issuer).authorize(new URL(begun.url));
+    const callback = await new BrowserlessUser(sub, idp!.issuer).authorize(new URL(begun.url));
     const finished = await api('finish', { handle: begun.handle, callback: callback.href });
     assert.equal(finished.status, 200, await finished.clone().text());
     const { user, secret } = (await finished.json()) as { user: string; secret: string };
-    assert.equal(user, 'dana');
+    assert.equal(user, expectedUser);
+    return secret;
+  };
+  const ref = (repository: string) => `docker://${registry!.host}/${repository}`;
+  /** skopeo inspect until it fails (the server sees a change within its model poll, 2 s). */
+  const refusedSoon = async (user: string, secret: string) => {
+    let refused = await skopeo(['inspect', '--creds', `${user}:${secret}`, ref('team/web:v1')]);
+    for (let i = 0; i < 10 && refused.code === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      refused = await skopeo(['inspect', '--creds', `${user}:${secret}`, ref('team/web:v1')]);
+    }
+    return refused;
+  };
 
-    const ref = (repository: string) => `docker://${registry!.host}/${repository}`;
+  test('log in through the provider, push and pull with the CLI secret, disabled: refused', async (t) => {
+    if (!requireBinaries(t, BINARIES)) return;
+    const secret = await ssoLogin('u-1001', 'dana');
+
     const push = await skopeo([
       'copy',
       '--dest-creds',
@@ -155,13 +171,27 @@ describe('an OIDC CLI secret used by skopeo against a real registry', { concurre
 
     const disabled = await purserCli(['--config', configFile, 'user', 'disable', 'dana'], { env });
     assert.equal(disabled.code, 0, describeResult(disabled));
-    // The server sees the change within its model poll (2 s); the secret is gone from the store.
-    let refused = await skopeo(['inspect', '--creds', `dana:${secret}`, ref('team/web:v1')]);
-    for (let i = 0; i < 10 && refused.code === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      refused = await skopeo(['inspect', '--creds', `dana:${secret}`, ref('team/web:v1')]);
-    }
+    // The secret is gone from the store.
+    const refused = await refusedSoon('dana', secret);
     assert.notEqual(refused.code, 0, describeResult(refused));
     assert.ok(!`${refused.stdout}${refused.stderr}`.includes(secret));
+  });
+
+  test('left the provider groups: purser identity sync revokes the CLI secret skopeo sends', async (t) => {
+    if (!requireBinaries(t, BINARIES)) return;
+    const erin = idp!.accounts.get('u-1002')!;
+    erin.groups = ['registry-devs'];
+    const secret = await ssoLogin('u-1002', 'erin');
+    const inspect = await skopeo(['inspect', '--creds', `erin:${secret}`, ref('team/web:v1')]);
+    assert.equal(inspect.code, 0, describeResult(inspect));
+
+    erin.groups = ['elsewhere'];
+    const sync = await purserCli(['--config', configFile, 'identity', 'sync', '--source', 'sso'], { env });
+    assert.equal(sync.code, 0, describeResult(sync));
+    assert.match(sync.stdout, /^sso\s+erin\s+CLI secret revoked/m);
+    assert.ok(!`${sync.stdout}${sync.stderr}`.includes(secret));
+    const refused = await refusedSoon('erin', secret);
+    assert.notEqual(refused.code, 0, describeResult(refused));
+    assert.doesNotMatch(purser!.logs(), /pcs_|refresh_token":"/, 'no CLI secret or refresh token logged');
   });
 });

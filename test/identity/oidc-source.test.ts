@@ -34,6 +34,7 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
   let noDevice: TestProvider;
   const witness = secretWitness();
   const cliSecrets: string[] = [];
+  const refreshTokens: string[] = [];
   const relyingParty = (provider: TestProvider, timeoutMs = 5_000) =>
     new OidcRelyingParty({
       issuer: provider.issuer,
@@ -196,10 +197,15 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
     );
     const secret = await sso.issueCliSecret(login);
     cliSecrets.push(secret);
-    const updated = await sso.sync('dana', login.refreshToken!);
+    assert.ok(login.refreshToken, 'offline_access gives a refresh token');
+    assert.equal((await store.find('sso', 'dana'))?.refreshToken, login.refreshToken, 'kept with the secret');
+    const updated = await sso.sync('dana');
     assert.equal(updated.outcome, 'updated');
+    witness.see(updated);
+    refreshTokens.push(login.refreshToken!, (await store.find('sso', 'dana'))!.refreshToken!);
+    assert.deepEqual(await sso.sync('nobody'), { outcome: 'none' });
     await idp.revokeGrants('u-1001');
-    assert.deepEqual(await sso.sync('dana', login.refreshToken!), { outcome: 'revoked' });
+    assert.deepEqual(await sso.sync('dana'), { outcome: 'revoked' });
     assert.deepEqual(await sso.authenticate('dana', secret), { outcome: 'unknown' });
   });
 
@@ -235,6 +241,6 @@ describe('OIDC identity source (oidc-provider)', { concurrency: false }, () => {
   });
 
   test('no client secret or CLI secret in anything returned', () => {
-    witness.assertClean([OIDC_CLIENT_SECRET, ...cliSecrets]);
+    witness.assertClean([OIDC_CLIENT_SECRET, ...cliSecrets, ...refreshTokens]);
   });
 });

@@ -51,6 +51,10 @@ const SAMPLE_ROWS: Readonly<Record<string, readonly string[]>> = {
     `insert into audit_journal_marks (journal, seq, updated_at) values ('${T}-4242.jsonl', 7, ${T})`,
     `insert into audit_log (id, time, source, action, actor, actor_kind, outcome, service, details, count, last_time) values (2, ${T}, 'authority', 'token.issue', 'alice', 'user', 'success', 'registry.test', '{"requested":["repository:team/web:pull"],"granted":["repository:team/web:pull"]}', 12, ${T + 59_000})`,
   ],
+  // An OIDC person's CLI secret with a sealed refresh token.
+  '010-oidc-refresh-tokens': [
+    `insert into identity_cli_secrets (source, username, hash, identity, issued_at, refresh_token) values ('sso', 'dana', 'fixture-hash', '{"username":"dana","source":"sso","externalId":"u-1001","groups":["registry-devs"]}', ${T}, 'v1.fixture.sealed')`,
+  ],
   '012-manifest-sizes': [
     `insert into manifest_sizes (digest, size, measured_at) values ('sha256:${'a'.repeat(64)}', 2842, ${T})`,
   ],

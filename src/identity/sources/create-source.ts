@@ -1,7 +1,9 @@
 /**
  * From validated `identity.sources` entries to source instances, in the configured order, ready
  * for a SourceChain. Secret and CA files are read here, once: every unreadable or empty file is
- * reported (by path and errno, never by content) and thrown together as ConfigInvalid.
+ * reported (by path and errno, never by content) and thrown together as ConfigInvalid, unless
+ * `keepUnusable` is set (the CLI's local mode): then a source with problems becomes an
+ * UnusableSource that states them whenever it is used, and every other command still runs.
  */
 import fs from 'node:fs';
 import { ConfigInvalid } from '../../domain/errors.ts';
@@ -14,16 +16,20 @@ import { OidcRelyingParty } from './oidc-relying-party.ts';
 import { OidcSource } from './oidc-source.ts';
 import { RadiusSource } from './radius-source.ts';
 import type { SecretSetting, SourceConfig } from './source-config.ts';
+import { UnusableSource } from './unusable-source.ts';
 
 export interface SourceContext {
   /** Where OIDC people's CLI secrets are kept (phase 2: the store). */
   readonly cliSecrets: CliSecretStore;
   /** Reads a secret or CA file; fs.readFileSync by default (tests pass their own). */
   readonly readFile?: (path: string) => string;
+  /** Keep a source that cannot be built as an UnusableSource instead of refusing them all. */
+  readonly keepUnusable?: boolean;
 }
 
 export function createSources(configs: readonly SourceConfig[], context: SourceContext): ChainEntry[] {
-  const problems: string[] = [];
+  const all: string[] = [];
+  let problems: string[] = [];
   const read = context.readFile ?? ((path: string) => fs.readFileSync(path, 'utf8'));
   const file = (path: string, at: string, what: string): string | undefined => {
     let text: string;
@@ -46,6 +52,7 @@ export function createSources(configs: readonly SourceConfig[], context: SourceC
   };
 
   const entries = configs.map((config): ChainEntry => {
+    problems = [];
     const { mapping, problems: mappingProblems } = compileGroupMapping(config.mapping, {
       ignoreCase: config.kind === 'ldap',
       at: config.at,
@@ -112,11 +119,21 @@ export function createSources(configs: readonly SourceConfig[], context: SourceC
         break;
       }
     }
+    all.push(...problems);
+    if (problems.length > 0 && context.keepUnusable) {
+      // Nothing is connected yet (sources connect on first use), so nothing needs closing.
+      source = new UnusableSource({
+        name: config.name,
+        kind: config.kind,
+        timeoutMs: config.timeoutMs,
+        problems,
+      });
+    }
     return { source, mapping };
   });
-  if (problems.length > 0) {
+  if (all.length > 0 && !context.keepUnusable) {
     // Nothing is connected yet (sources connect on first use), so nothing needs closing.
-    throw new ConfigInvalid(problems);
+    throw new ConfigInvalid(all);
   }
   return entries;
 }

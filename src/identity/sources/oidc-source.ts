@@ -33,6 +33,13 @@ export interface OidcSourceOptions {
   readonly timeoutMs: number;
 }
 
+export type OidcSync =
+  /** What the provider says now (the refresh token stays in the store, out of every result). */
+  | { readonly outcome: 'updated'; readonly identity: ExternalIdentity }
+  | { readonly outcome: 'revoked' }
+  | { readonly outcome: 'none' }
+  | { readonly outcome: 'no-refresh-token' };
+
 export class OidcSource implements IdentitySource {
   readonly kind = 'oidc' as const;
   readonly name: string;
@@ -68,12 +75,16 @@ export class OidcSource implements IdentitySource {
     }
   }
 
-  /** A new CLI secret for someone who just logged in at the provider; shown to them once. */
+  /**
+   * A new CLI secret for someone who just logged in at the provider, kept with the provider's
+   * refresh token (for sync) when the login carries one; shown to them once.
+   */
   issueCliSecret(login: OidcLogin | ExternalIdentity): Promise<string> {
     const identity = 'identity' in login ? login.identity : login;
     if (identity.source !== this.name)
       throw new TypeError(`an identity of ${identity.source}, not ${this.name}`);
-    return issueCliSecret(this.#secrets, identity);
+    const refreshToken = 'identity' in login ? login.refreshToken : undefined;
+    return issueCliSecret(this.#secrets, identity, { refreshToken });
   }
 
   /** The person's CLI secret record (its hash and the kept identity), if they hold one. */
@@ -91,16 +102,20 @@ export class OidcSource implements IdentitySource {
   }
 
   /**
-   * Asks the provider again through a refresh token: the kept identity is updated, or, when the
-   * provider refuses (the person was disabled, the grant revoked), the CLI secret is revoked.
+   * Asks the provider again through the refresh token kept with the person's CLI secret: the
+   * kept identity (and the refresh token, when the provider rotates it) is updated, or, when the
+   * provider refuses the token (the person was disabled, the grant revoked, the token expired),
+   * the CLI secret is revoked. `none`: the person holds no CLI secret; `no-refresh-token`: the
+   * provider gave none at the last login (no offline_access). A provider that does not answer
+   * throws Unavailable, and nothing changes.
    */
-  async sync(
-    username: string,
-    refreshToken: string,
-  ): Promise<{ outcome: 'updated'; login: OidcLogin } | { outcome: 'revoked' }> {
+  async sync(username: string): Promise<OidcSync> {
+    const record = await this.#secrets.find(this.name, username);
+    if (!record) return { outcome: 'none' };
+    if (!record.refreshToken) return { outcome: 'no-refresh-token' };
     let login: OidcLogin;
     try {
-      login = await this.relyingParty.refresh(refreshToken);
+      login = await this.relyingParty.refresh(record.refreshToken);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'UNAUTHORIZED') {
         await this.#secrets.revoke(this.name, username);
@@ -108,8 +123,13 @@ export class OidcSource implements IdentitySource {
       }
       throw error;
     }
-    await this.#secrets.updateIdentity(this.name, username, login.identity);
-    return { outcome: 'updated', login };
+    if (login.identity.externalId !== record.identity.externalId) {
+      // Another subject behind the same token: never re-bind; treat as refused.
+      await this.#secrets.revoke(this.name, username);
+      return { outcome: 'revoked' };
+    }
+    await this.#secrets.updateIdentity(this.name, username, login.identity, login.refreshToken);
+    return { outcome: 'updated', identity: login.identity };
   }
 
   async health(): Promise<SourceHealth> {

@@ -14,6 +14,7 @@ import * as identity from './005-identity.ts';
 import * as loginUnlock from './006-login-unlock.ts';
 import * as mintedTokens from './007-minted-tokens.ts';
 import * as auditJournal from './009-audit-journal.ts';
+import * as oidcRefreshTokens from './010-oidc-refresh-tokens.ts';
 import * as manifestSizes from './012-manifest-sizes.ts';
 
 export type MigrationDb = Kysely<Database>;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '006-login-unlock', up: loginUnlock.up },
   { name: '007-minted-tokens', up: mintedTokens.up },
   { name: '009-audit-journal', up: auditJournal.up },
+  { name: '010-oidc-refresh-tokens', up: oidcRefreshTokens.up },
   { name: '012-manifest-sizes', up: manifestSizes.up },
 ];
 

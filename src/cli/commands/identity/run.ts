@@ -28,7 +28,9 @@ interface SyncReport {
   updated: string[];
   unchanged: string[];
   disabled: string[];
+  revoked: string[];
   skipped: { name: string; reason: string }[];
+  note?: string;
 }
 
 /** Exit status of UNAVAILABLE (docs/errors.md): a source did not answer. */
@@ -85,6 +87,11 @@ export async function sync(options: SourceOptions): Promise<CommandResult<SyncRe
   const rows = reports.flatMap((r) => [
     ...r.updated.map((name) => [r.source, name, 'updated']),
     ...r.disabled.map((name) => [r.source, name, 'disabled (no longer in the source)']),
+    ...r.revoked.map((name) => [
+      r.source,
+      name,
+      'CLI secret revoked (no mapped group, or refused by the provider)',
+    ]),
     ...r.skipped.map((s) => [r.source, s.name, `skipped: ${s.reason}`]),
   ]);
   const unchanged = reports.reduce((n, r) => n + r.unchanged.length, 0);
@@ -92,6 +99,7 @@ export async function sync(options: SourceOptions): Promise<CommandResult<SyncRe
     data: reports,
     blocks: [
       ...(rows.length > 0 ? [table(['SOURCE', 'USER', 'RESULT'], rows)] : []),
+      ...reports.flatMap((r) => (r.note ? [note(r.note)] : [])),
       note(`${rows.length} changed or skipped, ${unchanged} unchanged`),
     ],
   };

@@ -59,7 +59,7 @@ export async function identityRoutes(app: FastifyInstance, ctx: AppContext): Pro
       schema: {
         summary: 'Refresh the groups of the users bound to identity sources',
         description:
-          'Asks each source that can look people up (LDAP) about every user bound to it: groups and privileges follow the mappings, a person the directory no longer holds is disabled.',
+          'Asks each source that can look people up (LDAP) about every user bound to it: groups and privileges follow the mappings, a person the directory no longer holds is disabled. OIDC users are asked through the refresh token kept from their last login: groups are refreshed, and the CLI secret is revoked when they left every mapped group or the provider refuses the token. A RADIUS source cannot be asked without the password: its report has a note saying so.',
         tags,
         body: SourceBody,
       },
