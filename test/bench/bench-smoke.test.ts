@@ -18,12 +18,16 @@ const EXPECTED = [
   'tokens-basic',
   'tokens-repeat',
   'tokens-postgres',
+  'audit-bytes',
+  'workers',
   'password-grant',
+  'ldap-login',
   'policy',
   'who-can',
   'search',
   'discovery',
   'credential-helper',
+  'credential-helper-cloud',
   'skopeo-inspect',
   'memory',
   'console-bundle',
@@ -44,7 +48,7 @@ test(
   'npm run bench -- --quick reports every scenario with numeric figures',
   { timeout: 420_000 },
   async (t) => {
-    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    if (!requireBinaries(t, ['docker-registry', 'skopeo', 'slapd', 'wrk'])) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'purser-bench-smoke-'));
     const out = path.join(dir, 'latest.json');
     try {
