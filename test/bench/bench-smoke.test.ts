@@ -46,7 +46,7 @@ interface ScenarioJson {
 
 test(
   'npm run bench -- --quick reports every scenario with numeric figures',
-  { timeout: 420_000 },
+  { timeout: 600_000 },
   async (t) => {
     if (!requireBinaries(t, ['docker-registry', 'skopeo', 'slapd', 'wrk'])) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'purser-bench-smoke-'));
@@ -65,7 +65,7 @@ test(
           child.stderr.on('data', (chunk: Buffer) => {
             output += chunk.toString();
           });
-          const timer = setTimeout(() => child.kill('SIGTERM'), 400_000);
+          const timer = setTimeout(() => child.kill('SIGTERM'), 580_000);
           child.once('error', reject);
           child.once('exit', (exitCode) => {
             clearTimeout(timer);
