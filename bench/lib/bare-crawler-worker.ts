@@ -4,7 +4,7 @@
  * then `/v2/<name>/tags/list` for every repository and `HEAD /v2/<name>/manifests/<tag>` for
  * every tag, each with `concurrency` requests in flight, using the runtime's own `fetch`; no
  * store, no index. Input (argv[2]): {registryUrl, concurrency}. Output: {seconds,
- * repositories, tags, heads, resyncSeconds} (resync: catalog + tags again, no HEAD, as a
+ * catalogSeconds, tagsSeconds, repositories, tags, heads, resyncSeconds} (resync: catalog + tags again, no HEAD, as a
  * discovery resync of an unchanged registry does).
  */
 import { MANIFEST_ACCEPT } from '../../src/registry-client/registry-client.ts';
@@ -65,7 +65,9 @@ async function tagsOf(names: readonly string[]): Promise<{ repository: string; t
 
 let started = performance.now();
 const names = await catalog();
+const catalogSeconds = (performance.now() - started) / 1000;
 const tags = await tagsOf(names);
+const tagsSeconds = (performance.now() - started) / 1000 - catalogSeconds;
 let heads = 0;
 await pool(tags, async ({ repository, tag }) => {
   const response = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
@@ -82,5 +84,5 @@ const again = await tagsOf(await catalog());
 const resyncSeconds = (performance.now() - started) / 1000;
 if (again.length !== tags.length) throw new Error('the registry changed between the two crawls');
 process.stdout.write(
-  `${JSON.stringify({ seconds, resyncSeconds, repositories: names.length, tags: tags.length, heads })}\n`,
+  `${JSON.stringify({ seconds, catalogSeconds, tagsSeconds, resyncSeconds, repositories: names.length, tags: tags.length, heads })}\n`,
 );
