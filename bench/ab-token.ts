@@ -26,7 +26,7 @@ if (!beforeDir || (kind !== 'repeat' && kind !== 'basic')) {
 }
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const spec = orgSpec(false);
-const before = await startBenchServer(spec, log, {}, path.resolve(beforeDir));
+const before = await startBenchServer(spec, log, {}, { root: path.resolve(beforeDir) });
 const after = await startBenchServer(spec, log).catch(async (error: unknown) => {
   await before.stop();
   throw error;

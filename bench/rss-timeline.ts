@@ -54,7 +54,7 @@ const server = await startBenchServer(
   orgSpec(false, repositories),
   (line) => process.stderr.write(`${line}\n`),
   {},
-  root,
+  root ? { root } : {},
 );
 samples.push(`--- listening at ${((Date.now() - started) / 1000).toFixed(2)} s`);
 const first = await fetch(

@@ -12,9 +12,12 @@ import { cleanupDatasets } from './lib/dataset.ts';
 import { canPin, killAll, placement } from './lib/processes.ts';
 import { round } from './lib/stats.ts';
 import type { Scenario, ScenarioResult } from './lib/types.ts';
+import { auditBytes } from './scenarios/audit-bytes.ts';
 import { consoleBundle } from './scenarios/console-bundle.ts';
 import { credentialHelper } from './scenarios/credential-helper.ts';
+import { credentialHelperCloud } from './scenarios/credential-helper-cloud.ts';
 import { discovery } from './scenarios/discovery.ts';
+import { ldapLogin } from './scenarios/ldap-login.ts';
 import { memory } from './scenarios/memory.ts';
 import { passwordGrant } from './scenarios/password-grant.ts';
 import { policy } from './scenarios/policy.ts';
@@ -25,18 +28,23 @@ import { tokensPostgres } from './scenarios/tokens-postgres.ts';
 import { tokensRefresh } from './scenarios/tokens-refresh.ts';
 import { tokensRepeat } from './scenarios/tokens-repeat.ts';
 import { whoCanScenario } from './scenarios/who-can.ts';
+import { workers } from './scenarios/workers.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   tokensRefresh,
   tokensBasic,
   tokensRepeat,
   tokensPostgres,
+  auditBytes,
+  workers,
   passwordGrant,
+  ldapLogin,
   policy,
   whoCanScenario,
   search,
   discovery,
   credentialHelper,
+  credentialHelperCloud,
   skopeoInspect,
   memory,
   consoleBundle,

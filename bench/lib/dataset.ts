@@ -36,6 +36,16 @@ export interface DatasetSpec extends OrgSize {
    * their `database:`. Only one server at a time may use it: copies share the database.
    */
   readonly databaseUrl?: string;
+  /**
+   * Users already bound to an identity source, as their first login leaves them: `prefix1` …
+   * `prefixN`, no password, in group g1 with pull and push, external id `uid=<name>,<base>`.
+   */
+  readonly boundUsers?: {
+    readonly source: string;
+    readonly prefix: string;
+    readonly count: number;
+    readonly base: string;
+  };
 }
 
 const built = new Map<string, Promise<string>>();
@@ -118,6 +128,32 @@ async function buildDataset(spec: DatasetSpec, log: (line: string) => void): Pro
         ...a.responsibles.map((group_id) => ({ app_id: a.id, group_id, role: 'responsible' as const })),
       ]);
       for (const chunk of chunks(appGroups, 500)) await trx.insertInto('app_groups').values(chunk).execute();
+      const bound = spec.boundUsers;
+      if (bound) {
+        const names = Array.from({ length: bound.count }, (_, i) => `${bound.prefix}${i + 1}`);
+        const firstId = spec.users + 2;
+        for (const [c, chunk] of chunks(names, 500).entries()) {
+          const rows = chunk.map((name, k) => ({
+            id: firstId + c * 500 + k,
+            name,
+            password_hash: null,
+            privileges: JSON.stringify(['DockerRegistriesPuller', 'DockerRegistriesPusher']),
+            admin: 0,
+            disabled: 0,
+            credential_version: 1,
+            principal_id: newPrincipalId(),
+            source: bound.source,
+            external_id: `uid=${name},${bound.base}`,
+            created_at: now,
+            updated_at: now,
+          }));
+          await trx.insertInto('users').values(rows).execute();
+          await trx
+            .insertInto('user_groups')
+            .values(rows.map((r) => ({ user_id: r.id, group_id: 1, position: 0 })))
+            .execute();
+        }
+      }
       // An administrator exists, so the server does not create (and print) a bootstrap one.
       await trx
         .insertInto('users')
@@ -195,17 +231,31 @@ export interface BenchServer extends ServerChild {
 const PURSER_BIN = path.join(REPO_ROOT, 'bin', 'purser.js');
 const COMPILED_MAIN = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
-/**
- * Starts `purser serve` (pinned to the server core) over a copy of the dataset. `root` is another
- * build of Purser to start instead (a directory with bin/ and dist/: the before of a before/after
- * comparison, bench/ab-token.ts).
- */
+/** What a scenario may change in how `purser serve` starts (all optional). */
+export interface BenchServerOptions {
+  /** Top-level keys added to (or replacing) the server's purser.yaml. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Extra `purser serve` arguments (e.g. `--workers 2`). */
+  readonly args?: readonly string[];
+  /** The core to pin the server to (default the server core); null leaves it unpinned. */
+  readonly core?: number | null;
+  /** The line that says the server is ready (first group: its URL). */
+  readonly ready?: RegExp;
+  /**
+   * Another build of Purser to start instead (a directory with bin/ and dist/: the before of a
+   * before/after comparison, bench/ab-token.ts).
+   */
+  readonly root?: string;
+}
+
+/** Starts `purser serve` (pinned to the server core) over a copy of the dataset. */
 export async function startBenchServer(
   spec: DatasetSpec,
   log: (line: string) => void,
   extraEnv: NodeJS.ProcessEnv = {},
-  root?: string,
+  serverOptions: BenchServerOptions = {},
 ): Promise<BenchServer> {
+  const root = serverOptions.root;
   if (!existsSync(root ? path.join(root, 'dist', 'cli', 'main.js') : COMPILED_MAIN)) {
     throw new Error(
       'dist/cli/main.js is missing: run `npm run build` first (the benchmarks run the compiled server)',
@@ -223,22 +273,27 @@ export async function startBenchServer(
       token: { issuer: 'purser-bench', lifetime: 300 },
       log: { level: 'warn' },
       ...(spec.databaseUrl ? { database: spec.databaseUrl } : {}),
+      ...serverOptions.config,
     }),
   );
   // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
   const profileDir = process.env.BENCH_CPU_PROF;
   const bin = root ? path.join(root, 'bin', 'purser.js') : PURSER_BIN;
-  const child = await startServerChild(bin, ['serve', '--config', configFile], {
-    core: SERVER_CORE,
-    typescript: false,
-    ready: /purser listening on (\S+)/,
-    nodeFlags: [
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : []),
-      // BENCH_NODE_FLAGS="--trace-gc …": extra flags for diagnosis (output in the server's logs).
-      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-    ],
-    env: { PURSER_CONFIG: undefined, PURSER_DATA: undefined, PURSER_URL: undefined, ...extraEnv },
-  });
+  const child = await startServerChild(
+    bin,
+    ['serve', '--config', configFile, ...(serverOptions.args ?? [])],
+    {
+      core: serverOptions.core === undefined ? SERVER_CORE : serverOptions.core,
+      typescript: false,
+      ready: serverOptions.ready ?? /purser listening on (\S+)/,
+      nodeFlags: [
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : []),
+        // BENCH_NODE_FLAGS="--trace-gc …": extra flags for diagnosis (output in the server's logs).
+        ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      ],
+      env: { PURSER_CONFIG: undefined, PURSER_DATA: undefined, PURSER_URL: undefined, ...extraEnv },
+    },
+  );
   return { ...child, dataDir, configFile };
 }
 

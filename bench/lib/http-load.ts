@@ -13,6 +13,12 @@ export interface LoadSpec {
   readonly connections: number;
   readonly durationSeconds: number;
   readonly counterStart?: number;
+  /** `{c}` in `path` or `body` cycles over start .. start + length - 1 with the counter. */
+  readonly cycle?: { readonly start: number; readonly length: number };
+  /** A Basic Authorization header per request; `{n}` / `{c}` in `user` are filled as in `path`. */
+  readonly basic?: { readonly user: string; readonly password: string };
+  /** Stop after this many requests instead of `durationSeconds` (which then only bounds the wait). */
+  readonly amount?: number;
 }
 
 export interface LoadResult {
@@ -29,6 +35,8 @@ export interface LoadResult {
   readonly latencyP99: number;
   readonly latencyMean: number;
   readonly counterEnd: number;
+  /** Seconds the run took (`durationSeconds`, or the measured time with `amount`). */
+  readonly elapsedSeconds: number;
 }
 
 export function load(spec: LoadSpec): Promise<LoadResult> {

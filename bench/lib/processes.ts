@@ -36,14 +36,19 @@ export function placement(): string {
     : 'unpinned (taskset unavailable or fewer than 2 CPUs)';
 }
 
-/** The command line for `command args` pinned to `core` (unchanged when pinning is unavailable). */
-export function pinned(core: number, command: string, args: readonly string[]): [string, string[]] {
-  return canPin() ? ['taskset', ['-c', String(core), command, ...args]] : [command, [...args]];
+/**
+ * The command line for `command args` pinned to `core` (unchanged when pinning is unavailable,
+ * or with `core` null: a process that may use every core, such as a cluster of workers).
+ */
+export function pinned(core: number | null, command: string, args: readonly string[]): [string, string[]] {
+  return canPin() && core !== null
+    ? ['taskset', ['-c', String(core), command, ...args]]
+    : [command, [...args]];
 }
 
 /** `node --import tsx SCRIPT ...args` (without tsx for plain JavaScript) pinned to `core`. */
 export function nodeCommand(
-  core: number,
+  core: number | null,
   script: string,
   args: readonly string[] = [],
   nodeFlags: readonly string[] = [],
@@ -148,7 +153,8 @@ export function startServerChild(
   script: string,
   args: readonly string[],
   options: {
-    core: number;
+    /** The core to pin to; null leaves the process (and its children) free to use every core. */
+    core: number | null;
     env?: NodeJS.ProcessEnv;
     timeoutMs?: number;
     nodeFlags?: readonly string[];
@@ -196,10 +202,9 @@ export function startServerChild(
         });
       }
     };
+    // The ready line may come on either stream (a cluster's primary writes it to stderr).
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited (${code ?? signal}) before it was ready: ${output.slice(-2000)}`));

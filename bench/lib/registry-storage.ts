@@ -23,6 +23,13 @@ function writeLink(file: string, hex: string): void {
 export interface StorageLayout {
   readonly repositories: readonly string[];
   readonly tagsPerRepository: number;
+  /**
+   * Also write each tag's `index/sha256/<digest>/link` (default true). The registry reads a
+   * tag through `current/link` and lists tags from the directory names; the index only serves
+   * deletes and lookups by digest. Without it, 100,000 tags take a third less time and disk
+   * (three directories and a file, each a 4 KiB block, fewer per tag).
+   */
+  readonly tagIndex?: boolean;
 }
 
 /** Writes `repositories x tags` distinct manifests (one shared config and layer) under `root`. */
@@ -74,7 +81,8 @@ export function fillRegistryStorage(root: string, layout: StorageLayout): void {
       const hex = blob(manifest);
       writeLink(path.join(repo, '_manifests', 'revisions', 'sha256', hex, 'link'), hex);
       writeLink(path.join(repo, '_manifests', 'tags', tag, 'current', 'link'), hex);
-      writeLink(path.join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex, 'link'), hex);
+      if (layout.tagIndex !== false)
+        writeLink(path.join(repo, '_manifests', 'tags', tag, 'index', 'sha256', hex, 'link'), hex);
     }
   }
 }

@@ -13,12 +13,12 @@ import { median, round } from '../lib/stats.ts';
 import type { Scenario } from '../lib/types.ts';
 
 const TARGET = '<= 1.25 x `node -e 0`';
-const SERVER_URL = 'registry.bench.example:5000';
+export const SERVER_URL = 'registry.bench.example:5000';
 /** The installed command, run the way docker runs it (its own shebang, through the shim). */
-const HELPER = path.join(REPO_ROOT, 'bin', 'docker-credential-purser');
-const COMPILED = path.join(REPO_ROOT, 'dist', 'cli', 'credential-helper.cjs');
+export const HELPER = path.join(REPO_ROOT, 'bin', 'docker-credential-purser');
+export const COMPILED = path.join(REPO_ROOT, 'dist', 'cli', 'credential-helper.cjs');
 
-interface Command {
+export interface Command {
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
@@ -26,13 +26,15 @@ interface Command {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-function runOnce(c: Command): number {
+/** Wall time of one run of `c`, pinned to the server core, in ms. */
+export function runOnce(c: Command): number {
   const [command, args] = pinned(SERVER_CORE, c.command, c.args);
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     input: c.input ?? '',
     env: { ...process.env, ...c.env },
     encoding: 'utf8',
+    timeout: 60_000,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0)

@@ -18,12 +18,16 @@ const EXPECTED = [
   'tokens-basic',
   'tokens-repeat',
   'tokens-postgres',
+  'audit-bytes',
+  'workers',
   'password-grant',
+  'ldap-login',
   'policy',
   'who-can',
   'search',
   'discovery',
   'credential-helper',
+  'credential-helper-cloud',
   'skopeo-inspect',
   'memory',
   'console-bundle',
@@ -42,9 +46,9 @@ interface ScenarioJson {
 
 test(
   'npm run bench -- --quick reports every scenario with numeric figures',
-  { timeout: 420_000 },
+  { timeout: 600_000 },
   async (t) => {
-    if (!requireBinaries(t, ['docker-registry', 'skopeo'])) return;
+    if (!requireBinaries(t, ['docker-registry', 'skopeo', 'slapd', 'wrk'])) return;
     const dir = mkdtempSync(path.join(tmpdir(), 'purser-bench-smoke-'));
     const out = path.join(dir, 'latest.json');
     try {
@@ -61,7 +65,7 @@ test(
           child.stderr.on('data', (chunk: Buffer) => {
             output += chunk.toString();
           });
-          const timer = setTimeout(() => child.kill('SIGTERM'), 400_000);
+          const timer = setTimeout(() => child.kill('SIGTERM'), 580_000);
           child.once('error', reject);
           child.once('exit', (exitCode) => {
             clearTimeout(timer);

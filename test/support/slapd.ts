@@ -31,6 +31,10 @@ export const SLAPD_BINARIES = ['slapd', 'slapadd', 'ldapmodify', 'openssl'] as c
 export interface SlapdOptions {
   /** Also listen on ldaps:// and allow StartTLS, with a self-signed certificate for 127.0.0.1. */
   readonly tls?: boolean;
+  /** More entries (LDIF, below ou=people / ou=groups) loaded with the directory (the benchmarks' thousands of people). */
+  readonly extraLdif?: string;
+  /** slapd.conf `index` lines of the database, e.g. `uid eq` (default none). */
+  readonly indexes?: readonly string[];
 }
 
 export interface Slapd {
@@ -70,8 +74,11 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
     tlsLines = `TLSCertificateFile ${cert.certFile}\nTLSCertificateKeyFile ${cert.keyFile}\n`;
   }
   const conf = join(dir, 'slapd.conf');
-  writeFileSync(conf, slapdConf(dir, tlsLines));
-  writeFileSync(join(dir, 'data.ldif'), DIRECTORY_LDIF);
+  writeFileSync(conf, slapdConf(dir, tlsLines, options.indexes ?? []));
+  writeFileSync(
+    join(dir, 'data.ldif'),
+    options.extraLdif ? `${DIRECTORY_LDIF}\n${options.extraLdif}` : DIRECTORY_LDIF,
+  );
   const loaded = await run(slapadd, ['-f', conf, '-l', join(dir, 'data.ldif')]);
   if (loaded.code !== 0) throw new Error(`slapadd failed: ${describeResult(loaded)}`);
 
@@ -131,7 +138,7 @@ async function waitUntilStopped(pid: number): Promise<void> {
   throw new Error(`slapd (pid ${pid}) did not stop on SIGSTOP`);
 }
 
-function slapdConf(dir: string, tlsLines: string): string {
+function slapdConf(dir: string, tlsLines: string, indexes: readonly string[]): string {
   return `include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
@@ -147,6 +154,7 @@ suffix "${SUFFIX}"
 rootdn "${ROOT_DN}"
 rootpw ${ROOT_PASSWORD}
 directory ${dir}/db
+${indexes.map((index) => `index ${index}`).join('\n')}
 # People may only bind with their password. The service account reads people and groups, and so
 # may anonymous clients (for the test of a source without bind_dn); ou=system is the service's.
 access to attrs=userPassword
