@@ -27,7 +27,12 @@ mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 process.env.BENCH_CPU_PROF = dir;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const server = await startBenchServer(orgSpec(false), log, {}, rootArg ? { root: path.resolve(rootArg) } : {});
+const server = await startBenchServer(
+  orgSpec(false),
+  log,
+  {},
+  rootArg ? { root: path.resolve(rootArg) } : {},
+);
 const scope = kind === 'repeat' ? SCOPE : DISTINCT_SCOPE;
 const spec = {
   url: server.url,
