@@ -57,6 +57,9 @@ test(
           const child = spawn('npm', ['run', '--silent', 'bench', '--', '--quick', '--out', out], {
             cwd: ROOT,
             stdio: ['ignore', 'pipe', 'pipe'],
+            // The benchmarks run the compiled build, not src/: their coverage data (hundreds of
+            // processes) would only weigh on the coverage report.
+            env: { ...process.env, NODE_V8_COVERAGE: undefined },
           });
           let output = '';
           child.stdout.on('data', (chunk: Buffer) => {
