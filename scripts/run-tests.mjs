@@ -158,7 +158,9 @@ function reportCoverage(dir, gate) {
   console.log(`run-tests: coverage report took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (report.status !== 0 && report.status !== 1 && gate) {
     // c8 exits 1 for coverage under the threshold; anything else is the report itself failing.
-    console.error(`run-tests: the coverage report failed (${report.signal ?? `exit ${report.status}`}); see above`);
+    console.error(
+      `run-tests: the coverage report failed (${report.signal ?? `exit ${report.status}`}); see above`,
+    );
   } else if (report.status !== 0 && gate) {
     const threshold = JSON.parse(readFileSync(join(root, '.c8rc.json'), 'utf8')).lines;
     console.error(
